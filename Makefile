@@ -1,0 +1,66 @@
+# The single entry points. `make run` and `make test` work on a fresh machine with Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve migrate demo test test-fast worker beat bench lint format messages collectstatic gunicorn clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet '.[dev]'
+	rm -rf build *.egg-info
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_contest
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole suite. Browser, service and fault tests run when their services are there
+# (always under CI=true, where a missing service is a failure, not a skip).
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser and not fault" $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/celery -A challenge_portal worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A challenge_portal beat --loglevel=INFO
+
+collectstatic: install
+	$(BIN)/python manage.py collectstatic --noinput
+
+gunicorn: collectstatic
+	$(BIN)/gunicorn challenge_portal.wsgi --no-control-socket --bind $(HOST):$(PORT) --workers 2
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore '.venv/*' --ignore 'bench/*'
+	$(BIN)/python manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) staticfiles build *.egg-info

@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+
+class RoleCode(models.TextChoices):
+    DEMAND_COMPANY = "demand_company", pgettext_lazy("role", "Demand company")
+    CHALLENGER = "challenger", pgettext_lazy("role", "Challenger")
+    EXPERT = "expert", pgettext_lazy("role", "Expert")
+    SERVICE_AGENCY = "service_agency", pgettext_lazy("role", "Service agency")
+    HOST_ORGANISER = "host_organiser", pgettext_lazy("role", "Host organiser")
+    TORCH_STAFF = "torch_staff", pgettext_lazy("role", "Torch Center staff")
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", pgettext_lazy("organisation kind", "Enterprise")
+    UNIVERSITY = "university", pgettext_lazy("organisation kind", "University")
+    INSTITUTE = "institute", pgettext_lazy("organisation kind", "Research institute")
+    TEAM = "team", pgettext_lazy("organisation kind", "Team")
+
+
+# Kinds that are legal entities and so carry a unified social credit code.
+LEGAL_ENTITY_KINDS = {OrganisationKind.ENTERPRISE, OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE}
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", pgettext_lazy("membership role", "Administrator")
+    MEMBER = "member", pgettext_lazy("membership role", "Member")
+
+
+class MembershipState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("membership state", "Requested")
+    ACTIVE = "active", pgettext_lazy("membership state", "Active")
+    DECLINED = "declined", pgettext_lazy("membership state", "Declined")
+
+
+class AgreementKind(models.TextChoices):
+    NDA = "nda", pgettext_lazy("agreement kind", "Non-disclosure agreement")
+    DISCLAIMER = "disclaimer", pgettext_lazy("agreement kind", "Disclaimer")

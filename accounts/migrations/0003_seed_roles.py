@@ -1,0 +1,15 @@
+from django.db import migrations
+
+ROLE_CODES = ["demand_company", "challenger", "expert", "service_agency", "host_organiser",
+              "torch_staff"]
+
+
+def create_roles(apps, schema_editor):
+    Role = apps.get_model("accounts", "Role")
+    for code in ROLE_CODES:
+        Role.objects.get_or_create(code=code)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0002_agreements")]
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

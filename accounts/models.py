@@ -1,0 +1,200 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import (
+    AgreementKind,
+    MembershipRole,
+    MembershipState,
+    OrganisationKind,
+    RoleCode,
+)
+
+region_code_validator = RegexValidator(r"^\d{6}$", _("Enter a 6-digit GB/T 2260 region code."))
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class Role(models.Model):
+    """One of the roles of DESIGN.md, held as data so staff can grant it in admin."""
+
+    code = models.CharField(_("code"), max_length=32, choices=RoleCode.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["code"]
+
+    def __str__(self):
+        return str(RoleCode(self.code).label)
+
+
+class User(AbstractUser):
+    """A person; signs in with its e-mail address."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name or self.email.split("@")[0]
+
+    def role_codes(self):
+        """Codes of this user's roles, cached on the instance for one request."""
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = frozenset(self.roles.values_list("code", flat=True))
+        return self._role_codes
+
+
+class Organisation(models.Model):
+    """A company, university, institute or team taking part in the contest."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True,
+        help_text=_("18 characters, printed on the business licence. Required for enterprises, "
+                    "universities and institutes."),
+    )
+    credit_code_override = models.BooleanField(
+        _("credit code accepted after manual review"), default=False,
+        help_text=_("Some pilot-era codes fail the checksum; staff may accept them after review."),
+    )
+    region = models.CharField(_("region code"), max_length=6, validators=[region_code_validator])
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships", verbose_name=_("user"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="memberships", verbose_name=_("organisation"))
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices,
+                            default=MembershipRole.MEMBER)
+    state = models.CharField(_("state"), max_length=10, choices=MembershipState.choices,
+                             default=MembershipState.PENDING)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation}"
+
+
+class Agreement(models.Model):
+    """One version of the NDA (保密协议) or disclaimer (免责声明) of a contest."""
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT,
+                                related_name="agreements", verbose_name=_("contest"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["contest", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "kind", "version"],
+                                    name="unique_agreement_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+    @property
+    def text_hash(self):
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+
+
+
+class AgreementSignature(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="signatures", verbose_name=_("user"))
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT,
+                                  related_name="signatures", verbose_name=_("agreement"))
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    text_hash = models.CharField(_("hash of the signed text"), max_length=64)
+
+    class Meta:
+        verbose_name = _("agreement signature")
+        verbose_name_plural = _("agreement signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agreement"], name="unique_signature"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.agreement}"
