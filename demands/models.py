@@ -1,0 +1,239 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import region_code_validator
+
+from .enums import (
+    AccessState,
+    AnalysisVerdict,
+    DemandStatus,
+    DemandType,
+    IPOwnership,
+    ProposalState,
+)
+
+money = dict(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+
+
+class Demand(models.Model):
+    """A technology demand (技术需求) in the standard format, owned by an organisation and filed
+    with one host unit."""
+
+    ref = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), editable=False)
+    host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
+                                  related_name="demands", verbose_name=_("host unit"))
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                     related_name="demands", verbose_name=_("organisation"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("created by"))
+    entered_by_host = models.BooleanField(_("entered by host staff on behalf of the company"),
+                                          default=False)
+    status = models.CharField(_("status"), max_length=20, choices=DemandStatus.choices,
+                              default=DemandStatus.DRAFT, db_index=True)
+
+    # --- the standard format (技术需求表) ---
+    title = models.CharField(_("title"), max_length=120)
+    industry_field = models.ForeignKey("contests.IndustryField", on_delete=models.PROTECT,
+                                       related_name="demands", verbose_name=_("industry field"))
+    demand_type = models.CharField(_("demand type"), max_length=20, choices=DemandType.choices)
+    keywords = models.JSONField(_("keywords"), default=list,
+                                help_text=_("One to five keywords."))
+    current_base = models.TextField(_("current base"), blank=True)
+    key_problem = models.TextField(_("key technical problem"))
+    expected_outcome = models.TextField(_("expected outcome"))
+    outcome_forms = models.JSONField(_("forms of the outcome"), default=list)
+    time_requirement = models.CharField(_("time requirement"), max_length=200, blank=True)
+    cooperation_modes = models.JSONField(_("cooperation modes"), default=list)
+    ip_ownership = models.CharField(_("intended IP ownership"), max_length=20,
+                                    choices=IPOwnership.choices, default=IPOwnership.NEGOTIABLE)
+    challenger_conditions = models.TextField(_("conditions a challenger must meet"), blank=True)
+    budget = models.DecimalField(_("budget (10k yuan)"), null=True, blank=True, **money)
+    prize = models.DecimalField(_("prize offered (10k yuan)"), null=True, blank=True, **money)
+    solution_deadline = models.DateField(_("deadline for solutions"), null=True, blank=True)
+    region = models.CharField(_("region code"), max_length=6, validators=[region_code_validator])
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50)
+    contact_mobile = models.CharField(_("mobile"), max_length=20)
+    contact_landline = models.CharField(_("landline"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("e-mail"))
+    # PIPL art. 23: separate consent of the contact person before phone and e-mail go to a
+    # granted challenger.
+    contact_consents_sharing = models.BooleanField(
+        _("the contact person agrees that granted challengers see the phone and e-mail"),
+        default=False,
+    )
+    contact_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+
+    # --- anonymised publishing ---
+    hidden_fields = models.JSONField(_("hidden from the public"), default=list, blank=True)
+    hidden_passages = models.JSONField(
+        _("passages hidden from the public"), default=list, blank=True,
+        help_text=_("Exact passages of the free text that the public must not see."),
+    )
+    public_wording = models.JSONField(
+        _("public wording accepted by the owner"), default=dict, blank=True,
+        help_text=_("Clearer public texts per field, accepted by the owner."),
+    )
+    national = models.BooleanField(_("published nationally (集中发布)"), default=False,
+                                   db_index=True)
+    national_marked_at = models.DateTimeField(_("marked for national publishing at"), null=True,
+                                              blank=True)
+
+    # --- search (built from the public projection only, never from hidden values) ---
+    search_tokens = models.TextField(editable=False, blank=True)
+    search_bigrams = models.TextField(editable=False, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="demand_status_pub")]
+
+    def __str__(self):
+        return f"{self.ref} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("demands:detail", kwargs={"ref": self.ref})
+
+
+class Indicator(models.Model):
+    """One technical indicator row (指标名, 目标值, 单位, 现状值)."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="indicators",
+                               verbose_name=_("demand"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("indicator"), max_length=100)
+    target_value = models.CharField(_("target value"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    current_value = models.CharField(_("current value"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("technical indicator")
+        verbose_name_plural = _("technical indicators")
+        ordering = ["demand", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class DemandTransition(models.Model):
+    """Every state change of a demand: who, when, from what to what, and why."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=DemandStatus.choices)
+    to_status = models.CharField(max_length=20, choices=DemandStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+
+
+class ExpertAssignment(models.Model):
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="assignments",
+                               verbose_name=_("demand"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="demand_assignments", verbose_name=_("expert"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("assigned by"))
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expert assignment")
+        verbose_name_plural = _("expert assignments")
+        constraints = [models.UniqueConstraint(fields=["demand", "expert"],
+                                               name="unique_expert_assignment")]
+
+
+class Analysis(models.Model):
+    """An expert's 梳理分析 and 综合建议 on an assigned demand."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="analyses",
+                               verbose_name=_("demand"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="demand_analyses", verbose_name=_("expert"))
+    analysis = models.TextField(_("analysis (梳理分析)"))
+    recommendations = models.TextField(_("recommendations (综合建议)"))
+    verdict = models.CharField(_("verdict"), max_length=20, choices=AnalysisVerdict.choices)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("expert analysis")
+        verbose_name_plural = _("expert analyses")
+        constraints = [models.UniqueConstraint(fields=["demand", "expert"],
+                                               name="unique_analysis_per_expert")]
+
+
+class WordingProposal(models.Model):
+    """A clearer public wording proposed by an expert or host staff; nothing of it is public
+    until the owner accepts it."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="proposals",
+                               verbose_name=_("demand"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("proposed by"))
+    texts = models.JSONField(_("proposed texts"), help_text=_("Field name → proposed text."))
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ProposalState.choices,
+                             default=ProposalState.PROPOSED)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wording proposal")
+        verbose_name_plural = _("wording proposals")
+        ordering = ["-created_at"]
+
+
+class AccessRequest(models.Model):
+    """A challenger's request to see a demand's hidden details."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="access_requests",
+                               verbose_name=_("demand"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="demand_access_requests", verbose_name=_("challenger"))
+    message = models.TextField(_("message"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=AccessState.choices,
+                             default=AccessState.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        constraints = [models.UniqueConstraint(fields=["demand", "user"],
+                                               name="unique_access_request")]
+
+
+class HiddenDetailView(models.Model):
+    """One opening of a demand's hidden details, shown to the owner."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="detail_views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    nda = models.ForeignKey("accounts.Agreement", null=True, on_delete=models.PROTECT,
+                            related_name="+", verbose_name=_("NDA version"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("view of hidden details")
+        verbose_name_plural = _("views of hidden details")
+        ordering = ["-viewed_at"]
