@@ -36,3 +36,20 @@ class MembershipState(models.TextChoices):
 class AgreementKind(models.TextChoices):
     NDA = "nda", pgettext_lazy("agreement kind", "Non-disclosure agreement")
     DISCLAIMER = "disclaimer", pgettext_lazy("agreement kind", "Disclaimer")
+
+
+# Roles a user may take or drop on their own, at sign-up or in the workspace.
+SELF_SERVICE_ROLES = (RoleCode.DEMAND_COMPANY, RoleCode.CHALLENGER)
+
+# Roles whose holders work in Django admin, so granting them also sets ``is_staff``.
+ADMIN_ROLES = (RoleCode.HOST_ORGANISER, RoleCode.TORCH_STAFF)
+
+# Allowed membership transitions: a request is approved or declined; a declined request may be
+# made again; an active member may leave (the row is deleted, not a state).
+MEMBERSHIP_TRANSITIONS = {
+    MembershipState.PENDING: {MembershipState.ACTIVE, MembershipState.DECLINED},
+    MembershipState.DECLINED: {MembershipState.PENDING},
+    MembershipState.ACTIVE: set(),
+}
+
+AGREEMENT_KINDS = (AgreementKind.NDA, AgreementKind.DISCLAIMER)

@@ -2,11 +2,15 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .credit_code import normalise as normalise_credit_code
+from .credit_code import validate_credit_code
 from .enums import (
+    LEGAL_ENTITY_KINDS,
     AgreementKind,
     MembershipRole,
     MembershipState,
@@ -114,7 +118,8 @@ class Organisation(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+        settings.AUTH_USER_MODEL, through="Membership", through_fields=("organisation", "user"),
+        related_name="organisations",
     )
 
     class Meta:
@@ -124,6 +129,33 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def needs_credit_code(self):
+        return self.kind in LEGAL_ENTITY_KINDS
+
+    def clean(self):
+        """Credit code: normalised, required for legal entities, checked unless staff accepted
+        a checksum-failing code after manual review (``credit_code_override``)."""
+        super().clean()
+        self.credit_code = normalise_credit_code(self.credit_code) or None
+        if self.credit_code is None:
+            if self.needs_credit_code:
+                raise ValidationError({"credit_code": ValidationError(
+                    _("Enterprises, universities and institutes must give their unified social "
+                      "credit code."), code="required")})
+            return
+        if self.credit_code_override:
+            # Staff vouched for the code; only its shape is still enforced.
+            if len(self.credit_code) != 18:
+                raise ValidationError({"credit_code": ValidationError(
+                    _("A unified social credit code has 18 characters; this one has "
+                      "%(count)d."), code="length", params={"count": len(self.credit_code)})})
+            return
+        try:
+            validate_credit_code(self.credit_code)
+        except ValidationError as error:
+            raise ValidationError({"credit_code": error}) from error
 
 
 class Membership(models.Model):
@@ -137,6 +169,10 @@ class Membership(models.Model):
                              default=MembershipState.PENDING)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("decided by"),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -147,6 +183,14 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+    @property
+    def is_active(self):
+        return self.state == MembershipState.ACTIVE
+
+    @property
+    def is_admin(self):
+        return self.is_active and self.role == MembershipRole.ADMIN
 
 
 class Agreement(models.Model):
@@ -159,6 +203,10 @@ class Agreement(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("published by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -177,7 +225,9 @@ class Agreement(models.Model):
     def text_hash(self):
         return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
 
-
+    @property
+    def is_published(self):
+        return self.published_at is not None
 
 
 class AgreementSignature(models.Model):
