@@ -37,8 +37,10 @@ class Demand(models.Model):
 
     # --- the standard format (技术需求表) ---
     title = models.CharField(_("title"), max_length=120)
+    # Nullable so that a draft can be saved before the field is chosen; submitting requires it.
     industry_field = models.ForeignKey("contests.IndustryField", on_delete=models.PROTECT,
-                                       related_name="demands", verbose_name=_("industry field"))
+                                       null=True, blank=True, related_name="demands",
+                                       verbose_name=_("industry field"))
     demand_type = models.CharField(_("demand type"), max_length=20, choices=DemandType.choices)
     keywords = models.JSONField(_("keywords"), default=list,
                                 help_text=_("One to five keywords."))
