@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "demands"
-urlpatterns = []
+urlpatterns = [
+    # --- the collection side (owner, host staff, experts); before any <ref>/ pattern ---
+    path("mine/", views.my_demands, name="mine"),
+    path("new/", views.create, name="create"),
+    path("assigned/", views.assigned_list, name="assigned"),
+    path("manage/", views.manage_list, name="manage"),
+    path("manage/new/", views.host_create, name="host_create"),
+    path("manage/<str:ref>/", views.detail, name="manage_detail"),
+    path("manage/<str:ref>/edit/", views.edit, name="edit"),
+    path("manage/<str:ref>/preview/", views.preview, name="preview"),
+    path("manage/<str:ref>/status/", views.change_status, name="change_status"),
+    path("manage/<str:ref>/experts/", views.assign_experts, name="assign_experts"),
+    path("manage/<str:ref>/analysis/", views.analysis, name="analysis"),
+    path("manage/<str:ref>/wording/", views.propose_wording, name="propose_wording"),
+    path("manage/<str:ref>/proposals/<int:pk>/", views.proposal, name="proposal"),
+]
