@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "audit",
     "files",
     "common",
+    "common.importexport",
     "accounts",
     "contests",
     "demands",
@@ -291,3 +292,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+# --- import / export (common.importexport) --------------------------------------------------
+# The admin's dry-run/confirm file must be readable by whichever web replica serves the confirm
+# POST, so it goes to the default (private) storage, S3 in production, never to local /tmp.
+# Not CacheStorage: a 10 MB upload is too big for a cache entry and would be evicted under load.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "common.importexport.storage.SharedTmpStorage"
+# Import and export are separate permissions: "<app>.import_<model>" / "<app>.export_<model>",
+# answered by the rules registered for each resource (common.importexport.registry).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Refused before parsing: bytes of the upload, data rows, and (XLSX is a zip) the declared
+# uncompressed size of its members.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE["portal.importexport.requeue_stale_jobs"] = {
+    "task": "portal.importexport.requeue_stale_jobs", "schedule": 120.0,
+}
+CELERY_BEAT_SCHEDULE["portal.importexport.purge_tmp_files"] = {
+    "task": "portal.importexport.purge_tmp_files", "schedule": 3600.0,
+}
+
