@@ -1,9 +1,19 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
+
+from .enums import (
+    STAGE_ORDER,
+    WORK_PLAN_EDITABLE_STATES,
+    WORK_PLAN_REVIEW_STATES,
+    EventKind,
+    Stage,
+    WorkPlanState,
+)
 
 
 class Contest(models.Model):
@@ -15,6 +25,7 @@ class Contest(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     is_current = models.BooleanField(_("current edition"), default=False)
     summary = models.TextField(_("summary"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("contest")
@@ -30,6 +41,7 @@ class IndustryField(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("industry field")
@@ -47,8 +59,11 @@ class Event(models.Model):
                                 verbose_name=_("contest"))
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices,
+                            default=EventKind.REGIONAL)
     fields = models.ManyToManyField(IndustryField, related_name="events", blank=True,
                                     verbose_name=_("industry fields"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("event")
@@ -79,6 +94,7 @@ class HostUnit(models.Model):
     introduction = models.TextField(_("introduction"), blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="HostMembership",
                                      related_name="host_units")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("host unit")
@@ -113,3 +129,185 @@ class HostMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.host_unit}"
+
+
+class WorkPlan(models.Model):
+    """A host unit's implementation plan (实施计划), approved by Torch Center staff.
+
+    State changes go through ``contests.services`` only; ``state`` is never edited in a form.
+    """
+
+    host_unit = models.OneToOneField(HostUnit, on_delete=models.CASCADE, related_name="work_plan",
+                                     verbose_name=_("host unit"))
+    state = models.CharField(_("state"), max_length=20, choices=WorkPlanState.choices,
+                             default=WorkPlanState.DRAFT)
+    focus_areas = models.TextField(
+        _("focus areas"), blank=True,
+        help_text=_("The key fields and industries the event concentrates on."),
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    target_demands = models.PositiveIntegerField(
+        _("target number of demands"), null=True, blank=True,
+        help_text=_("How many technology demands the host unit plans to collect."),
+    )
+    target_agreements = models.PositiveIntegerField(
+        _("target number of intention agreements"), null=True, blank=True,
+    )
+    organisation = models.TextField(
+        _("organisation"), blank=True,
+        help_text=_("Who organises the event and how the work is divided."),
+    )
+    service_agencies = models.TextField(
+        _("service agencies"), blank=True,
+        help_text=_("Professional service agencies commissioned, and what each one does."),
+    )
+    publicity = models.TextField(_("publicity"), blank=True,
+                                 help_text=_("Media and channels used to publish and push demands."))
+    support_policies = models.TextField(
+        _("local support and subsidy policies"), blank=True,
+        help_text=_("Rewards, subsidies and programme support for successful dockings."),
+    )
+    review_comment = models.TextField(_("comments of the Torch Center"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["host_unit__event__number", "host_unit_id"]
+
+    def __str__(self):
+        return str(_("Work plan of %(host)s") % {"host": self.host_unit})
+
+    @property
+    def is_editable(self):
+        return self.state in WORK_PLAN_EDITABLE_STATES
+
+    @property
+    def awaits_review(self):
+        return self.state in WORK_PLAN_REVIEW_STATES
+
+    def ordered_stages(self):
+        """The plan's stages in lifecycle order (uses prefetched rows when there are any)."""
+        return sorted(self.stages.all(), key=lambda row: STAGE_ORDER.index(row.stage))
+
+
+class WorkPlanStage(models.Model):
+    """The dates of one lifecycle stage in a work plan."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="stages",
+                                  verbose_name=_("work plan"))
+    stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(fields=["work_plan", "stage"], name="unique_work_plan_stage"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="work_plan_stage_ends_after_start",
+                violation_error_message=_("A stage cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} {self.starts_on}–{self.ends_on}"
+
+
+class WorkPlanTransition(models.Model):
+    """One state change of a work plan: who, when, from what to what, and why."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="transitions",
+                                  verbose_name=_("work plan"))
+    from_state = models.CharField(_("from"), max_length=20, choices=WorkPlanState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=WorkPlanState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("by"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("work plan transition")
+        verbose_name_plural = _("work plan transitions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class ChallengeNotice(models.Model):
+    """A host unit's challenge notice (挑战须知), calling for challengers (seed 三(三))."""
+
+    host_unit = models.ForeignKey(HostUnit, on_delete=models.CASCADE, related_name="notices",
+                                  verbose_name=_("host unit"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("published by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("challenge notice")
+        verbose_name_plural = _("challenge notices")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["is_published", "-published_at"],
+                                name="notice_published_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("contests:host_detail", kwargs={"slug": self.host_unit.slug}) + (
+            f"#notice-{self.pk}"
+        )
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9\- ()]{5,28}[0-9](\s*(转|ext\.?|x)\s*[0-9]{1,6})?$",
+    _("Enter a telephone number such as 029-86786000 or 13800138000."),
+)
+
+
+class ComplaintChannel(models.Model):
+    """An agency receiving complaints about a host unit's event (seed 四(四))."""
+
+    host_unit = models.ForeignKey(HostUnit, on_delete=models.CASCADE,
+                                  related_name="complaint_channels", verbose_name=_("host unit"))
+    name = models.CharField(_("receiving agency"), max_length=200)
+    phone = models.CharField(_("telephone"), max_length=40, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint channel")
+        verbose_name_plural = _("complaint channels")
+        ordering = ["host_unit", "position", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,75 @@
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+
+class EventKind(models.TextChoices):
+    THEMATIC = "thematic", pgettext_lazy("event kind", "Thematic event")
+    REGIONAL = "regional", pgettext_lazy("event kind", "Regional event")
+
+
+class WorkPlanState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("work plan state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("work plan state", "Submitted")
+    RETURNED = "returned", pgettext_lazy("work plan state", "Returned for revision")
+    RESUBMITTED = "resubmitted", pgettext_lazy("work plan state", "Resubmitted")
+    APPROVED = "approved", pgettext_lazy("work plan state", "Approved")
+
+
+class WorkPlanAction(models.TextChoices):
+    SUBMIT = "submit", pgettext_lazy("work plan action", "Submit")
+    APPROVE = "approve", pgettext_lazy("work plan action", "Approve")
+    RETURN = "return", pgettext_lazy("work plan action", "Return with comments")
+
+
+# The work plan's state machine: for each action, the state it leads to from each state where it
+# is allowed. Anything not listed is refused. Submitting a returned plan is a resubmission, so
+# Torch staff can tell first submissions from revised ones.
+WORK_PLAN_TRANSITIONS = {
+    WorkPlanAction.SUBMIT: {
+        WorkPlanState.DRAFT: WorkPlanState.SUBMITTED,
+        WorkPlanState.RETURNED: WorkPlanState.RESUBMITTED,
+    },
+    WorkPlanAction.APPROVE: {
+        WorkPlanState.SUBMITTED: WorkPlanState.APPROVED,
+        WorkPlanState.RESUBMITTED: WorkPlanState.APPROVED,
+    },
+    WorkPlanAction.RETURN: {
+        WorkPlanState.SUBMITTED: WorkPlanState.RETURNED,
+        WorkPlanState.RESUBMITTED: WorkPlanState.RETURNED,
+    },
+}
+
+# Host staff may change the plan's content only while it is with them.
+WORK_PLAN_EDITABLE_STATES = frozenset({WorkPlanState.DRAFT, WorkPlanState.RETURNED})
+# States in which a plan waits for Torch staff.
+WORK_PLAN_REVIEW_STATES = frozenset({WorkPlanState.SUBMITTED, WorkPlanState.RESUBMITTED})
+
+
+class Stage(models.TextChoices):
+    """Lifecycle stages of an event (seed section 三), in their natural order."""
+
+    DEMAND_COLLECTION = "demand_collection", pgettext_lazy("stage", "Demand collection")
+    EXPERT_ANALYSIS = "expert_analysis", pgettext_lazy("stage", "Expert analysis of demands")
+    DEMAND_PUBLISHING = "demand_publishing", pgettext_lazy("stage", "Demand publishing")
+    SOLUTION_COLLECTION = "solution_collection", pgettext_lazy("stage", "Solution collection")
+    DOCKING = "docking", pgettext_lazy("stage", "Docking")
+    LIVE_ROUND = "live_round", pgettext_lazy("stage", "Live round")
+    AWARDS_AND_SERVICES = "awards_and_services", pgettext_lazy("stage", "Awards and services")
+    SUMMARY = "summary", pgettext_lazy("stage", "Summary and evaluation")
+
+
+STAGE_ORDER = list(Stage.values)
+
+# A live round is held only when docking leaves the demand side unable to choose (seed 三(四)),
+# so its dates are optional; every other stage must be scheduled before a plan is submitted.
+OPTIONAL_STAGES = frozenset({Stage.LIVE_ROUND})
+REQUIRED_STAGES = [stage for stage in Stage if stage not in OPTIONAL_STAGES]
+
+# Fields of a work plan that must be filled in before it can be submitted.
+WORK_PLAN_REQUIRED_FIELDS = (
+    "focus_areas",
+    "goals",
+    "target_demands",
+    "target_agreements",
+    "organisation",
+)
