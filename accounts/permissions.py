@@ -1,8 +1,8 @@
-"""Predicates on roles, composed with | and & (django-rules)."""
+"""Predicates on roles and organisations, composed with | and & (django-rules)."""
 
 import rules
 
-from .enums import RoleCode
+from .enums import MembershipRole, MembershipState, RoleCode
 
 
 def _has_role(code):
@@ -29,3 +29,53 @@ def is_torch_staff(user):
 
 
 is_staff_member = is_host_organiser | is_torch_staff
+
+
+# --- organisations ----------------------------------------------------------------------------
+def _active_org_roles(user):
+    """``{organisation id: membership role}`` of the user's active memberships, cached on the
+    user instance for one request so predicates in a list cost one query in all."""
+    if not hasattr(user, "_active_org_roles"):
+        from .models import Membership
+
+        user._active_org_roles = dict(
+            Membership.objects.filter(user=user, state=MembershipState.ACTIVE)
+            .values_list("organisation_id", "role")
+        )
+    return user._active_org_roles
+
+
+def _org_id(org):
+    return org if isinstance(org, int) else getattr(org, "pk", None)
+
+
+@rules.predicate
+def is_org_member(user, org):
+    """An active member (of any membership role) of the organisation."""
+    if not (user and user.is_authenticated and user.is_active) or org is None:
+        return False
+    return _org_id(org) in _active_org_roles(user)
+
+
+@rules.predicate
+def is_org_admin(user, org):
+    """An active administrator of the organisation."""
+    if not (user and user.is_authenticated and user.is_active) or org is None:
+        return False
+    return _active_org_roles(user).get(_org_id(org)) == MembershipRole.ADMIN
+
+
+def forget_cached_memberships(user):
+    """Drop the per-request caches after a change to the user's memberships or roles."""
+    for name in ("_active_org_roles", "_role_codes"):
+        user.__dict__.pop(name, None)
+
+
+# Who may mark an organisation as verified: host organisers and Torch Center staff.
+can_verify_organisation = is_host_organiser | is_torch_staff
+# Who may decide join requests: the organisation's administrators, and Torch staff.
+can_manage_organisation = is_org_admin | is_torch_staff
+
+rules.add_perm("accounts.verify_organisation", can_verify_organisation)
+rules.add_perm("accounts.manage_organisation", can_manage_organisation)
+rules.add_perm("accounts.view_organisation_members", is_org_member | is_torch_staff)

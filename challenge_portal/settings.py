@@ -178,6 +178,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[中国创新挑战赛] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Sign-up also asks for full name, mobile, self-service roles and consent (accounts.forms).
+ACCOUNT_FORMS = {"signup": "accounts.forms.PortalSignupForm"}
+# One e-mail address per account (it is the login): changing it means verifying the new one.
+ACCOUNT_CHANGE_EMAIL = True
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,320 @@
+"""Admin for accounts. Torch Center staff manage everything here; host organisers see
+organisations and verify them, nothing else. Every permission is a predicate."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .exceptions import AccountsError
+from .models import Agreement, AgreementSignature, Membership, Organisation, Role, User
+from .permissions import can_verify_organisation, is_torch_staff
+
+
+class TorchOnlyAdmin(admin.ModelAdmin):
+    """Visible and editable by Torch Center staff only."""
+
+    def has_module_permission(self, request):
+        return is_torch_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_torch_staff(request.user)
+
+    def has_add_permission(self, request):
+        return is_torch_staff(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_torch_staff(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_torch_staff(request.user)
+
+
+# --- users ------------------------------------------------------------------------------------
+class PortalUserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class PortalUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(TorchOnlyAdmin, DjangoUserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "mobile", "is_active", "is_staff", "date_joined"]
+    list_filter = ["roles", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "full_name", "mobile"]
+    filter_horizontal = ["roles", "groups", "user_permissions"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["full_name", "mobile", "language"]}),
+        (_("Roles"), {"fields": ["roles"],
+                      "description": _("Host organisers and Torch Center staff also become "
+                                       "staff, so they can use this administration.")}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups",
+                                       "user_permissions"], "classes": ["collapse"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"],
+                "fields": ["email", "usable_password", "password1", "password2"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Only a superuser makes superusers.
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # Roles held before the edit, so the staff flag follows what staff changed.
+        obj._roles_before = set(obj.roles.values_list("code", flat=True)) if obj.pk else set()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.sync_admin_roles(form.instance, getattr(form.instance, "_roles_before", set()),
+                                  by=request.user)
+
+
+@admin.register(Role)
+class RoleAdmin(TorchOnlyAdmin):
+    list_display = ["code", "__str__"]
+
+    def has_add_permission(self, request):
+        return False  # the six roles are data of migration 0003
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- organisations ----------------------------------------------------------------------------
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "organisation"
+    extra = 0
+    fields = ["user", "role", "state", "created_at", "decided_at", "decided_by"]
+    readonly_fields = ["user", "created_at", "decided_at", "decided_by"]
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return is_torch_staff(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TorchOnlyAdmin):
+    list_display = ["name", "kind", "credit_code", "region", "verified", "verified_by",
+                    "created_at"]
+    list_filter = ["kind", "verified", "credit_code_override"]
+    search_fields = ["name", "credit_code"]
+    readonly_fields = ["verified", "verified_by", "verified_at", "created_at"]
+    fields = ["name", "kind", "credit_code", "credit_code_override", "region", "address",
+              "verified", "verified_by", "verified_at", "created_at"]
+    inlines = [MembershipInline]
+    actions = ["verify", "unverify"]
+    list_select_related = ["verified_by"]
+
+    # Host organisers see organisations and verify them; only Torch staff change them.
+    def has_module_permission(self, request):
+        return can_verify_organisation(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_verify_organisation(request.user)
+
+    def has_verify_permission(self, request):
+        return can_verify_organisation(request.user)
+
+    def has_unverify_permission(self, request):
+        return is_torch_staff(request.user)
+
+    def save_model(self, request, obj, form, change):
+        # The form already ran Organisation.clean (which honours credit_code_override); the
+        # service checks again and records the change.
+        services.save_organisation(obj, by=request.user)
+
+    @admin.action(description=_("Mark selected organisations as verified"),
+                  permissions=["verify"])
+    def verify(self, request, queryset):
+        count = 0
+        for organisation in queryset:
+            try:
+                if services.verify_organisation(organisation, request.user):
+                    count += 1
+            except PermissionDenied:
+                self.message_user(request, _("You may not verify organisations."),
+                                  messages.ERROR)
+                return
+        self.message_user(request, ngettext("%(count)d organisation verified.",
+                                            "%(count)d organisations verified.", count)
+                          % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Withdraw the verification of selected organisations"),
+                  permissions=["unverify"])
+    def unverify(self, request, queryset):
+        count = sum(1 for organisation in queryset
+                    if services.unverify_organisation(organisation, request.user))
+        self.message_user(request, ngettext("%(count)d verification withdrawn.",
+                                            "%(count)d verifications withdrawn.", count)
+                          % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Membership)
+class MembershipAdmin(TorchOnlyAdmin):
+    list_display = ["user", "organisation", "role", "state", "created_at", "decided_at",
+                    "decided_by"]
+    list_filter = ["state", "role"]
+    search_fields = ["user__email", "user__full_name", "organisation__name",
+                     "organisation__credit_code"]
+    list_select_related = ["user", "organisation", "decided_by"]
+    # Every change goes through an action (and so through its service).
+    readonly_fields = ["user", "organisation", "role", "state", "created_at", "decided_at",
+                       "decided_by"]
+    fields = readonly_fields
+    actions = ["approve", "decline", "make_admin", "make_member"]
+
+    def has_add_permission(self, request):
+        return False  # people ask to join from the portal; admins approve there or here
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only page: changes are the actions below
+
+    def has_decide_permission(self, request):
+        return is_torch_staff(request.user)
+
+    @admin.action(description=_("Make selected members administrators"), permissions=["decide"])
+    def make_admin(self, request, queryset):
+        self._decide(request, queryset,
+                     lambda membership, by: services.set_membership_role(membership, "admin",
+                                                                         by=by))
+
+    @admin.action(description=_("Make selected administrators plain members"),
+                  permissions=["decide"])
+    def make_member(self, request, queryset):
+        self._decide(request, queryset,
+                     lambda membership, by: services.set_membership_role(membership, "member",
+                                                                         by=by))
+
+    @admin.action(description=_("Approve selected requests"), permissions=["decide"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, services.approve_membership)
+
+    @admin.action(description=_("Decline selected requests"), permissions=["decide"])
+    def decline(self, request, queryset):
+        self._decide(request, queryset, services.decline_membership)
+
+    def _decide(self, request, queryset, decide):
+        done = 0
+        for membership in queryset.select_related("organisation", "user"):
+            try:
+                decide(membership, request.user)
+                done += 1
+            except AccountsError as error:
+                self.message_user(request, f"{membership}: {error}", messages.WARNING)
+        self.message_user(request, ngettext("%(count)d membership changed.",
+                                            "%(count)d memberships changed.", done)
+                          % {"count": done}, messages.SUCCESS)
+
+
+# --- agreements -------------------------------------------------------------------------------
+@admin.register(Agreement)
+class AgreementAdmin(TorchOnlyAdmin):
+    list_display = ["title", "contest", "kind", "version", "published_at", "signature_count"]
+    list_filter = ["contest", "kind"]
+    search_fields = ["title"]
+    actions = ["publish"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).select_related("contest").annotate(
+            _signature_count=Count("signatures"))
+
+    @admin.display(description=_("signatures"), ordering="_signature_count")
+    def signature_count(self, obj):
+        return obj._signature_count
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["contest", "kind", "title", "body"]
+        return ["contest", "kind", "version", "title", "body", "published_at", "published_by",
+                "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["contest", "kind", "version", "published_at", "published_by", "created_at"]
+
+    # People signed a published text: it never changes (the page becomes read-only) and is
+    # never deleted. A new version is added instead.
+    def has_change_permission(self, request, obj=None):
+        return is_torch_staff(request.user) and (obj is None or not obj.is_published)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_torch_staff(request.user) and (obj is None or not obj.is_published)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # would delete published versions too
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_agreement_draft(obj, by=request.user)
+        else:
+            created = services.create_agreement_version(
+                obj.contest, obj.kind, title=obj.title, body=obj.body, by=request.user)
+            obj.pk, obj.version = created.pk, created.version
+
+    @admin.action(description=_("Publish selected versions (everyone must sign them again)"),
+                  permissions=["change"])
+    def publish(self, request, queryset):
+        for agreement in queryset:
+            try:
+                services.publish_agreement(agreement, by=request.user)
+            except AccountsError as error:
+                self.message_user(request, f"{agreement}: {error}", messages.WARNING)
+            else:
+                self.message_user(request, _("%(agreement)s published.")
+                                  % {"agreement": agreement}, messages.SUCCESS)
+
+
+@admin.register(AgreementSignature)
+class AgreementSignatureAdmin(TorchOnlyAdmin):
+    list_display = ["user", "agreement", "signed_at", "ip_address", "text_hash"]
+    list_filter = ["agreement__contest", "agreement__kind"]
+    search_fields = ["user__email", "user__full_name", "agreement__title"]
+    list_select_related = ["user", "agreement"]
+    readonly_fields = ["user", "agreement", "signed_at", "ip_address", "text_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

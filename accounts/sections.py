@@ -1,0 +1,44 @@
+"""The accounts app's own sections of the workspace dashboard (see accounts.workspace)."""
+
+from .agreements import agreement_status, current_contest
+from .enums import SELF_SERVICE_ROLES
+from .selectors import memberships_of, pending_requests_for_admin
+from .workspace import register_section
+
+
+def profile_context(request):
+    return {"profile_user": request.user}
+
+
+def roles_context(request):
+    roles = sorted(request.user.roles.all(), key=lambda role: role.code)
+    return {
+        "roles": roles,
+        "self_service_codes": [str(code) for code in SELF_SERVICE_ROLES],
+    }
+
+
+def organisations_context(request):
+    return {
+        "memberships": list(memberships_of(request.user)),
+        "pending_requests": list(pending_requests_for_admin(request.user)),
+    }
+
+
+def agreements_context(request):
+    contest = current_contest()
+    statuses = agreement_status(request.user, contest)
+    return {
+        "contest": contest,
+        "statuses": statuses,
+        "all_signed": bool(statuses) and all(status.signed for status in statuses),
+    }
+
+
+def register():
+    register_section("profile", "accounts/workspace/profile.html", profile_context, order=10)
+    register_section("roles", "accounts/workspace/roles.html", roles_context, order=20)
+    register_section("organisations", "accounts/workspace/organisations.html",
+                     organisations_context, order=30)
+    register_section("agreements", "accounts/workspace/agreements.html", agreements_context,
+                     order=40)
