@@ -4,26 +4,10 @@ Each registered resource names its own rules (``import_rule`` / ``export_rule``)
 installs them as the permissions ``<app>.import_<model>`` and ``<app>.export_<model>``.
 """
 
-import rules
+from accounts.permissions import is_torch_staff
+from contests.permissions import is_host_staff
 
-from accounts.permissions import is_host_organiser, is_torch_staff
-
-
-@rules.predicate
-def has_host_unit(user):
-    """Staff of at least one host unit (cached on the user instance for one request)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if not hasattr(user, "_has_host_unit"):
-        from contests.models import HostMembership
-
-        user._has_host_unit = HostMembership.objects.filter(user=user).exists()
-    return user._has_host_unit
-
-
-is_host_staff = is_host_organiser & has_host_unit
-
-# Defaults of HostScopedResource: Torch Center staff for all host units, host organisers for
+# Defaults of HostScopedResource: Torch Center staff for all host units, host unit staff for
 # their own (the resource limits the rows to those units).
 can_import_host_data = is_torch_staff | is_host_staff
 can_export_host_data = is_torch_staff | is_host_staff

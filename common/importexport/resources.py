@@ -77,12 +77,11 @@ def host_units_for(user):
     units of the user's host memberships otherwise, none for anyone else."""
     from accounts.permissions import is_torch_staff
     from contests.models import HostUnit
+    from contests.permissions import staffed_host_unit_ids
 
-    if not (user and user.is_authenticated and user.is_active):
-        return HostUnit.objects.none()
     if is_torch_staff(user):
         return HostUnit.objects.all()
-    return HostUnit.objects.filter(memberships__user=user).distinct()
+    return HostUnit.objects.filter(pk__in=staffed_host_unit_ids(user))
 
 
 class ScopedForeignKeyWidget(ForeignKeyWidget):
@@ -348,7 +347,7 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         dataset.headers = [aliases.get(header, header) for header in dataset.headers]
 
     def missing_columns(self, headers):
-        optional = set(self.optional_columns or ())
+        optional = {force_str(column) for column in self.optional_columns or ()}
         optional |= {
             force_str(self.fields[name].column_name) for name in self.get_import_id_fields()
         }
