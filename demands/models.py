@@ -107,6 +107,10 @@ class Demand(models.Model):
     def get_absolute_url(self):
         return reverse("demands:detail", kwargs={"ref": self.ref})
 
+    def get_private_url(self):
+        """The full (private) view for the owner, host staff, Torch staff and experts."""
+        return reverse("demands:manage_detail", kwargs={"ref": self.ref})
+
 
 class Indicator(models.Model):
     """One technical indicator row (指标名, 目标值, 单位, 现状值)."""
@@ -144,6 +148,9 @@ class DemandTransition(models.Model):
         verbose_name_plural = _("status changes")
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
 
 class ExpertAssignment(models.Model):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="assignments",
@@ -159,6 +166,9 @@ class ExpertAssignment(models.Model):
         verbose_name_plural = _("expert assignments")
         constraints = [models.UniqueConstraint(fields=["demand", "expert"],
                                                name="unique_expert_assignment")]
+
+    def __str__(self):
+        return f"{self.expert} @ {self.demand_id}"
 
 
 class Analysis(models.Model):
@@ -178,6 +188,9 @@ class Analysis(models.Model):
         verbose_name_plural = _("expert analyses")
         constraints = [models.UniqueConstraint(fields=["demand", "expert"],
                                                name="unique_analysis_per_expert")]
+
+    def __str__(self):
+        return f"{self.expert}: {self.get_verdict_display()}"
 
 
 class WordingProposal(models.Model):
@@ -199,6 +212,9 @@ class WordingProposal(models.Model):
         verbose_name = _("wording proposal")
         verbose_name_plural = _("wording proposals")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.proposed_by}: {', '.join(self.texts or {})}"
 
 
 class AccessRequest(models.Model):
