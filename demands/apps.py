@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemandsConfig(AppConfig):
     name = "demands"
+
+    def ready(self):
+        # Registers the demands.* permissions with django-rules, and the workspace sections.
+        from notifications.kinds import register as register_kind
+
+        from . import permissions, workspace  # noqa: F401
+
+        workspace.register()
+        register_kind("demand.wording_proposed", _("Wording proposals for my demands"))
+        register_kind("demand.expert_assigned", _("Demands I am asked to analyse"))

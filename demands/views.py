@@ -1,0 +1,400 @@
+"""Pages of the collection side: the company's demands, the organisers' demand management and
+the experts' analysis. Every write goes through ``demands.services``; a refused operation
+comes back as a message, and a demand the user may not see is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.agreements import (
+    agreements_required,
+    current_agreement,
+    has_signed_current,
+    sign_url,
+)
+from accounts.enums import AgreementKind, MembershipState, RoleCode
+from accounts.models import AgreementSignature, Organisation
+from contests.permissions import staffed_host_unit_ids
+
+from . import permissions, public, selectors, services
+from .diff import proposal_rows
+from .enums import (
+    TRANSITIONS,
+    CooperationMode,
+    DemandStatus,
+    OutcomeForm,
+    ProposalState,
+)
+from .forms import (
+    AnalysisForm,
+    AssignExpertsForm,
+    DemandForm,
+    IndicatorFormSet,
+    ManageFilterForm,
+    TransitionForm,
+    WordingProposalForm,
+    indicator_initial,
+)
+from .models import Demand, WordingProposal
+
+PAGE_SIZE = 25
+
+# Edges offered as buttons on the detail page; the others have their own pages (submitting
+# goes through the preview, expert analysis starts with the assignment).
+BUTTON_EDGES = (DemandStatus.APPROVED, DemandStatus.RETURNED, DemandStatus.REJECTED,
+                DemandStatus.PUBLISHED, DemandStatus.CLOSED, DemandStatus.WITHDRAWN)
+# Edges that need a reason.
+COMMENTED_EDGES = (DemandStatus.RETURNED, DemandStatus.REJECTED)
+
+
+def _visible(request, ref):
+    try:
+        return selectors.demand_detail(request.user, ref)
+    except Demand.DoesNotExist:
+        raise Http404 from None
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- lists ------------------------------------------------------------------------------------
+@login_required
+def my_demands(request):
+    """The demands of the user's organisations."""
+    page = _page(request, selectors.owner_demands(request.user))
+    return render(request, "demands/my_list.html", {
+        "page_obj": page, "demands": page.object_list,
+        "may_create": _creator_organisations(request.user).exists(),
+    })
+
+
+@login_required
+def manage_list(request):
+    """The organisers' list: the demands of their host units, filtered by status and unit."""
+    if not permissions.can_manage_demands(request.user):
+        raise Http404
+    units = selectors.managed_host_units(request.user)
+    form = ManageFilterForm(request.GET or None, host_units=units)
+    status, unit = "", None
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        unit = form.cleaned_data["host_unit"]
+    page = _page(request, selectors.managed_demands(request.user, status=status,
+                                                    host_unit=unit))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "demands/manage_list.html", {
+        "page_obj": page, "demands": page.object_list, "filter_form": form,
+        "query_string": query.urlencode(),
+        "may_enter": bool(staffed_host_unit_ids(request.user)),
+    })
+
+
+@login_required
+def assigned_list(request):
+    """The demands an expert is assigned to."""
+    if RoleCode.EXPERT not in request.user.role_codes():
+        raise Http404
+    page = _page(request, selectors.assigned_demands(request.user))
+    return render(request, "demands/assigned_list.html", {"page_obj": page,
+                                                          "demands": page.object_list})
+
+
+# --- writing a demand -------------------------------------------------------------------------
+def _creator_organisations(user):
+    """Organisations the user may file demands for: active memberships, demand-company role."""
+    if RoleCode.DEMAND_COMPANY not in user.role_codes():
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user,
+                                       memberships__state=MembershipState.ACTIVE).order_by("name")
+
+
+@login_required
+def create(request):
+    """A company member starts a demand."""
+    organisations = _creator_organisations(request.user)
+    if not organisations.exists():
+        messages.error(request, _("To post a demand, act as a demand company and be an active "
+                                  "member of an organisation; both are set in your workspace."))
+        return redirect("accounts:dashboard")
+    return _demand_form_page(request, demand=None, organisations=organisations,
+                             host_units=selectors.current_host_units(), entered_by_host=False)
+
+
+@login_required
+def host_create(request):
+    """Host staff enter a demand on a company's behalf."""
+    unit_ids = staffed_host_unit_ids(request.user)
+    if not unit_ids:
+        raise Http404
+    return _demand_form_page(
+        request, demand=None, organisations=Organisation.objects.order_by("name"),
+        host_units=selectors.current_host_units().filter(pk__in=unit_ids),
+        entered_by_host=True,
+    )
+
+
+@login_required
+def edit(request, ref):
+    demand = _visible(request, ref)
+    if not permissions.is_author(request.user, demand):
+        raise Http404
+    if not request.user.has_perm("demands.change_demand", demand):
+        messages.error(request, _("A demand that is “%(status)s” can no longer be edited.")
+                       % {"status": demand.get_status_display()})
+        return redirect(demand.get_private_url())
+    # The reference carries the event number: the unit may change within the event only.
+    units = selectors.current_host_units().filter(event_id=demand.host_unit.event_id)
+    if demand.entered_by_host and not permissions.is_owner_member(request.user, demand):
+        units = units.filter(Q(pk__in=staffed_host_unit_ids(request.user))
+                             | Q(pk=demand.host_unit_id))
+    return _demand_form_page(request, demand=demand, organisations=None, host_units=units,
+                             entered_by_host=demand.entered_by_host)
+
+
+def _demand_form_page(request, *, demand, organisations, host_units, entered_by_host):
+    """The create/edit page. "Save draft" accepts incomplete data; "Check and preview" asks
+    for everything submitting needs and goes on to the preview. On any error the page comes
+    back with everything typed."""
+    if request.method == "POST":
+        mode = "full" if request.POST.get("action") == "preview" else "draft"
+        form = DemandForm(request.POST, mode=mode, organisations=organisations,
+                          host_units=host_units, demand=demand)
+        formset = IndicatorFormSet(request.POST, prefix="indicators", mode=mode)
+        if form.is_valid() and formset.is_valid():
+            try:
+                if demand is None:
+                    demand = services.create_demand(
+                        actor=request.user, organisation=form.cleaned_data["organisation"],
+                        host_unit=form.cleaned_data["host_unit"], fields=form.content(),
+                        indicators=formset.rows(), entered_by_host=entered_by_host,
+                    )
+                else:
+                    demand = services.update_demand(
+                        demand, actor=request.user, fields=form.content(),
+                        indicators=formset.rows(), host_unit=form.cleaned_data["host_unit"],
+                    )
+            except services.DemandError as error:
+                form.add_error(None, error.message)
+            else:
+                if mode == "full":
+                    return redirect("demands:preview", ref=demand.ref)
+                messages.success(request, _("Draft %(ref)s saved.") % {"ref": demand.ref})
+                return redirect("demands:edit", ref=demand.ref)
+    else:
+        form = DemandForm(mode="full", organisations=organisations, host_units=host_units,
+                          demand=demand)
+        formset = IndicatorFormSet(initial=indicator_initial(demand), prefix="indicators",
+                                   mode="full")
+    return render(request, "demands/form.html", {
+        "form": form, "formset": formset, "demand": demand, "entered_by_host": entered_by_host,
+    })
+
+
+@login_required
+def preview(request, ref):
+    """Exactly what the public will see once the demand is published, and what is still
+    missing before it can be submitted."""
+    demand = _visible(request, ref)
+    may_submit = (DemandStatus.SUBMITTED in TRANSITIONS[DemandStatus(demand.status)]
+                  and permissions.may_transition(request.user, demand, DemandStatus.SUBMITTED))
+    return render(request, "demands/preview.html", {
+        "demand": demand,
+        "public": public.project(demand),
+        "problems": services.submission_problems(demand) if may_submit else [],
+        "may_submit": may_submit,
+        "may_edit": request.user.has_perm("demands.change_demand", demand),
+    })
+
+
+# --- the workflow -----------------------------------------------------------------------------
+@login_required
+@require_POST
+def change_status(request, ref):
+    """One button per workflow edge; ``services.transition`` decides."""
+    demand = _visible(request, ref)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+        return redirect(demand.get_private_url())
+    to_status = form.cleaned_data["to_status"]
+    if (to_status == DemandStatus.SUBMITTED and permissions.is_owner_member(request.user, demand)
+            and not has_signed_current(request.user, demand.host_unit.event.contest)):
+        # Seed 四(三): every participant signs the NDA and the disclaimer first.
+        messages.info(request, _("Sign the non-disclosure agreement and the disclaimer, then "
+                                 "submit the demand."))
+        return redirect(sign_url(reverse("demands:preview", kwargs={"ref": demand.ref})))
+    try:
+        services.transition(demand, to_status, actor=request.user,
+                            comment=form.cleaned_data["comment"])
+    except services.DemandError as error:
+        messages.error(request, error.message)
+        if to_status == DemandStatus.SUBMITTED:
+            return redirect("demands:preview", ref=demand.ref)
+    else:
+        messages.success(request, _("%(ref)s is now “%(status)s”.")
+                         % {"ref": demand.ref, "status": DemandStatus(to_status).label})
+    return redirect(demand.get_private_url())
+
+
+@login_required
+def detail(request, ref):
+    """The private full view: every field, hidden or not, the history, the experts' work and
+    the actions this user may take."""
+    demand = _visible(request, ref)
+    user = request.user
+    is_reviewer = permissions.is_reviewer(user, demand)
+    is_owner = permissions.is_owner_member(user, demand)
+    buttons = [
+        {"to_status": to, "label": to.label, "needs_comment": to in COMMENTED_EDGES}
+        for to in BUTTON_EDGES
+        if to in TRANSITIONS[DemandStatus(demand.status)]
+        and permissions.may_transition(user, demand, to)
+    ]
+    analyses = list(demand.analyses.all())
+    if not is_reviewer:
+        analyses = [a for a in analyses if a.expert_id == user.pk]
+    proposals = list(demand.proposals.all())
+    return render(request, "demands/detail.html", {
+        "demand": demand,
+        "buttons": buttons,
+        "is_owner": is_owner,
+        "is_reviewer": is_reviewer,
+        "may_edit": user.has_perm("demands.change_demand", demand),
+        "may_submit": (DemandStatus.SUBMITTED in TRANSITIONS[DemandStatus(demand.status)]
+                       and permissions.may_transition(user, demand, DemandStatus.SUBMITTED)),
+        "may_assign": user.has_perm("demands.assign_experts", demand),
+        "may_analyse": user.has_perm("demands.write_analysis", demand),
+        "may_propose": user.has_perm("demands.propose_wording", demand),
+        "analyses": analyses,
+        "proposals": proposals,
+        "pending_proposals": [p for p in proposals if p.state == ProposalState.PROPOSED],
+        "hidden_fields": set(demand.hidden_fields or []),
+        "outcome_form_labels": _labels(OutcomeForm, demand.outcome_forms),
+        "cooperation_mode_labels": _labels(CooperationMode, demand.cooperation_modes),
+        "accepted_wording": [
+            (Demand._meta.get_field(name).verbose_name, text)
+            for name, text in (demand.public_wording or {}).items()
+            if name in services.WORDING_FIELDS
+        ],
+    })
+
+
+def _labels(choices, values):
+    return [choices(value).label for value in values or [] if value in choices.values]
+
+
+# --- experts ----------------------------------------------------------------------------------
+def _nda_signed_ids(contest, candidates):
+    nda = current_agreement(contest, AgreementKind.NDA)
+    if nda is None:
+        return frozenset()
+    return frozenset(AgreementSignature.objects.filter(agreement=nda, user__in=candidates)
+                     .values_list("user_id", flat=True))
+
+
+@login_required
+def assign_experts(request, ref):
+    demand = _visible(request, ref)
+    if not permissions.is_reviewer(request.user, demand):
+        raise Http404
+    if not request.user.has_perm("demands.assign_experts", demand):
+        messages.error(request, _("Experts can be assigned only to a submitted demand or one in "
+                                  "analysis."))
+        return redirect(demand.get_private_url())
+    candidates = selectors.expert_candidates()
+    signed = _nda_signed_ids(demand.host_unit.event.contest, candidates)
+    form = AssignExpertsForm(request.POST or None, candidates=candidates, signed_ids=signed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_experts(demand, form.cleaned_data["experts"], actor=request.user)
+        except services.DemandError as error:
+            form.add_error("experts", error.message)
+        else:
+            messages.success(request, _("Experts assigned."))
+            return redirect(demand.get_private_url())
+    return render(request, "demands/assign_experts.html", {"demand": demand, "form": form})
+
+
+@agreements_required(AgreementKind.NDA)
+def analysis(request, ref):
+    """The assigned expert's 梳理分析, 综合建议 and verdict."""
+    demand = _visible(request, ref)
+    if not permissions.is_assigned_expert(request.user, demand):
+        raise Http404
+    if not request.user.has_perm("demands.write_analysis", demand):
+        messages.error(request, _("The analysis can be written only while the demand is in "
+                                  "expert analysis."))
+        return redirect(demand.get_private_url())
+    mine = next((a for a in demand.analyses.all() if a.expert_id == request.user.pk), None)
+    initial = ({"analysis": mine.analysis, "recommendations": mine.recommendations,
+                "verdict": mine.verdict} if mine else None)
+    form = AnalysisForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_analysis(demand, expert=request.user, **form.cleaned_data)
+        except services.DemandError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your analysis of %(ref)s is saved.") % {"ref": demand.ref})
+            return redirect(demand.get_private_url())
+    return render(request, "demands/analysis_form.html", {"demand": demand, "form": form})
+
+
+# --- public wording ---------------------------------------------------------------------------
+@login_required
+def propose_wording(request, ref):
+    demand = _visible(request, ref)
+    if not (permissions.is_reviewer(request.user, demand)
+            or permissions.is_assigned_expert(request.user, demand)):
+        raise Http404
+    if not request.user.has_perm("demands.propose_wording", demand):
+        messages.error(request, _("A wording can be proposed only before the demand is "
+                                  "published."))
+        return redirect(demand.get_private_url())
+    form = WordingProposalForm(request.POST or None, demand=demand)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_wording(demand, actor=request.user, texts=form.texts(),
+                                     note=form.cleaned_data["note"])
+        except services.DemandError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your proposal was sent to the owner."))
+            return redirect(demand.get_private_url())
+    return render(request, "demands/wording_form.html", {"demand": demand, "form": form})
+
+
+@login_required
+def proposal(request, ref, pk):
+    """A proposal as a difference against the current text; the owner accepts or declines."""
+    demand = _visible(request, ref)
+    item = get_object_or_404(WordingProposal.objects.select_related("proposed_by"), pk=pk,
+                             demand=demand)
+    may_decide = (item.state == ProposalState.PROPOSED
+                  and request.user.has_perm("demands.decide_proposal", demand))
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("accept", "decline"):
+            messages.error(request, _("Accept or decline the proposal."))
+            return redirect("demands:proposal", ref=demand.ref, pk=item.pk)
+        try:
+            services.decide_proposal(item, actor=request.user, accept=decision == "accept")
+        except services.DemandError as error:
+            messages.error(request, error.message)
+            return redirect("demands:proposal", ref=demand.ref, pk=item.pk)
+        messages.success(request, _("The proposal was accepted; the public will see the new "
+                                    "wording.") if decision == "accept"
+                         else _("The proposal was declined."))
+        return redirect(demand.get_private_url())
+    return render(request, "demands/proposal.html", {
+        "demand": demand, "proposal": item, "rows": proposal_rows(demand, item),
+        "may_decide": may_decide,
+    })
