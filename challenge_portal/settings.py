@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.security.IdleTimeoutMiddleware",
+    "accounts.security.RequireMFAForStaffMiddleware",
 ]
 
 ROOT_URLCONF = "challenge_portal.urls"
@@ -162,9 +164,11 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "full_name", "mobile")}},
+    # MLPS 2.0: at least 8 characters from 3 of the 4 classes (lower, upper, digit, symbol).
+    {"NAME": "accounts.password_validation.CharacterClassValidator",
+     "OPTIONS": {"min_length": 8, "min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -182,6 +186,20 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_FORMS = {"signup": "accounts.forms.PortalSignupForm"}
 # One e-mail address per account (it is the login): changing it means verifying the new one.
 ACCOUNT_CHANGE_EMAIL = True
+# Sign-in protection (accounts.security): 5 failed sign-ins lock the account (keyed on the
+# e-mail address, never the IP) for 15 minutes, counted in the shared cache; allauth's own
+# login_failed limit carries the same numbers, plus 10 failures a minute per client IP.
+ACCOUNT_ADAPTER = "accounts.security.PortalAccountAdapter"
+LOGIN_LOCKOUT_FAILURES = envint("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{LOGIN_LOCKOUT_FAILURES}/{LOGIN_LOCKOUT_SECONDS}s/key",
+}
+# No "remember me": sessions end after SESSION_IDLE_TIMEOUT without activity whatever happens.
+ACCOUNT_SESSION_REMEMBER = False
+# Host organisers, experts and Torch staff must use an authenticator app (RequireMFAForStaff…).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "中国创新挑战赛")
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -253,6 +271,10 @@ CELERY_BEAT_SCHEDULE = {}
 # --- security ---------------------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
+# MLPS 2.0: idle sessions end after at most 30 minutes (accounts.security.IdleTimeoutMiddleware
+# signs the user out; the stored session expires at the same age).
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -287,6 +309,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- portal -----------------------------------------------------------------------------------
 COMPLAINT_HOTLINE = "010-88656297"
+# Where people send privacy requests (PIPL); shown on the privacy notice.
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "privacy@challenge.example.cn")
 PORTAL_NAME = _("China Innovation Challenge")
 
 LOGGING = {

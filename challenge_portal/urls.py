@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from contests.views import home
+
+# One sign-in path: the admin's login page sends to allauth's, so the lockout, the rate limits
+# and the second factor apply to the admin too (accounts.security).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
