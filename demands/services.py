@@ -250,12 +250,14 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
         raise DemandError(gettext("Give the demand a title."))
     event = host_unit.event
     edition = event.contest.edition
+    sequence = 0
     for attempt in range(_REF_ATTEMPTS):
         try:
             # A savepoint per attempt: two creators in one event may pick the same sequence;
-            # the unique reference makes the second insert fail and it tries the next number.
+            # the unique reference makes the second insert fail and it tries the next number
+            # (also past a reference taken by a row whose sequence disagrees with it).
             with transaction.atomic():
-                sequence = _next_sequence(event.pk)
+                sequence = max(_next_sequence(event.pk), sequence + 1)
                 demand = Demand(
                     ref=format_reference(edition, event.number, sequence), sequence=sequence,
                     host_unit=host_unit, organisation=organisation, created_by=actor,
