@@ -1,8 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from contests.views import home
+from demands.sitemaps import SITEMAPS
 
 # One sign-in path: the admin's login page sends to allauth's, so the lockout, the rate limits
 # and the second factor apply to the admin too (accounts.security).
@@ -18,6 +20,7 @@ urlpatterns = [
     path("files/", include("files.urls")),
     path("notifications/", include("notifications.urls")),
     path("demands/", include("demands.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,3 +14,8 @@ class DemandsConfig(AppConfig):
         workspace.register()
         register_kind("demand.wording_proposed", _("Wording proposals for my demands"))
         register_kind("demand.expert_assigned", _("Demands I am asked to analyse"))
+        # the public side (demands.access)
+        register_kind("demand.access_requested",
+                      _("Requests for the hidden details of my demands"))
+        register_kind("demand.access_decided", _("Answers to my requests for hidden details"))
+        register_kind("demand.message", _("Messages from challengers about my demands"))

@@ -88,6 +88,12 @@ class Demand(models.Model):
     # --- search (built from the public projection only, never from hidden values) ---
     search_tokens = models.TextField(editable=False, blank=True)
     search_bigrams = models.TextField(editable=False, blank=True)
+    # Title and keywords only (tokens and bigrams), to rank title matches first.
+    search_title = models.TextField(editable=False, blank=True)
+    # demands.public.project(demand).to_dict(), written by refresh_public_index: public lists,
+    # feeds and the sitemap render from it without reading the model.
+    public_snapshot = models.JSONField(editable=False, default=dict, blank=True)
+    public_indexed_at = models.DateTimeField(editable=False, null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
@@ -239,6 +245,9 @@ class AccessRequest(models.Model):
         constraints = [models.UniqueConstraint(fields=["demand", "user"],
                                                name="unique_access_request")]
 
+    def __str__(self):
+        return f"{self.user} → {self.demand_id}: {self.state}"
+
 
 class HiddenDetailView(models.Model):
     """One opening of a demand's hidden details, shown to the owner."""
@@ -255,3 +264,6 @@ class HiddenDetailView(models.Model):
         verbose_name = _("view of hidden details")
         verbose_name_plural = _("views of hidden details")
         ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.viewed_at:%Y-%m-%d %H:%M}"

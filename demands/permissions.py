@@ -151,3 +151,6 @@ can_view_hidden_details = can_view_full_demand | is_granted_challenger
 
 rules.add_perm("demands.manage_access", can_manage_access)
 rules.add_perm("demands.view_hidden_details", can_view_hidden_details)
+# Attachments are downloaded under ``demands.view_demand`` (files.permissions): a granted
+# challenger may download them too. The private pages check can_view_full_demand themselves.
+rules.set_perm("demands.view_demand", can_view_hidden_details)

@@ -19,3 +19,8 @@ urlpatterns = [
     path("manage/<str:ref>/wording/", views.propose_wording, name="propose_wording"),
     path("manage/<str:ref>/proposals/<int:pk>/", views.proposal, name="proposal"),
 ]
+
+# --- the public side (demands/public_urls.py) ---
+from .public_urls import urlpatterns as public_urlpatterns  # noqa: E402
+
+urlpatterns += public_urlpatterns

@@ -1,0 +1,355 @@
+"""Access to a published demand's hidden details (seed 四(三), DESIGN.md §3 rule 1).
+
+A challenger who has signed the contest's current NDA and disclaimer asks for access; the
+owner organisation's administrators or the host unit's staff grant, decline or later revoke
+it. Every decision and every opening of the hidden details is logged, and the owner sees who
+opened them, when, and under which NDA version. The contact person's phone and e-mail reach a
+granted challenger only with the contact person's separate consent (PIPL art. 23); otherwise
+they stay masked and the challenger writes through the portal (:func:`send_message`).
+
+Views call these functions; each raises :class:`AccessError` with a message for the user when
+it refuses.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.enums import AgreementKind, MembershipRole, MembershipState
+from accounts.mobile import mask_mobile
+from accounts.models import Membership
+from accounts.permissions import is_challenger
+
+from . import permissions
+from .enums import AccessState, HideableField
+from .models import AccessRequest, Demand, HiddenDetailView
+from .public import (
+    PUBLIC_STATES,
+    PublicDemand,
+    attachments_of,
+    mask_email,
+    mask_landline,
+    project,
+)
+
+MAX_MESSAGE_LENGTH = 2000
+
+# Allowed changes of an access request; anything else is refused.
+ACCESS_TRANSITIONS = {
+    AccessState.REQUESTED: {AccessState.GRANTED, AccessState.DECLINED},
+    AccessState.GRANTED: {AccessState.REVOKED},
+    AccessState.DECLINED: {AccessState.REQUESTED},
+    AccessState.REVOKED: set(),
+}
+
+
+class AccessError(Exception):
+    """A refused access operation; ``message`` is shown to the user as is."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return str(self.message)
+
+
+def demand_contest(demand):
+    return demand.host_unit.event.contest
+
+
+def _log(action, *, actor, demand, request=None, from_state="", to_state="", data=None):
+    from audit.services import log_action
+
+    log_action(action, actor=actor, obj=demand, from_state=from_state, to_state=to_state,
+               data=data, request=request)
+
+
+def _notify(recipient, *, kind, key, context, url, demand):
+    from notifications.services import notify
+
+    notify(recipient=recipient, kind=kind, context=context, idempotency_key=key, url=url,
+           obj=demand)
+
+
+def owner_admins(demand):
+    """Active administrators of the owner organisation: they answer requests and messages."""
+    return [membership.user for membership in
+            Membership.objects.filter(organisation_id=demand.organisation_id,
+                                      role=MembershipRole.ADMIN, state=MembershipState.ACTIVE,
+                                      user__is_active=True)
+            .select_related("user").order_by("pk")]
+
+
+def access_state(user, demand):
+    """The state of the user's access request for the demand, or "" when there is none."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return (AccessRequest.objects.filter(demand=demand, user=user)
+            .values_list("state", flat=True).first() or "")
+
+
+def has_signed_agreements(user, demand):
+    from accounts.agreements import has_signed_current
+
+    return has_signed_current(user, demand_contest(demand),
+                              kinds=(AgreementKind.NDA, AgreementKind.DISCLAIMER))
+
+
+# --- requests and decisions -------------------------------------------------------------------
+def request_access(demand, *, user, message="", request=None):
+    """A challenger asks to see the demand's hidden details (again, after a decline)."""
+    message = (message or "").strip()[:MAX_MESSAGE_LENGTH]
+    with transaction.atomic():
+        locked = (Demand.objects.select_for_update()
+                  .select_related("host_unit__event__contest").get(pk=demand.pk))
+        if locked.status not in PUBLIC_STATES:
+            raise AccessError(gettext("This demand is not published."))
+        if locked.status != PUBLIC_STATES[0]:
+            raise AccessError(gettext("This demand is closed; access can no longer be "
+                                      "requested."))
+        if not is_challenger(user):
+            raise AccessError(gettext("Only challengers can ask for access to hidden "
+                                      "details."))
+        if permissions.can_view_full_demand(user, locked):
+            raise AccessError(gettext("You already see every detail of this demand."))
+        if not has_signed_agreements(user, locked):
+            raise AccessError(gettext("Sign the current non-disclosure agreement and "
+                                      "disclaimer first."))
+        existing = AccessRequest.objects.select_for_update().filter(demand=locked,
+                                                                    user=user).first()
+        if existing is not None:
+            if AccessState.REQUESTED not in ACCESS_TRANSITIONS[AccessState(existing.state)]:
+                raise AccessError({
+                    AccessState.REQUESTED: gettext("You have already asked; the owner has not "
+                                                   "answered yet."),
+                    AccessState.GRANTED: gettext("You already have access."),
+                    AccessState.REVOKED: gettext("Your access was revoked; ask the host unit "
+                                                 "if you think this is a mistake."),
+                }.get(AccessState(existing.state), gettext("Access cannot be requested.")))
+            from_state, previous_decision = existing.state, existing.decided_at
+            existing.state = AccessState.REQUESTED
+            existing.message = message
+            existing.decided_by = None
+            existing.decided_at = None
+            existing.save(update_fields=["state", "message", "decided_by", "decided_at"])
+            access = existing
+        else:
+            from_state, previous_decision = "", None
+            try:
+                with transaction.atomic():
+                    access = AccessRequest.objects.create(demand=locked, user=user,
+                                                          message=message)
+            except IntegrityError:
+                raise AccessError(gettext("You have already asked; the owner has not answered "
+                                          "yet.")) from None
+        _log("portal.demand.access_requested", actor=user, demand=locked, request=request,
+             from_state=from_state, to_state=AccessState.REQUESTED,
+             data={"access_request": access.pk})
+        # One notification per round of asking: a new round follows the previous decline.
+        round_key = previous_decision.timestamp() if previous_decision else "first"
+        for admin in owner_admins(locked):
+            _notify(admin, kind="demand.access_requested",
+                    key=f"demand-access-{access.pk}-requested-{round_key}-{admin.pk}",
+                    context={"ref": locked.ref, "title": locked.title,
+                             "challenger": str(user), "message": message},
+                    url=_manage_url(locked), demand=locked)
+    return access
+
+
+def _manage_url(demand):
+    return reverse("demands:access_manage", kwargs={"ref": demand.ref})
+
+
+def _decide(access_request, *, actor, to_state, request=None):
+    with transaction.atomic():
+        locked = (AccessRequest.objects.select_for_update()
+                  .select_related("demand__host_unit", "user").get(pk=access_request.pk))
+        demand = locked.demand
+        if not permissions.can_manage_access(actor, demand):
+            raise AccessError(gettext("Only the owner's administrators and the host unit's "
+                                      "staff decide on access."))
+        from_state = AccessState(locked.state)
+        if to_state not in ACCESS_TRANSITIONS[from_state]:
+            raise AccessError(gettext("A request that is “%(from)s” cannot become “%(to)s”.")
+                              % {"from": from_state.label, "to": AccessState(to_state).label})
+        locked.state = to_state
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["state", "decided_by", "decided_at"])
+        action = {AccessState.GRANTED: "portal.demand.access_granted",
+                  AccessState.DECLINED: "portal.demand.access_declined",
+                  AccessState.REVOKED: "portal.demand.access_revoked"}[to_state]
+        _log(action, actor=actor, demand=demand, request=request, from_state=from_state,
+             to_state=to_state, data={"access_request": locked.pk, "challenger": locked.user_id})
+        _notify(locked.user, kind="demand.access_decided",
+                key=f"demand-access-{locked.pk}-{to_state}-{locked.decided_at.timestamp()}",
+                context={"ref": demand.ref, "title": _public_title(demand),
+                         "state": str(to_state)},
+                url=reverse("demands:detail", kwargs={"ref": demand.ref}), demand=demand)
+    access_request.state = locked.state
+    access_request.decided_by = locked.decided_by
+    access_request.decided_at = locked.decided_at
+    return locked
+
+
+def _public_title(demand):
+    """The challenger may not have been granted: tell it only the public title."""
+    return demand.public_snapshot.get("title") if demand.public_snapshot else demand.ref
+
+
+def grant_access(access_request, *, actor, request=None):
+    """The owner's administrator or host staff let the challenger see the hidden details."""
+    return _decide(access_request, actor=actor, to_state=AccessState.GRANTED, request=request)
+
+
+def decline_access(access_request, *, actor, request=None):
+    return _decide(access_request, actor=actor, to_state=AccessState.DECLINED, request=request)
+
+
+def revoke_access(access_request, *, actor, request=None):
+    return _decide(access_request, actor=actor, to_state=AccessState.REVOKED, request=request)
+
+
+# --- the full details -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndicatorRow:
+    name: str
+    target_value: str
+    unit: str
+    current_value: str
+
+
+@dataclass(frozen=True)
+class FullDetails:
+    """What a granted challenger sees: the public projection (for the labels and public
+    parts) and the original texts and hidden values, with the contact's phone and e-mail
+    masked unless the contact person consented to share them."""
+
+    public: PublicDemand
+    organisation_name: str
+    title: str
+    keywords: tuple
+    current_base: str
+    key_problem: str
+    expected_outcome: str
+    time_requirement: str
+    challenger_conditions: str
+    indicators: tuple
+    budget: str
+    prize: str
+    address: str
+    contact_person: str
+    contact_mobile: str
+    contact_landline: str
+    contact_email: str
+    contact_shared: bool
+    attachments: tuple              # of (file name, download URL)
+    hidden_fields: tuple
+
+    @property
+    def hidden_field_labels(self):
+        return [HideableField(name).label for name in self.hidden_fields
+                if name in HideableField.values]
+
+
+def full_details(demand):
+    """The full details of a demand for a granted challenger (see :class:`FullDetails`)."""
+    from .public import _money
+
+    shared = bool(demand.contact_consents_sharing)
+    return FullDetails(
+        public=project(demand),
+        organisation_name=demand.organisation.name,
+        title=demand.title,
+        keywords=tuple(demand.keywords or ()),
+        current_base=demand.current_base,
+        key_problem=demand.key_problem,
+        expected_outcome=demand.expected_outcome,
+        time_requirement=demand.time_requirement,
+        challenger_conditions=demand.challenger_conditions,
+        indicators=tuple(IndicatorRow(row.name, row.target_value, row.unit, row.current_value)
+                         for row in demand.indicators.all()),
+        budget=_money(demand.budget),
+        prize=_money(demand.prize),
+        address=demand.address,
+        contact_person=demand.contact_person,
+        contact_mobile=demand.contact_mobile if shared else mask_mobile(demand.contact_mobile),
+        contact_landline=(demand.contact_landline if shared
+                          else mask_landline(demand.contact_landline)),
+        contact_email=demand.contact_email if shared else mask_email(demand.contact_email),
+        contact_shared=shared,
+        attachments=tuple((item.original_name, item.get_absolute_url())
+                          for item in attachments_of(demand)),
+        hidden_fields=tuple(demand.hidden_fields or ()),
+    )
+
+
+def record_hidden_view(demand, *, user, request=None):
+    """Log one opening of the hidden details with the NDA version the viewer signed."""
+    from accounts.agreements import current_agreement
+
+    nda = current_agreement(demand_contest(demand), AgreementKind.NDA)
+    with transaction.atomic():
+        view = HiddenDetailView.objects.create(
+            demand=demand, user=user, nda=nda,
+            ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+        )
+        _log("portal.demand.view_hidden", actor=user, demand=demand, request=request,
+             data={"nda": nda.pk if nda else None,
+                   "nda_version": nda.version if nda else None})
+    return view
+
+
+def hidden_view_log(demand):
+    """Who opened the demand's hidden details, when, and under which NDA version."""
+    return (HiddenDetailView.objects.filter(demand=demand)
+            .select_related("user", "nda").order_by("-viewed_at", "-pk"))
+
+
+def access_requests_of(demand):
+    return (AccessRequest.objects.filter(demand=demand)
+            .select_related("user", "decided_by").order_by("-created_at", "-pk"))
+
+
+# --- writing through the portal ---------------------------------------------------------------
+def send_message(demand, *, sender, text, nonce, request=None):
+    """A granted challenger writes to the owner organisation's administrators through the
+    portal (the contact person's details stay masked without consent). ``nonce`` comes from
+    the form, so a resubmitted form sends nothing twice. Returns the number of recipients."""
+    text = (text or "").strip()
+    if not text:
+        raise AccessError(gettext("Write a message."))
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise AccessError(gettext("Keep the message under %(max)d characters.")
+                          % {"max": MAX_MESSAGE_LENGTH})
+    if not permissions.is_granted_challenger(sender, demand):
+        raise AccessError(gettext("Only challengers granted access can write to the owner."))
+    recipients = owner_admins(demand)
+    if not recipients:
+        raise AccessError(gettext("The owner has no administrator to receive messages; "
+                                  "contact the host unit."))
+    organisations = list(Membership.objects.filter(user=sender, state=MembershipState.ACTIVE)
+                         .values_list("organisation__name", flat=True))
+    with transaction.atomic():
+        for recipient in recipients:
+            _notify(recipient, kind="demand.message",
+                    key=f"demand-message-{demand.pk}-{sender.pk}-{nonce}-{recipient.pk}",
+                    context={"ref": demand.ref, "title": demand.title,
+                             "sender": str(sender), "sender_email": sender.email,
+                             "sender_organisation": "、".join(organisations), "message": text},
+                    url=demand.get_private_url(), demand=demand)
+        _log("portal.demand.message", actor=sender, demand=demand, request=request,
+             data={"recipients": len(recipients), "length": len(text), "nonce": str(nonce)})
+    return len(recipients)
+
+
+__all__ = [
+    "AccessError", "ACCESS_TRANSITIONS", "FullDetails", "access_requests_of", "access_state",
+    "decline_access", "full_details", "grant_access", "has_signed_agreements",
+    "hidden_view_log", "owner_admins", "record_hidden_view", "request_access",
+    "revoke_access", "send_message",
+]

@@ -1,0 +1,97 @@
+"""Forms of the public demand pages: the list filters, the access request and the message to the
+owner."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from common.regions import region_choices, region_prefix
+from contests.models import Event, HostUnit, IndustryField
+
+from .access import MAX_MESSAGE_LENGTH
+from .enums import CooperationMode, DemandStatus
+from .search import MAX_QUERY_LENGTH
+
+STATE_CHOICES = [
+    ("", pgettext_lazy("demand filter", "Open and closed")),
+    ("open", pgettext_lazy("demand filter", "Open")),
+    ("closed", pgettext_lazy("demand filter", "Closed")),
+]
+
+
+class DemandFilterForm(forms.Form):
+    """``GET`` filters of the public list; an invalid value is dropped (with its error shown),
+    the others still apply."""
+
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=MAX_QUERY_LENGTH,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("e.g. 电池, 芯片")}))
+    event = forms.TypedChoiceField(label=_("Event"), required=False, coerce=int,
+                                   empty_value=None)
+    host = forms.ChoiceField(label=_("Host unit"), required=False)
+    field = forms.ChoiceField(label=_("Industry field"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    mode = forms.ChoiceField(label=_("Cooperation mode"), required=False,
+                             choices=[("", _("Any"))] + list(CooperationMode.choices))
+    state = forms.ChoiceField(label=pgettext_lazy("demand filter", "Status"), required=False,
+                              choices=STATE_CHOICES)
+
+    def __init__(self, *args, contest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Any"))]
+        events = Event.objects.filter(contest=contest).order_by("number") if contest else []
+        self.fields["event"].choices = everything + [
+            (event.number, f"{event.number}. {event.name}") for event in events]
+        hosts = (HostUnit.objects.filter(event__contest=contest).order_by("event__number", "pk")
+                 .values_list("slug", "name") if contest else [])
+        self.fields["host"].choices = everything + list(hosts)
+        self.fields["field"].choices = everything + list(
+            IndustryField.objects.order_by("code").values_list("code", "name"))
+        self.fields["region"].choices = everything + region_choices()
+
+    def clean_q(self):
+        return " ".join((self.cleaned_data.get("q") or "").split())
+
+    def filtered(self, queryset, contest=None):
+        """Apply every valid filter to ``queryset`` (of public demands); the keyword search
+        is left to the caller because it also orders."""
+        data = self.cleaned_data if self.is_bound else {}
+        if data.get("event") and contest is not None:
+            queryset = queryset.filter(host_unit__event__contest=contest,
+                                       host_unit__event__number=data["event"])
+        if data.get("host"):
+            queryset = queryset.filter(host_unit__slug=data["host"])
+        if data.get("field"):
+            queryset = queryset.filter(industry_field__code=data["field"])
+        if data.get("region"):
+            queryset = queryset.filter(region__startswith=region_prefix(data["region"]))
+        if data.get("mode"):
+            # Stored as a JSON list of codes; the code is one of the choices (letters only),
+            # so matching its quoted form is exact on every database.
+            queryset = queryset.filter(cooperation_modes__icontains=f'"{data["mode"]}"')
+        if data.get("state") == "open":
+            queryset = queryset.filter(status=DemandStatus.PUBLISHED)
+        elif data.get("state") == "closed":
+            queryset = queryset.filter(status=DemandStatus.CLOSED)
+        return queryset
+
+
+class AccessRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why you ask (optional)"), required=False, max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say briefly who you are and what you could offer; the owner reads it "
+                    "before deciding."),
+    )
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the owner"), max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Your name, organisation and e-mail address go to the owner's "
+                    "administrators with the message, so that they can answer you."),
+    )
+    nonce = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

@@ -1,0 +1,351 @@
+"""The public side of demands: list with search and filters, detail, access requests, the
+full details for granted challengers, the owner's access page, messages, national publishing
+and the CSV export.
+
+Public pages render :class:`demands.public.PublicDemand` only, never a model. For anonymous
+visitors the body of the list and detail pages comes from the shared cache (key: page, public
+version, language, full path); the surrounding layout, which carries the CSRF token of the
+language switch and the flashed messages, is rendered for every request, so neither ever
+lands in the cache. Signed-in users get everything fresh.
+"""
+
+import csv
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_challenger, is_torch_staff
+
+from . import access, permissions, search
+from .access import AccessError
+from .enums import AccessState
+from .models import AccessRequest, Demand
+from .national import NationalError, set_national
+from .public import (
+    PUBLIC_STATES,
+    for_projection,
+    from_snapshot,
+    project,
+    public_demands,
+    public_version,
+)
+from .public_forms import AccessRequestForm, DemandFilterForm, MessageForm
+
+PAGE_SIZE = 20
+# Public bodies also expire on their own, for changes that do not pass through
+# refresh_public_index (a host unit or an industry field renamed in admin).
+CACHE_TIMEOUT = 600
+
+
+def _current_contest():
+    from contests.selectors import current_contest
+
+    return current_contest()
+
+
+def cached_body(request, page, build):
+    """The HTML of a public page body: from the shared cache for anonymous visitors, built by
+    ``build()`` (and stored) on a miss, always built for signed-in users."""
+    if request.user.is_authenticated:
+        return build()
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"demands:public:{page}:{public_version()}:{get_language()}:{path}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, CACHE_TIMEOUT)
+    return mark_safe(body)  # noqa: S308 - our own rendered template output
+
+
+def _public_demand_or_404(ref):
+    queryset = for_projection(Demand.objects.filter(status__in=PUBLIC_STATES))
+    return get_object_or_404(queryset.select_related("host_unit__event__contest"), ref=ref)
+
+
+# --- list -------------------------------------------------------------------------------------
+def _filtered(request):
+    contest = _current_contest()
+    form = DemandFilterForm(request.GET or None, contest=contest)
+    if form.is_bound:
+        form.is_valid()  # invalid filters drop out of cleaned_data; the rest apply
+    queryset = form.filtered(public_demands(), contest)
+    query = form.cleaned_data.get("q", "") if form.is_bound else ""
+    if query:
+        queryset = search.search(queryset, query)
+    else:
+        queryset = queryset.order_by("-published_at", "-pk")
+    return form, queryset, query
+
+
+def demand_list(request):
+    def build():
+        form, queryset, query = _filtered(request)
+        paginator = Paginator(queryset.values_list("public_snapshot", flat=True), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = [from_snapshot(snapshot) for snapshot in page.object_list]
+        params = request.GET.copy()
+        params.pop("page", None)
+        return render_to_string("demands/public/list_body.html", {
+            "form": form, "rows": rows, "page_obj": page, "query": query,
+            "query_string": params.urlencode(), "export_query": params.urlencode(),
+        }, request=request)
+
+    body = cached_body(request, "list", build)
+    return render(request, "demands/public/list.html", {"body": body})
+
+
+# --- detail -----------------------------------------------------------------------------------
+def _private_url(ref):
+    try:
+        return reverse("demands:manage_detail", kwargs={"ref": ref})
+    except NoReverseMatch:
+        return ""
+
+
+def _actions(request, ref, demand=None):
+    """What the signed-in user may do on the detail page (never cached). ``demand`` is loaded
+    here when the body came from the cache."""
+    user = request.user
+    context = {"ref": ref, "next": request.get_full_path()}
+    if not user.is_authenticated:
+        return context
+    if demand is None:
+        demand = _public_demand_or_404(ref)
+    context.update({
+        "private_url": _private_url(ref) if permissions.can_view_full_demand(user, demand)
+        else "",
+        "can_see_access_log": permissions.can_see_access_log(user, demand),
+        "is_torch_staff": is_torch_staff(user),
+        "national": demand.national,
+        "is_open": demand.status == PUBLIC_STATES[0],
+        "is_challenger": is_challenger(user),
+        "access_state": access.access_state(user, demand),
+    })
+    if context["access_state"] == AccessState.GRANTED and context["is_challenger"]:
+        context["message_form"] = MessageForm()
+    return context
+
+
+def demand_detail(request, ref):
+    demand = None
+
+    def build():
+        nonlocal demand
+        demand = _public_demand_or_404(ref)
+        return render_to_string("demands/public/detail_body.html",
+                                {"demand": project(demand)}, request=request)
+
+    body = cached_body(request, "detail", build)
+    return render(request, "demands/public/detail.html", {
+        "body": body, **_actions(request, ref, demand),
+    })
+
+
+# --- access -----------------------------------------------------------------------------------
+def _gate_agreements(view):
+    from accounts.agreements import agreements_required
+
+    return agreements_required(view)
+
+
+@_gate_agreements
+def request_access(request, ref):
+    """The page and form to ask for the hidden details (NDA and disclaimer signed first)."""
+    demand = _public_demand_or_404(ref)
+    public = project(demand)
+    state = access.access_state(request.user, demand)
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access.request_access(demand, user=request.user,
+                                  message=form.cleaned_data["message"], request=request)
+        except AccessError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, gettext("Your request has been sent to the owner."))
+            return redirect("demands:detail", ref=ref)
+    return render(request, "demands/public/access_request.html", {
+        "demand": public, "form": form, "access_state": state,
+        "is_challenger": is_challenger(request.user),
+    })
+
+
+@never_cache
+@login_required
+def demand_full(request, ref):
+    """The hidden details, for a challenger whose access was granted; 404 for everyone else.
+    Every opening is logged with the NDA version signed."""
+    demand = _public_demand_or_404(ref)
+    if not permissions.is_granted_challenger(request.user, demand):
+        raise Http404
+    if not access.has_signed_agreements(request.user, demand):
+        from accounts.agreements import sign_url
+
+        return redirect(sign_url(request.get_full_path()))
+    access.record_hidden_view(demand, user=request.user, request=request)
+    return render(request, "demands/public/full.html", {
+        "details": access.full_details(demand), "message_form": MessageForm(),
+    })
+
+
+def _access_page_demand(request, ref):
+    demand = get_object_or_404(
+        Demand.objects.select_related("host_unit__event__contest", "organisation"), ref=ref)
+    if not permissions.can_see_access_log(request.user, demand):
+        raise Http404
+    return demand
+
+
+@never_cache
+@login_required
+def access_manage(request, ref):
+    """For the owner's administrators and the host unit's staff (Torch staff read): the
+    requests to decide and who opened the hidden details, when, under which NDA version."""
+    demand = _access_page_demand(request, ref)
+    return render(request, "demands/public/access_manage.html", {
+        "ref": demand.ref,
+        "title": demand.title,
+        "public_url": demand.get_absolute_url() if demand.status in PUBLIC_STATES else "",
+        "private_url": _private_url(demand.ref)
+        if permissions.can_view_full_demand(request.user, demand) else "",
+        "can_decide": permissions.can_manage_access(request.user, demand),
+        "requests": access.access_requests_of(demand),
+        "views": access.hidden_view_log(demand),
+    })
+
+
+DECISIONS = {
+    "grant": (access.grant_access, _("Access granted.")),
+    "decline": (access.decline_access, _("Request declined.")),
+    "revoke": (access.revoke_access, _("Access revoked.")),
+}
+
+
+@require_POST
+@login_required
+def access_decide(request, ref, pk):
+    demand = _access_page_demand(request, ref)
+    access_request = get_object_or_404(AccessRequest, pk=pk, demand=demand)
+    decision = DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None:
+        messages.error(request, gettext("Choose grant, decline or revoke."))
+        return redirect("demands:access_manage", ref=ref)
+    service, done = decision
+    try:
+        service(access_request, actor=request.user, request=request)
+    except AccessError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("demands:access_manage", ref=ref)
+
+
+@require_POST
+@login_required
+def send_message(request, ref):
+    demand = _public_demand_or_404(ref)
+    if not permissions.is_granted_challenger(request.user, demand):
+        raise Http404
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            access.send_message(demand, sender=request.user, text=form.cleaned_data["message"],
+                                nonce=form.cleaned_data["nonce"], request=request)
+        except AccessError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, gettext("Your message has been sent to the owner."))
+            return redirect("demands:detail", ref=ref)
+    # Keep what was typed: show the form again with its errors on the full-details page.
+    return render(request, "demands/public/message_form_page.html", {
+        "demand": project(demand), "message_form": form,
+    }, status=200 if form.is_valid() else 400)
+
+
+@require_POST
+@login_required
+def toggle_national(request, ref):
+    demand = get_object_or_404(Demand, ref=ref, status__in=PUBLIC_STATES)
+    if not is_torch_staff(request.user):
+        raise Http404
+    national = request.POST.get("national") == "1"
+    try:
+        set_national(demand, actor=request.user, national=national, request=request)
+    except NationalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, gettext("Marked for national publishing.") if national
+                         else gettext("Removed from national publishing."))
+    return redirect("demands:detail", ref=ref)
+
+
+# --- export -----------------------------------------------------------------------------------
+EXPORT_COLUMNS = (
+    ("ref", _("Reference")), ("title", _("Title")), ("public_name", _("Demand side")),
+    ("event_name", _("Event")), ("host_unit_name", _("Host unit")),
+    ("industry_name", _("Industry field")), ("region_name", _("Region")),
+    ("demand_type_label", _("Demand type")), ("keywords", _("Keywords")),
+    ("key_problem", _("Key technical problem")), ("expected_outcome", _("Expected outcome")),
+    ("cooperation_mode_labels", _("Cooperation modes")), ("budget", _("Budget (10k yuan)")),
+    ("prize", _("Prize (10k yuan)")), ("solution_deadline", _("Deadline for solutions")),
+    ("status_label", pgettext_lazy("demand", "Status")), ("url", _("Link")),
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value):
+    """A cell a spreadsheet will not run as a formula (DESIGN.md §5: django-import-export
+    neutralises only ``=``): anything starting like a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _export_cell(demand, name, base_url):
+    value = getattr(demand, name)
+    if name == "url":
+        return base_url + value
+    if isinstance(value, list | tuple):
+        return "、".join(str(item) for item in value)
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv(request):
+    """The public projections of the (filtered) list as CSV, newest first."""
+    from django.conf import settings
+
+    _form, queryset, _query = _filtered(request)
+    snapshots = queryset.values_list("public_snapshot", flat=True)
+    base_url = settings.SITE_URL.rstrip("/")
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # Excel reads UTF-8 only with the byte-order mark
+        yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
+        for snapshot in snapshots.iterator(chunk_size=500):
+            demand = from_snapshot(snapshot)
+            yield writer.writerow([neutralise(_export_cell(demand, name, base_url))
+                                   for name, _label in EXPORT_COLUMNS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="demands-{stamp}.csv"'
+    return response
+
