@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -237,6 +238,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Seconds; a hung mail server must not hold an outbox row past its relay claim.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "中国创新挑战赛 <noreply@challenge.example.cn>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -252,21 +255,60 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 # Reliability: a task is acknowledged only once done, a worker killed mid-task gives it back,
-# and a worker holds one message at a time.
+# and a worker holds one message at a time. Every task must therefore be safe to run twice.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers an unacknowledged message after the visibility timeout; Celery reads it in
-# three places (broker and result-backend transport options, and visibility_timeout itself,
-# read from CELERY_VISIBILITY_TIMEOUT), so all three carry the same value. No countdown or ETA
-# may exceed it.
+# A task still running when the broker connection drops is redelivered anyway (late ack);
+# cancelling it at once is the behaviour Celery 6 makes the default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Redis redelivers an unacknowledged message once it is older than the visibility timeout.
+# Celery's Redis guide ("Caveats: Visibility timeout") requires the same value in all three of
+# broker_transport_options, result_backend_transport_options and visibility_timeout (with
+# namespace="CELERY", CELERY_VISIBILITY_TIMEOUT is app.conf.visibility_timeout). No countdown,
+# ETA or task run may last longer: the message would be delivered again (checked below).
 CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # kombu (>= 5.7) looks for expired unacknowledged messages every interval × throttle
+    # seconds (100 by default); tests that kill workers shorten both.
+    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # A dead or unreachable broker must not hang a publish (and the request behind it).
+    "socket_connect_timeout": envint("CELERY_BROKER_SOCKET_CONNECT_TIMEOUT", 2),
+    "socket_timeout": envint("CELERY_BROKER_SOCKET_TIMEOUT", 10),
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+# The outbox relay (notifications.relay): retries back off from the base, doubling, up to the
+# cap; a row is failed after the last attempt. A relay run owns a row it is sending for the
+# lease, longer than a task may run, so a row is claimed again only once its sender is dead.
+NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+NOTIFICATIONS_RETRY_BASE = envint("NOTIFICATIONS_RETRY_BASE", 60)
+NOTIFICATIONS_RETRY_MAX = envint("NOTIFICATIONS_RETRY_MAX", 30 * 60)
+NOTIFICATIONS_SENDING_LEASE = envint("NOTIFICATIONS_SENDING_LEASE", CELERY_TASK_TIME_LIMIT + 60)
+NOTIFICATIONS_SWEEP_SECONDS = envint("NOTIFICATIONS_SWEEP_SECONDS", 50)
+if not (0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT):
+    raise RuntimeError("Celery time limits must be soft < hard < CELERY_VISIBILITY_TIMEOUT")
+if not NOTIFICATIONS_RETRY_MAX < CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("NOTIFICATIONS_RETRY_MAX (a countdown) must be below the visibility timeout")
+if not NOTIFICATIONS_SENDING_LEASE > CELERY_TASK_TIME_LIMIT:
+    raise RuntimeError("NOTIFICATIONS_SENDING_LEASE must outlast CELERY_TASK_TIME_LIMIT")
+if not NOTIFICATIONS_SWEEP_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise RuntimeError("NOTIFICATIONS_SWEEP_SECONDS must be below CELERY_TASK_SOFT_TIME_LIMIT")
+# Exactly one beat process runs these. The sweep sends what a failed kick or a dead worker left
+# behind; a sweep that waited longer than its interval in the queue is dropped, not run late.
+CELERY_BEAT_SCHEDULE = {
+    "portal.notifications.relay": {
+        "task": "portal.notifications.relay", "schedule": 60.0, "options": {"expires": 55},
+    },
+    "portal.notifications.send_digests": {
+        "task": "portal.notifications.send_digests", "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # --- security ---------------------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

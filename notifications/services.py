@@ -1,0 +1,252 @@
+"""Writes of the notifications app. Other apps call ``notify``; nothing here sends e-mail
+(``notifications.relay`` does, after the caller's transaction has committed)."""
+
+import json
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .enums import DeliveryMode, EmailState, can_transition
+from .kinds import KINDS, get_kind
+from .models import KEY_LENGTH, Notification, NotificationPreference, OutboundEmail
+from .relay import kick_after_commit
+from .rendering import RESERVED_CONTEXT_NAMES, render_digest, render_kind
+
+# Room left in the stored key for the kind and the recipient's id.
+MAX_CALLER_KEY_LENGTH = 150
+
+
+class NotificationError(ValueError):
+    """A call that can never succeed: unknown kind, bad context, bad link or key."""
+
+
+def delivery_key(kind, recipient, idempotency_key):
+    """The key stored on both rows: the caller's key, scoped to the kind and the recipient, so
+    one event may notify many people with the same caller key, each of them once."""
+    return f"{kind}:{recipient.pk}:{idempotency_key}"
+
+
+def preference_mode(user, kind):
+    """How ``user`` wants ``kind`` (a Kind) delivered."""
+    if kind.security:
+        return DeliveryMode.IMMEDIATE
+    mode = (NotificationPreference.objects.filter(user=user, kind=kind.key)
+            .values_list("mode", flat=True).first())
+    return DeliveryMode(mode) if mode in kind.modes else kind.default
+
+
+def notify(*, recipient, kind, context, idempotency_key, url="", obj=None):
+    """Notify ``recipient`` of an event of ``kind``, inside the caller's transaction.
+
+    Writes an inbox line (Notification) and an outbound e-mail according to the recipient's
+    preference for the kind: sent right after commit, held for the daily digest, or nothing
+    when the kind is off (security kinds are always sent at once). Rendered now, in the
+    recipient's language, from the kind's templates with ``context`` (JSON-serialisable
+    values only: ids, strings, numbers). ``url`` is a path on this site (``/demands/12/``);
+    ``obj`` is the model instance the notification is about, if any.
+
+    ``idempotency_key`` names the event (e.g. ``f"demand:{pk}:status:{state}"``): calling
+    again with the same key, kind and recipient writes nothing, even from a concurrent
+    transaction. If the caller's transaction rolls back, nothing is written or sent.
+    Returns None.
+    """
+    spec = get_kind(kind)
+    _check_arguments(context, idempotency_key, url)
+    if not recipient.is_active and not spec.security:
+        return None
+    mode = preference_mode(recipient, spec)
+    if mode == DeliveryMode.OFF:
+        return None
+    key = delivery_key(kind, recipient, idempotency_key)
+    have_notification = Notification.objects.filter(idempotency_key=key).exists()
+    have_email = OutboundEmail.objects.filter(idempotency_key=key).exists()
+    if have_notification and have_email:
+        return None
+
+    rendered = render_kind(spec, recipient=recipient, context=context, url=url)
+    if not have_notification:
+        target = {}
+        if obj is not None:
+            target = {"target_content_type": ContentType.objects.get_for_model(obj),
+                      "target_object_id": str(obj.pk)}
+        _create_once(Notification, recipient=recipient, kind=kind, text=rendered.inapp,
+                     url=url, idempotency_key=key, **target)
+    if not have_email:
+        email = _create_once(
+            OutboundEmail, recipient=recipient, to_address=recipient.email, kind=kind,
+            language=rendered.language, subject=rendered.subject, body=rendered.body,
+            link=rendered.link, idempotency_key=key,
+            state=EmailState.PENDING if mode == DeliveryMode.IMMEDIATE else EmailState.HELD,
+        )
+        if email is not None and email.state == EmailState.PENDING:
+            kick_after_commit([email.pk])
+    return None
+
+
+def _check_arguments(context, idempotency_key, url):
+    if not isinstance(context, dict):
+        raise NotificationError("context must be a dict")
+    try:
+        json.dumps(context)
+    except (TypeError, ValueError) as exc:
+        raise NotificationError(f"context must be JSON-serialisable: {exc}") from exc
+    clash = RESERVED_CONTEXT_NAMES & context.keys()
+    if clash:
+        raise NotificationError(f"context may not use the reserved names {sorted(clash)}")
+    if not isinstance(idempotency_key, str) or not idempotency_key.strip():
+        raise NotificationError("an idempotency_key is required")
+    if len(idempotency_key) > MAX_CALLER_KEY_LENGTH:
+        raise NotificationError(f"idempotency_key is longer than {MAX_CALLER_KEY_LENGTH}")
+    if url and (not url.startswith("/") or url.startswith("//")):
+        raise NotificationError("url must be a path on this site, starting with one '/'")
+
+
+def _create_once(model, **fields):
+    """Insert a row whose idempotency_key is new, or return None if it already exists.
+
+    The insert runs in a savepoint: a concurrent duplicate raises IntegrityError, which must
+    roll back only the savepoint, never the caller's transaction."""
+    key = fields["idempotency_key"]
+    assert len(key) <= KEY_LENGTH
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        if model.objects.filter(idempotency_key=key).exists():
+            return None
+        raise
+
+
+# --- the inbox --------------------------------------------------------------------------------
+def mark_read(user, notification_id):
+    """Mark one of ``user``'s notifications read and return it, or None if ``user`` has no
+    notification with that id."""
+    notification = Notification.objects.filter(recipient=user, pk=notification_id).first()
+    if notification is None:
+        return None
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(user):
+    """Mark every unread notification of ``user`` read; returns how many."""
+    return (Notification.objects.filter(recipient=user, read_at__isnull=True)
+            .update(read_at=timezone.now()))
+
+
+# --- preferences ------------------------------------------------------------------------------
+def set_preferences(user, modes):
+    """Save ``modes`` ({kind key: DeliveryMode}) for ``user``. Security kinds keep being sent
+    at once whatever is asked; unknown kinds and modes a kind does not allow are refused."""
+    with transaction.atomic():
+        for key, mode in modes.items():
+            kind = get_kind(key)
+            if kind.security:
+                continue
+            if mode not in kind.modes:
+                raise NotificationError(f"{mode!r} is not a delivery mode of {key!r}")
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=key, defaults={"mode": mode}
+            )
+
+
+def preferences_of(user):
+    """{kind key: mode} for every registered kind, defaults filled in."""
+    stored = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "mode"))
+    modes = {}
+    for key, kind in KINDS.items():
+        mode = stored.get(key, kind.default)
+        modes[key] = DeliveryMode.IMMEDIATE if kind.security else (
+            mode if mode in kind.modes else kind.default)
+    return modes
+
+
+# --- the daily digest -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class DigestRun:
+    day: object
+    built: int
+    finished: bool
+
+
+def digest_key(user_id, day):
+    return f"{OutboundEmail.DIGEST_KIND}:{user_id}:{day.isoformat()}"
+
+
+def build_digests(*, day=None, now=None, deadline=None):
+    """Bundle every user's held e-mails into one digest e-mail for ``day`` (default: today in
+    the portal's time zone) and relay them after commit. One digest per user and day, however
+    often this runs; a user whose digest for the day exists keeps newer held e-mails for the
+    next day's. Stops at ``deadline`` (a time.monotonic() value) with ``finished=False``."""
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    user_ids = (OutboundEmail.objects.filter(state=EmailState.HELD, recipient__isnull=False,
+                                             created_at__lte=now)
+                .order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
+    built = 0
+    for user_id in list(user_ids):
+        if deadline is not None and time.monotonic() >= deadline:
+            return DigestRun(day=day, built=built, finished=False)
+        if build_digest_for(user_id, day=day, now=now) is not None:
+            built += 1
+    return DigestRun(day=day, built=built, finished=True)
+
+
+def build_digest_for(user_id, *, day, now):
+    """The digest e-mail of one user for ``day``, or None if there is nothing to bundle or it
+    exists already."""
+    key = digest_key(user_id, day)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    with transaction.atomic():
+        if OutboundEmail.objects.filter(idempotency_key=key).exists():
+            return None
+        # Row locks keep a concurrent run (for another day) from bundling the same items.
+        items = list(OutboundEmail.objects.select_for_update(skip_locked=True)
+                     .filter(recipient_id=user_id, state=EmailState.HELD, created_at__lte=now)
+                     .order_by("created_at", "pk"))
+        if not items:
+            return None
+        subject, body, language = render_digest(recipient=user, items=items, day=day)
+        digest = _create_once(
+            OutboundEmail, recipient=user, to_address=user.email,
+            kind=OutboundEmail.DIGEST_KIND, language=language, subject=subject, body=body,
+            idempotency_key=key, state=EmailState.PENDING,
+        )
+        if digest is None:
+            return None
+        OutboundEmail.objects.filter(pk__in=[item.pk for item in items],
+                                     state=EmailState.HELD).update(
+            state=EmailState.BUNDLED, digest=digest, updated_at=timezone.now())
+        kick_after_commit([digest.pk])
+    return digest
+
+
+# --- staff ------------------------------------------------------------------------------------
+def retry_emails(email_ids):
+    """Send failed e-mails again (staff action): back to pending with fresh attempts, relayed
+    after commit. Returns how many were requeued; rows in any other state are left alone."""
+    assert can_transition(EmailState.FAILED, EmailState.PENDING)
+    with transaction.atomic():
+        ids = list(OutboundEmail.objects.select_for_update()
+                   .filter(pk__in=list(email_ids), state=EmailState.FAILED)
+                   .values_list("pk", flat=True))
+        count = OutboundEmail.objects.filter(pk__in=ids, state=EmailState.FAILED).update(
+            state=EmailState.PENDING, attempts=0, next_attempt_at=timezone.now(),
+            claimed_until=None, updated_at=timezone.now(),
+        )
+        if ids:
+            kick_after_commit(ids)
+    return count
+
+
+__all__ = ["notify", "mark_read", "mark_all_read", "set_preferences", "preferences_of",
+           "preference_mode", "retry_emails", "delivery_key", "build_digests",
+           "NotificationError"]
