@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import sections
+        from . import privacy_views, sections
 
         sections.register()
+        privacy_views.register_workspace_section()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("memberships/<int:pk>/decide/", views.membership_decide, name="membership_decide"),
     path("agreements/", views.signatures, name="signatures"),
     path("agreements/sign/", views.agreements_sign, name="agreements_sign"),
+    # privacy (PIPL): notice, data download, account erasure
+    path("privacy/", privacy_views.privacy_notice, name="privacy"),
+    path("privacy/export/", privacy_views.privacy_export, name="privacy_export"),
+    path("privacy/delete/", privacy_views.privacy_delete, name="privacy_delete"),
 ]

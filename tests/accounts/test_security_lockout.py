@@ -8,10 +8,19 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from accounts import security
 from audit.models import ActivityLog
 from tests.factories.accounts import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client, settings):
+    """Messages are compared in English, whatever the zh-hans catalog says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 PASSWORD = "Portal-2026-pass"
 

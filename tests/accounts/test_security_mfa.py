@@ -14,9 +14,18 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.security import requires_mfa
 from tests.factories.accounts import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client, settings):
+    """Messages are compared in English, whatever the zh-hans catalog says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 PASSWORD = "Portal-2026-pass"
 

@@ -1,12 +1,24 @@
 """Password rules (MLPS 2.0): 8+ characters from 3 of 4 classes, no common or user-like ones."""
 
 import pytest
-from django.contrib.auth.password_validation import password_validators_help_texts
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
 
 from accounts.password_validation import CharacterClassValidator, character_classes
 from tests.factories.accounts import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client, settings):
+    """Messages are compared in English, whatever the zh-hans catalog says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def errors_of(password, user=None):
@@ -87,7 +99,6 @@ def test_validator_refuses_impossible_configuration():
 def test_change_password_form_shows_the_rule(client):
     user = UserFactory(email="li.lei@example.cn")
     client.force_login(user)
-    from django.urls import reverse
 
     response = client.post(reverse("account_change_password"), {
         "oldpassword": "Portal-2026-pass", "password1": "harbourlights",
