@@ -228,6 +228,23 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest upload per files.enums.FileKind, in bytes (files.validators refuses anything bigger).
+FILE_LIMITS = {
+    "attachment": envint("FILE_LIMIT_ATTACHMENT", 20 * 1024 * 1024),
+    "image": envint("FILE_LIMIT_IMAGE", 5 * 1024 * 1024),
+    "import": envint("FILE_LIMIT_IMPORT", 10 * 1024 * 1024),
+    "agreement": envint("FILE_LIMIT_AGREEMENT", 10 * 1024 * 1024),
+}
+# With FILE_STORAGE=storages.backends.s3.S3Storage (django-storages + boto3): a private bucket,
+# objects without ACLs, never a public URL; files.views streams them. Keys come from the usual
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables (or an instance role).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
+AWS_LOCATION = env("AWS_LOCATION", "private")
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_S3_FILE_OVERWRITE = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- e-mail -----------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "files"
-urlpatterns = []
+urlpatterns = [
+    path("<uuid:key>/", views.download, name="download"),
+]
