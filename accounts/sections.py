@@ -1,7 +1,7 @@
 """The accounts app's own sections of the workspace dashboard (see accounts.workspace)."""
 
 from .agreements import agreement_status, current_contest
-from .enums import SELF_SERVICE_ROLES
+from .enums import SELF_SERVICE_ROLES, RoleCode
 from .selectors import memberships_of, pending_requests_for_admin
 from .workspace import register_section
 
@@ -11,9 +11,9 @@ def profile_context(request):
 
 
 def roles_context(request):
-    roles = sorted(request.user.roles.all(), key=lambda role: role.code)
+    # role_codes() is cached on the user for the request (the context processor read it).
     return {
-        "roles": roles,
+        "roles": [RoleCode(code) for code in sorted(request.user.role_codes())],
         "self_service_codes": [str(code) for code in SELF_SERVICE_ROLES],
     }
 
