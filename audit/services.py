@@ -89,7 +89,8 @@ def log_action(action, *, actor=None, obj=None, from_state="", to_state="", data
 def log_denied(request, obj=None, action=ACTION_ACCESS_DENIED, data=None):
     """Record a refused access (the view answers 404 or 403 after calling this)."""
     data = dict(data or {})
-    data.setdefault("path", request.get_full_path()[:500])
+    # The path without its query string, which may carry tokens.
+    data.setdefault("path", request.path[:500])
     data.setdefault("method", request.method)
     return log_action(action, obj=obj, data=data, request=request, result=Result.DENIED)
 

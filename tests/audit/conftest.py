@@ -11,6 +11,9 @@ def _protection_lifted():
     # rolls the ALTER back).
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks of the rows just inserted must run before the table
+            # can be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "ALTER TABLE audit_activitylog DISABLE TRIGGER audit_activitylog_protect"
             )
@@ -21,6 +24,7 @@ def _protection_lifted():
                 cursor.execute(
                     "ALTER TABLE audit_activitylog ENABLE TRIGGER audit_activitylog_protect"
                 )
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
         yield
 
