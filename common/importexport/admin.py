@@ -22,6 +22,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
 from accounts.permissions import is_torch_staff
+from audit.services import log_action
 
 from . import registry, services
 from .formats import (
@@ -94,6 +95,10 @@ class HostScopedImportExportMixin(ImportExportMixin):
         data = self.get_data_for_export(
             request, queryset, force_native_type=file_format.is_binary(), **kwargs
         )
+        log_action("portal.export", request=request, data={
+            "resource": self.model._meta.label_lower, "format": file_format.get_extension(),
+            "rows": data.height, "via": "admin",
+        })
         export_data = file_format.export_data(data)
         encoding = kwargs.get("encoding")
         if not file_format.is_binary() and encoding:

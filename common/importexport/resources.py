@@ -157,8 +157,10 @@ class HostUnitWidget(ScopedForeignKeyWidget):
 class HostScopedResource(SafeExportMixin, ModelResource):
     """A model resource limited to the host units of one user.
 
-    Build it with ``Resource(user=request.user)``; ``host_units`` (a HostUnit queryset) may be
-    passed to narrow the scope further, never to widen it. Class attributes:
+    Build it with ``Resource(user=request.user)`` (without a user it sees and may import
+    nothing); ``host_units`` (a HostUnit queryset) may be passed to narrow the scope further,
+    never to widen it; ``progress`` is a callable given the number of rows processed so far.
+    Class attributes:
 
     - ``host_unit_path``: ORM path from the model to its HostUnit (``"host_unit"``,
       ``"demand__host_unit"``; ``"pk"`` for HostUnit itself);
@@ -196,8 +198,8 @@ class HostScopedResource(SafeExportMixin, ModelResource):
             raise ImproperlyConfigured(
                 f"{type(self).__name__}: use_bulk and force_init_instance bypass the host scope"
             )
-        if user is None:
-            raise ImproperlyConfigured(f"{type(self).__name__} needs the user: Resource(user=...)")
+        # Without a user the scope is empty: the library builds resources without arguments
+        # just to read their fields (the admin's export form does).
         self.user = user
         scope = host_units_for(user)
         if host_units is not None:

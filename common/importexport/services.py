@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import log_action
+
 from . import registry
 from .enums import ImportJobState
 from .formats import ZIP_MAGIC, ImportFileError, read_bytes, read_dataset
@@ -212,13 +214,17 @@ def run_job(job_id):
         with transaction.atomic():
             result = resource.import_data(dataset, dry_run=job.dry_run)
             errors = resource.row_errors(result, dataset)
-            _finish(
-                job,
-                state=ImportJobState.FAILED if errors else ImportJobState.DONE,
-                processed=len(dataset),
-                totals=dict(result.totals),
-                errors=errors,
-            )
+            state = ImportJobState.FAILED if errors else ImportJobState.DONE
+            _finish(job, state=state, processed=len(dataset), totals=dict(result.totals),
+                    errors=errors)
+            if not job.dry_run:
+                log_action(
+                    "portal.import.run", actor=job.user, obj=job,
+                    from_state=ImportJobState.RUNNING, to_state=state,
+                    data={"resource": job.resource_key, "file": job.original_name,
+                          "rows": len(dataset), "totals": dict(result.totals),
+                          "errors": len(errors)},
+                )
     except ImportFileError as exc:
         _finish(job, state=ImportJobState.FAILED, errors=_file_error(" ".join(exc.messages)))
     except SoftTimeLimitExceeded:

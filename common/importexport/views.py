@@ -14,6 +14,8 @@ from django.utils.encoding import force_str
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.services import log_action
+
 from . import registry, services
 from .formats import CSV_EXPORT_ENCODING, ImportFileError, SafeXLSX
 from .forms import ImportUploadForm
@@ -125,6 +127,8 @@ def export_download(request, resource_key, fmt):
     else:
         body = dataset.export("csv").encode(CSV_EXPORT_ENCODING)
         content_type = "text/csv; charset=utf-8"
+    log_action("portal.export", request=request,
+               data={"resource": resource_key, "format": fmt, "rows": dataset.height})
     response = HttpResponse(body, content_type=content_type)
     filename = f"{resource_key.replace('.', '-')}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
