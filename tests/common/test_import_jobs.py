@@ -244,3 +244,16 @@ def test_import_list_for_stranger_offers_nothing(client, stranger):
     login(client, stranger)
     page = client.get(reverse("importexport:job_list")).content.decode()
     assert reverse("importexport:import_start", args=[KEY]) not in page
+
+
+def test_workspace_dashboard_links_host_staff_to_imports(client, host_organiser):
+    login(client, host_organiser)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("importexport:import_start", args=[KEY]) in page
+    assert reverse("importexport:job_list") in page
+
+
+def test_workspace_dashboard_has_no_import_section_for_stranger(client, stranger):
+    login(client, stranger)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("importexport:job_list") not in page
