@@ -107,6 +107,8 @@ def _append(*, action, actor, actor_label, obj, from_state, to_state, data, ip_a
     )
     content_type, object_id, object_repr = None, "", ""
     if obj is not None:
+        if obj.pk is None:
+            raise ValueError("log_action needs a saved object (call it after saving)")
         content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         object_id = _clean_text(obj.pk, 64)
         object_repr = _clean_text(obj, 200)

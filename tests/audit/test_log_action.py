@@ -109,6 +109,15 @@ def test_log_action_without_actor_names_system_or_anonymous():
         None, "anonymous", "2001:db8::1")
 
 
+def test_log_action_refuses_unsaved_object():
+    from accounts.models import Organisation
+
+    with pytest.raises(ValueError):
+        log_action("portal.test.unsaved", obj=Organisation(name="未保存"))
+
+    assert ActivityLog.objects.count() == 0
+
+
 def test_log_action_refuses_unknown_result():
     with pytest.raises(ValueError):
         log_action("portal.test.bad", result="maybe")
@@ -130,7 +139,7 @@ def test_log_denied_records_denied_result_and_path(stranger):
     assert entry.data == {"path": "/files/abc/", "method": "GET"}
 
 
-def test_deleting_the_actor_keeps_the_entry_and_its_label(stranger, tamper):
+def test_deleting_the_actor_keeps_the_entry_and_its_label(stranger):
     label = f"{stranger.email} (#{stranger.pk})"
     log_action("portal.test.by_stranger", actor=stranger)
 
