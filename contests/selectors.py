@@ -1,6 +1,20 @@
-from django.db.models import Prefetch
+"""Reads: what each user may see of contest data, in a fixed number of queries."""
 
-from .models import Contest, Event, HostUnit
+from django.db.models import Count, Prefetch, Q
+
+from accounts.permissions import is_torch_staff
+
+from .enums import WORK_PLAN_REVIEW_STATES, EventKind, WorkPlanState
+from .models import (
+    ChallengeNotice,
+    ComplaintChannel,
+    Contest,
+    Event,
+    HostUnit,
+    WorkPlan,
+    WorkPlanStage,
+)
+from .permissions import staffed_host_unit_ids
 
 
 def current_contest():
@@ -8,12 +22,106 @@ def current_contest():
 
 
 def events_with_hosts(contest):
-    """The contest's events with their fields and host units, in three queries."""
+    """The contest's events with their fields and host units, in four queries."""
     return (
         Event.objects.filter(contest=contest)
         .prefetch_related(
             "fields",
-            Prefetch("host_units", queryset=HostUnit.objects.prefetch_related("fields")),
+            Prefetch(
+                "host_units",
+                queryset=HostUnit.objects.order_by("pk").prefetch_related("fields"),
+            ),
         )
         .order_by("number")
     )
+
+
+def group_events(events):
+    """``[(kind label, [events])]`` in EventKind order, skipping empty groups."""
+    groups = {kind: [] for kind in EventKind}
+    for event in events:
+        groups[EventKind(event.kind)].append(event)
+    return [(kind.label, items) for kind, items in groups.items() if items]
+
+
+# --- host scoping -----------------------------------------------------------------------------
+def host_units_of(user):
+    """The host units whose data the user may see and manage: all of them for Torch Center
+    staff (and superusers), the units the user is a staff member of for everyone else, none
+    for anonymous users."""
+    if is_torch_staff(user):
+        return HostUnit.objects.all()
+    ids = staffed_host_unit_ids(user)
+    if not ids:
+        return HostUnit.objects.none()
+    return HostUnit.objects.filter(pk__in=ids)
+
+
+def staffed_host_units(user):
+    """Only the units the user is a member of (the organiser pages), whatever the user's
+    roles, with what the organiser dashboard shows about each."""
+    ids = staffed_host_unit_ids(user)
+    return (
+        HostUnit.objects.filter(pk__in=ids)
+        .select_related("event", "work_plan")
+        .annotate(
+            notice_count=Count("notices", distinct=True),
+            published_notice_count=Count(
+                "notices", filter=Q(notices__is_published=True), distinct=True
+            ),
+            channel_count=Count("complaint_channels", distinct=True),
+        )
+        .order_by("event__number", "pk")
+    )
+
+
+# --- public pages -----------------------------------------------------------------------------
+def published_notices():
+    return ChallengeNotice.objects.filter(is_published=True).order_by("-published_at", "-pk")
+
+
+def latest_published_notices(limit=6):
+    return published_notices().select_related("host_unit")[:limit]
+
+
+def host_unit_page(slug):
+    """A host unit with what its public page shows, prefetched: fields, published notices,
+    complaint channels, and the stage dates of its approved work plan."""
+    return HostUnit.objects.select_related("event").prefetch_related(
+        "fields",
+        Prefetch("notices", queryset=published_notices(), to_attr="published_notices"),
+        Prefetch("complaint_channels", queryset=ComplaintChannel.objects.order_by("position",
+                                                                                    "pk")),
+    ).get(slug=slug)
+
+
+def approved_stages(host_unit):
+    """Stage rows of the unit's approved work plan, in lifecycle order; [] without one."""
+    plan = (
+        WorkPlan.objects.filter(host_unit=host_unit, state=WorkPlanState.APPROVED)
+        .prefetch_related("stages")
+        .first()
+    )
+    return plan.ordered_stages() if plan else []
+
+
+# --- work plans -------------------------------------------------------------------------------
+def work_plan_with_history(plan_pk):
+    return (
+        WorkPlan.objects.select_related("host_unit__event", "decided_by")
+        .prefetch_related(
+            Prefetch("stages", queryset=WorkPlanStage.objects.order_by("pk")),
+            "transitions__actor",
+        )
+        .get(pk=plan_pk)
+    )
+
+
+def work_plans_for_review(state=None):
+    """Plans for the Torch Center's list: by default those waiting for a decision."""
+    plans = WorkPlan.objects.select_related("host_unit__event")
+    if state:
+        plans = plans.filter(state=state)
+    else:
+        plans = plans.filter(state__in=WORK_PLAN_REVIEW_STATES)
+    return plans.order_by("submitted_at", "pk")

@@ -102,11 +102,37 @@ def _set_m2m(manager, wanted):
     return True
 
 
+def validate_contest_data(data):
+    """Raise ValueError naming the first problem of a contest data file, before any write."""
+    for key in ("contest", "fields", "events", "host_units"):
+        if key not in data:
+            raise ValueError(f"missing top-level key {key!r}")
+    for key in ("edition", "name", "year"):
+        if key not in data["contest"]:
+            raise ValueError(f"contest: missing {key!r}")
+    codes = {item["code"] for item in data["fields"]}
+    numbers = [item["number"] for item in data["events"]]
+    if len(set(numbers)) != len(numbers):
+        raise ValueError("events: duplicate numbers")
+    for item in data["events"]:
+        if set(item.get("fields", [])) - codes:
+            raise ValueError(f"event {item['number']}: unknown field codes")
+    slugs = [item["slug"] for item in data["host_units"]]
+    if len(set(slugs)) != len(slugs):
+        raise ValueError("host units: duplicate slugs")
+    for item in data["host_units"]:
+        if item["event"] not in numbers:
+            raise ValueError(f"host unit {item['slug']}: unknown event {item['event']}")
+        if not item["fields"] or set(item["fields"]) - codes:
+            raise ValueError(f"host unit {item['slug']}: missing or unknown field codes")
+
+
 def load_contest_data(data, *, base_dir=DATA_DIR):
     """Create or update the contest, its industry fields, events and host units from ``data``
     (the structure of ``contests/data/contest6.json``), matched by natural keys: contest by
     edition, field by code, event by (contest, number), host unit by slug. Also creates the
     first published version of each agreement whose kind has no version yet. Idempotent."""
+    validate_contest_data(data)
     report = LoadReport()
     with transaction.atomic():
         contest_data = dict(data["contest"])

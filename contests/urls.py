@@ -7,4 +7,21 @@ urlpatterns = [
     path("events/", views.event_list, name="event_list"),
     path("events/<int:number>/", views.event_detail, name="event_detail"),
     path("hosts/<slug:slug>/", views.host_detail, name="host_detail"),
+    # host organisers
+    path("organiser/", views.organiser_home, name="organiser_home"),
+    path("organiser/<slug:slug>/work-plan/", views.work_plan_edit, name="work_plan_edit"),
+    path("organiser/<slug:slug>/notices/", views.notice_list, name="notice_list"),
+    path("organiser/<slug:slug>/notices/new/", views.notice_edit, name="notice_create"),
+    path("organiser/<slug:slug>/notices/<int:pk>/", views.notice_edit, name="notice_edit"),
+    path("organiser/<slug:slug>/notices/<int:pk>/publish/", views.notice_publish,
+         name="notice_publish"),
+    path("organiser/<slug:slug>/complaint-channels/", views.complaint_channels,
+         name="complaint_channels"),
+    path("organiser/<slug:slug>/complaint-channels/<int:pk>/", views.complaint_channels,
+         name="complaint_channel_edit"),
+    path("organiser/<slug:slug>/complaint-channels/<int:pk>/delete/",
+         views.complaint_channel_delete, name="complaint_channel_delete"),
+    # Torch Center staff
+    path("torch/workplans/", views.torch_work_plans, name="torch_work_plans"),
+    path("torch/workplans/<int:pk>/", views.torch_work_plan, name="torch_work_plan"),
 ]

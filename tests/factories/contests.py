@@ -1,6 +1,20 @@
-import factory
+import datetime
 
-from contests.models import Contest, Event, HostMembership, HostUnit, IndustryField
+import factory
+from django.utils import timezone
+
+from contests.enums import REQUIRED_STAGES, Stage, WorkPlanState
+from contests.models import (
+    ChallengeNotice,
+    ComplaintChannel,
+    Contest,
+    Event,
+    HostMembership,
+    HostUnit,
+    IndustryField,
+    WorkPlan,
+    WorkPlanStage,
+)
 
 
 class ContestFactory(factory.django.DjangoModelFactory):
@@ -55,5 +69,69 @@ class HostMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = HostMembership
 
-    user = factory.SubFactory("tests.factories.accounts.UserFactory", roles=["host_organiser"])
+    # Host staff work in Django admin, so they are staff (as services.add_host_member makes them).
+    user = factory.SubFactory("tests.factories.accounts.UserFactory", roles=["host_organiser"],
+                             is_staff=True)
     host_unit = factory.SubFactory(HostUnitFactory)
+
+
+class WorkPlanFactory(factory.django.DjangoModelFactory):
+    """A complete draft: every key field filled, ready to be submitted once stages exist
+    (``with_stages=True`` adds the dates of every required stage)."""
+
+    class Meta:
+        model = WorkPlan
+        skip_postgeneration_save = True
+
+    host_unit = factory.SubFactory(HostUnitFactory)
+    state = WorkPlanState.DRAFT
+    focus_areas = "光电芯片、人工智能"
+    goals = "征集企业技术需求，组织揭榜比拼"
+    target_demands = 100
+    target_agreements = 20
+    organisation = "市科技局具体承办"
+
+    @factory.post_generation
+    def with_stages(self, create, extracted, **kwargs):
+        if create and extracted:
+            for index, stage in enumerate(REQUIRED_STAGES):
+                WorkPlanStageFactory(work_plan=self, stage=stage,
+                                     starts_on=datetime.date(2021, 6, 1 + 3 * index),
+                                     ends_on=datetime.date(2021, 6, 3 + 3 * index))
+
+
+class WorkPlanStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkPlanStage
+
+    work_plan = factory.SubFactory(WorkPlanFactory)
+    stage = Stage.DEMAND_COLLECTION
+    starts_on = datetime.date(2021, 6, 1)
+    ends_on = datetime.date(2021, 7, 31)
+
+
+class ChallengeNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChallengeNotice
+
+    host_unit = factory.SubFactory(HostUnitFactory)
+    title = factory.Sequence(lambda n: f"挑战须知{n}")
+    body = "面向全社会征集挑战者。"
+    is_published = False
+
+    class Params:
+        published = factory.Trait(
+            is_published=True,
+            published_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class ComplaintChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComplaintChannel
+
+    host_unit = factory.SubFactory(HostUnitFactory)
+    name = factory.Sequence(lambda n: f"投诉受理机构{n}")
+    phone = "029-86786000"
+    email = "complaints@example.cn"
+    address = "陕西省西安市未央区凤城八路109号"
