@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from . import workspace
         from .checks import kind_templates
 
         checks.register(kind_templates, "templates")
+        workspace.register()
