@@ -12,7 +12,8 @@ def normalise(code):
 
 
 def check_character(first17):
-    total = sum(ALPHABET.index(char) * weight for char, weight in zip(first17, WEIGHTS, strict=True))
+    total = sum(ALPHABET.index(char) * weight
+                for char, weight in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
 

@@ -19,7 +19,9 @@ class OrganisationKind(models.TextChoices):
 
 
 # Kinds that are legal entities and so carry a unified social credit code.
-LEGAL_ENTITY_KINDS = {OrganisationKind.ENTERPRISE, OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE}
+LEGAL_ENTITY_KINDS = {
+    OrganisationKind.ENTERPRISE, OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE,
+}
 
 
 class MembershipRole(models.TextChoices):

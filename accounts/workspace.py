@@ -10,8 +10,8 @@ Each app adds its own section from its ``AppConfig.ready()``::
 this user (for example when they lack the role). Sections render in ``order``, then by key.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.template.loader import render_to_string
 
