@@ -1,6 +1,7 @@
 """Personal-data rights (PIPL): notice, download of one's own data, erasure of the account."""
 
 import json
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -89,6 +90,16 @@ def test_privacy_notice_is_linked_from_every_page_footer(client, db):
     footer = html[html.index('class="site-footer"'):]
 
     assert reverse("accounts:privacy") in footer
+
+
+def test_sign_up_links_the_notice_and_never_pre_ticks_consent(client, db):
+    html = client.get(reverse("account_signup")).content.decode()
+
+    assert reverse("accounts:privacy") in html
+    for match in re.finditer(r"<input[^>]*type=\"checkbox\"[^>]*>", html):
+        assert "checked" not in match.group(0)
+    consent = re.search(r"<input[^>]*name=\"consent\"[^>]*>", html).group(0)
+    assert "required" in consent
 
 
 def test_workspace_links_download_deletion_and_two_factor(client, person):
