@@ -135,6 +135,9 @@ class HostScopedImportExportMixin(ImportExportMixin):
         except ImportFileError as exc:
             messages.error(request, " ".join(exc.messages))
             return HttpResponseRedirect(import_url)
+        except services.UnknownResource:
+            messages.error(request, _("This import is not available."))
+            return HttpResponseRedirect(import_url)
         tmp_storage.remove()
         return HttpResponseRedirect(job.get_absolute_url())
 

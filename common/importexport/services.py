@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
@@ -198,6 +198,13 @@ def run_job(job_id):
     job = claim_job(job_id)
     if job is None:
         return None
+    # Error messages and column names are stored in the language of the user who reads them.
+    with translation.override(job.user.language or settings.LANGUAGE_CODE):
+        _run_claimed(job)
+    return job.pk
+
+
+def _run_claimed(job):
     try:
         resource_class = registry.get_resource_class(job.resource_key)
         if resource_class is None or not job.user.is_active or not job.user.has_perm(
@@ -205,7 +212,7 @@ def run_job(job_id):
         ):
             _finish(job, state=ImportJobState.FAILED,
                     errors=_file_error(_("You may no longer import this data.")))
-            return job.pk
+            return
         with job.file.open("rb") as handle:
             dataset = read_dataset(handle)
         resource = resource_class(user=job.user, progress=_ProgressReporter(job.pk))
@@ -231,7 +238,6 @@ def run_job(job_id):
         _finish(job, state=ImportJobState.FAILED, errors=_file_error(
             _("The import took too long and was stopped. Split the file into smaller files.")))
     except Exception:  # the job must end visibly failed, whatever broke
-        logger.exception("import job %s failed", job_id)
+        logger.exception("import job %s failed", job.pk)
         _finish(job, state=ImportJobState.FAILED, errors=_file_error(
             _("The import failed unexpectedly. Nothing was changed. Please try again later.")))
-    return job.pk

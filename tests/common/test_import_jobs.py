@@ -257,3 +257,19 @@ def test_workspace_dashboard_has_no_import_section_for_stranger(client, stranger
     login(client, stranger)
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert reverse("importexport:job_list") not in page
+
+
+def _pending_jobs(user, host_unit, count):
+    for _ in range(count):
+        services.start_import(user=user, resource_key=KEY, upload=channels_csv(host_unit))
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_import_job_list_query_count_does_not_grow(
+        client, host_organiser, host_unit, count, django_assert_num_queries):
+    _pending_jobs(host_organiser, host_unit, count)
+    login(client, host_organiser)
+    client.get(reverse("importexport:job_list"))  # warm the session
+    with django_assert_num_queries(6):
+        response = client.get(reverse("importexport:job_list"))
+    assert response.content.decode().count("channels.csv") == count
