@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.resources import ModelResource
 from import_export.widgets import ForeignKeyWidget
 
+from contests.selectors import host_units_of
+
 from .permissions import can_export_host_data, can_import_host_data
 
 # --- export: formula neutralisation -----------------------------------------------------------
@@ -72,18 +74,6 @@ class SafeExportMixin:
 
 
 # --- scope ------------------------------------------------------------------------------------
-def host_units_for(user):
-    """The host units whose data ``user`` may import and export: all for Torch staff, the
-    units of the user's host memberships otherwise, none for anyone else."""
-    from accounts.permissions import is_torch_staff
-    from contests.models import HostUnit
-    from contests.permissions import staffed_host_unit_ids
-
-    if is_torch_staff(user):
-        return HostUnit.objects.all()
-    return HostUnit.objects.filter(pk__in=staffed_host_unit_ids(user))
-
-
 class ScopedForeignKeyWidget(ForeignKeyWidget):
     """A foreign key looked up by a natural key (``field``) inside a scope.
 
@@ -201,7 +191,8 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         # Without a user the scope is empty: the library builds resources without arguments
         # just to read their fields (the admin's export form does).
         self.user = user
-        scope = host_units_for(user)
+        # All units for Torch staff, the user's own for host staff, none for anyone else.
+        scope = host_units_of(user)
         if host_units is not None:
             scope = scope.filter(pk__in=host_units.values("pk"))
         self.host_units = scope
