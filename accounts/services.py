@@ -8,7 +8,6 @@ message) or :class:`django.core.exceptions.PermissionDenied` (answered with 404 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -324,15 +323,22 @@ def create_agreement_version(contest, kind, *, title, body, by):
     number follows the highest existing one."""
     if not is_torch_staff(by):
         raise PermissionDenied
-    with transaction.atomic():
-        highest = (Agreement.objects.select_for_update()
-                   .filter(contest=contest, kind=kind).aggregate(top=Max("version"))["top"])
-        agreement = Agreement(contest=contest, kind=kind, version=(highest or 0) + 1,
-                              title=title.strip(), body=body)
-        agreement.full_clean()
-        agreement.save()
-        log_action("portal.agreement.create", actor=by, obj=agreement,
-                   data={"kind": agreement.kind, "version": agreement.version})
+    try:
+        with transaction.atomic():
+            # Lock the highest version row (PostgreSQL refuses FOR UPDATE on an aggregate); the
+            # unique constraint catches two first versions created at once.
+            highest = (Agreement.objects.select_for_update()
+                       .filter(contest=contest, kind=kind).order_by("-version")
+                       .values_list("version", flat=True).first())
+            agreement = Agreement(contest=contest, kind=kind, version=(highest or 0) + 1,
+                                  title=title.strip(), body=body)
+            agreement.full_clean(validate_constraints=False)
+            agreement.save()
+            log_action("portal.agreement.create", actor=by, obj=agreement,
+                       data={"kind": agreement.kind, "version": agreement.version})
+    except IntegrityError:
+        raise AccountsError(_("Another version was created at the same moment; please try "
+                              "again."), code="conflict") from None
     return agreement
 
 
