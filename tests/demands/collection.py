@@ -9,9 +9,29 @@ from tests.factories.accounts import MembershipFactory, UserFactory, sign_curren
 from tests.factories.demands import DemandFactory, ExpertAssignmentFactory
 
 __all__ = [
-    "owner_org", "make_demand", "signed_expert", "assigned_expert", "co_member",
+    "client", "owner_org", "make_demand", "signed_expert", "assigned_expert", "co_member",
     "persona_users", "PERSONAS",
 ]
+
+
+@pytest.fixture
+def client(client):
+    """Django's test client; signing in also gives the user the authenticator app that host
+    organisers, experts and Torch staff must have (accounts.security), so pages open."""
+    from allauth.mfa.models import Authenticator
+
+    from accounts.security import requires_mfa
+
+    force_login = client.force_login
+
+    def sign_in(user, backend=None):
+        if requires_mfa(user):
+            Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP,
+                                                defaults={"data": {"secret": "test-only"}})
+        return force_login(user, backend)
+
+    client.force_login = sign_in
+    return client
 
 
 @pytest.fixture

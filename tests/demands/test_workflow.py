@@ -133,10 +133,9 @@ def test_publish_refused_while_a_wording_proposal_is_pending(make_demand, host_o
     demand = make_demand(status=DemandStatus.APPROVED)
     WordingProposalFactory(demand=demand, proposed_by=host_organiser)
 
-    with pytest.raises(services.DemandError) as refused:
+    with pytest.raises(services.DemandError):
         services.transition(demand, DemandStatus.PUBLISHED, actor=host_organiser)
 
-    assert "proposal" in refused.value.message
     demand.refresh_from_db()
     assert (demand.status, demand.published_at) == (DemandStatus.APPROVED, None)
 
