@@ -36,6 +36,20 @@ def _safe_next(request, fallback):
     return fallback
 
 
+def apply_language_preference(response, user):
+    """Make the user's preferred language the active one from the next request on (the
+    cookie Django's set_language view writes). Call it on the response after signing in."""
+    if user.language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
+                            max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH,
+                            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE,
+                            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
 # --- workspace --------------------------------------------------------------------------------
 @login_required
 def dashboard(request):
@@ -50,16 +64,7 @@ def profile_edit(request):
         if form.is_valid():
             services.update_profile(user, **form.cleaned_data)
             messages.success(request, _("Your profile has been saved."))
-            response = redirect("accounts:dashboard")
-            # The chosen language takes effect now, as Django's set_language view does.
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
-                                max_age=settings.LANGUAGE_COOKIE_AGE,
-                                path=settings.LANGUAGE_COOKIE_PATH,
-                                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                                secure=settings.LANGUAGE_COOKIE_SECURE,
-                                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
-            return response
+            return apply_language_preference(redirect("accounts:dashboard"), user)
     else:
         form = ProfileForm(initial={"full_name": user.full_name, "mobile": user.mobile,
                                     "language": user.language})
