@@ -16,6 +16,13 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each xdist worker gets its own Redis cache database: tests clear the cache, and a
+    # clear (FLUSHDB) must not wipe another worker's lockout counters or page caches.
+    location = settings.CACHES["default"].get("LOCATION")
+    if location and location.startswith("redis"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        db = 8 + int(worker.removeprefix("gw") or 0)
+        settings.CACHES["default"]["LOCATION"] = location.rstrip("/").rsplit("/", 1)[0] + f"/{db}"
 
 
 def require_service(what, available):
