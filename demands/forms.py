@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.mobile import MobileField
 from accounts.models import Organisation, region_code_validator
 from contests.models import IndustryField
+from files.forms import PrivateFileField
 
 from . import services
 from .enums import (
@@ -150,6 +151,7 @@ class DemandForm(forms.Form):
         help_text=_("Challengers granted access after signing the non-disclosure agreement "
                     "still see them."),
     )
+    attachment = PrivateFileField(kind="attachment", label=_("Add an attachment"))
     hidden_passages = PassagesField(
         label=_label("hidden_passages"),
         help_text=_("One passage per line, copied exactly from the text above; each is masked "
@@ -207,6 +209,10 @@ class DemandForm(forms.Form):
         ``update_demand``."""
         return {name: self.cleaned_data.get(name) for name in services.CONTENT_FIELDS
                 if name in self.fields}
+
+    def uploads(self):
+        upload = self.cleaned_data.get("attachment")
+        return [upload] if upload else []
 
 
 def initial_from(demand):

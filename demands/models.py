@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -94,6 +95,11 @@ class Demand(models.Model):
     # feeds and the sitemap render from it without reading the model.
     public_snapshot = models.JSONField(editable=False, default=dict, blank=True)
     public_indexed_at = models.DateTimeField(editable=False, null=True, blank=True)
+
+    # Private files (files.PrivateFile) attached to the demand; served only after
+    # ``demands.view_demand`` allows it.
+    attachments = GenericRelation("files.PrivateFile", content_type_field="object_type",
+                                  object_id_field="object_id")
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)

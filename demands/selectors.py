@@ -9,6 +9,7 @@ from accounts.permissions import is_expert, is_torch_staff
 from contests.models import HostMembership, HostUnit
 from contests.permissions import staffed_host_unit_ids
 from contests.selectors import current_contest
+from files.models import PrivateFile
 
 from .enums import ProposalState
 from .models import Analysis, Demand, DemandTransition, ExpertAssignment, WordingProposal
@@ -130,6 +131,7 @@ def demand_detail(user, ref):
                         "created_by")
         .prefetch_related(
             "indicators",
+            Prefetch("attachments", queryset=PrivateFile.objects.order_by("created_at", "pk")),
             Prefetch("transitions",
                      queryset=DemandTransition.objects.select_related("actor")),
             Prefetch("assignments",

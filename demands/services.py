@@ -8,6 +8,7 @@ directly. A refused operation raises :class:`DemandError`, whose message the vie
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,6 +21,8 @@ from accounts.models import Membership
 from audit.services import log_action
 from contests.permissions import is_host_staff_of
 from contests.selectors import current_contest
+from files.enums import FileKind
+from files.services import store_upload
 from notifications.services import notify
 
 from . import permissions
@@ -214,6 +217,19 @@ def _save_indicators(demand, rows):
     demand.indicators.exclude(pk__in=keep).delete()
 
 
+def _store_uploads(demand, uploads, *, actor):
+    """Store new attachments as private files of the demand. Their metadata (author,
+    company, EXIF) is stripped: granted challengers download them, and the owner may hide
+    its name."""
+    for uploaded in uploads:
+        if uploaded:
+            try:
+                store_upload(uploaded, kind=FileKind.ATTACHMENT, uploaded_by=actor,
+                             attach_to=demand, public_safe=True)
+            except ValidationError as error:
+                raise DemandError(" ".join(error.messages)) from None
+
+
 def _check_passages(demand):
     missing = passages_missing(demand.hidden_passages or [], _free_texts(demand))
     if missing:
@@ -231,7 +247,7 @@ def _require_current_host_unit(host_unit):
 
 
 def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
-                  entered_by_host=False):
+                  entered_by_host=False, uploads=()):
     """Create a draft demand with its reference number.
 
     The company's active members create demands for their organisation; host staff enter
@@ -269,6 +285,7 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
                 _check_passages(demand)
                 demand.save()
                 _save_indicators(demand, list(indicators))
+                _store_uploads(demand, uploads, actor=actor)
                 _log("portal.demand.create", actor=actor, demand=demand,
                      to_state=DemandStatus.DRAFT, data={"entered_by_host": entered_by_host})
                 return demand
@@ -279,7 +296,7 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
     raise AssertionError("unreachable")
 
 
-def update_demand(demand, *, actor, fields, indicators=None, host_unit=None):
+def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, uploads=()):
     """Save the owner's changes to a draft or returned demand (no completeness check: that
     happens on submission). Accepted public wordings of texts the owner has rewritten are
     dropped, so the public never sees a wording of an older text."""
@@ -312,6 +329,7 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None):
         locked.save()
         if indicators is not None:
             _save_indicators(locked, list(indicators))
+        _store_uploads(locked, uploads, actor=actor)
         _log("portal.demand.update", actor=actor, demand=locked,
              data={"fields": sorted(fields), "dropped_wording": stale} if stale
              else {"fields": sorted(fields)})

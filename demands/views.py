@@ -165,7 +165,7 @@ def _demand_form_page(request, *, demand, organisations, host_units, entered_by_
     back with everything typed."""
     if request.method == "POST":
         mode = "full" if request.POST.get("action") == "preview" else "draft"
-        form = DemandForm(request.POST, mode=mode, organisations=organisations,
+        form = DemandForm(request.POST, request.FILES, mode=mode, organisations=organisations,
                           host_units=host_units, demand=demand)
         formset = IndicatorFormSet(request.POST, prefix="indicators", mode=mode)
         if form.is_valid() and formset.is_valid():
@@ -175,11 +175,13 @@ def _demand_form_page(request, *, demand, organisations, host_units, entered_by_
                         actor=request.user, organisation=form.cleaned_data["organisation"],
                         host_unit=form.cleaned_data["host_unit"], fields=form.content(),
                         indicators=formset.rows(), entered_by_host=entered_by_host,
+                        uploads=form.uploads(),
                     )
                 else:
                     demand = services.update_demand(
                         demand, actor=request.user, fields=form.content(),
                         indicators=formset.rows(), host_unit=form.cleaned_data["host_unit"],
+                        uploads=form.uploads(),
                     )
             except services.DemandError as error:
                 form.add_error(None, error.message)
