@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from import_export.resources import ModelResource
-from import_export.widgets import ForeignKeyWidget
+from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from contests.selectors import host_units_of
 
@@ -126,6 +126,46 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
             raise ValueError(self.not_found_message % params) from None
 
 
+class ScopedManyToManyWidget(ManyToManyWidget):
+    """A many-to-many column (values joined by ``separator``, default ",", also "，" and "、")
+    looked up by ``field`` inside ``scope`` (a callable taking the resource). Every value must
+    be found there, else the row gets an error naming the missing ones (the library would drop
+    them silently)."""
+
+    not_found_message = _("Not found among yours: %(values)s.")
+    SEPARATORS = ("，", "、")
+
+    def __init__(self, model, separator=None, field=None, *, scope, **kwargs):
+        super().__init__(model, separator=separator, field=field, **kwargs)
+        self.scope = scope
+        self.resource = None
+
+    def bind(self, resource):
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        if self.resource is None:
+            raise ImproperlyConfigured(
+                "ScopedManyToManyWidget must be used in a HostScopedResource"
+            )
+        if value is None or value == "":
+            return self.model.objects.none()
+        text = force_str(value)
+        for separator in self.SEPARATORS:
+            text = text.replace(separator, self.separator)
+        wanted = list(dict.fromkeys(item.strip() for item in text.split(self.separator)
+                                    if item.strip()))
+        try:
+            found = self.scope(self.resource).filter(**{f"{self.field}__in": wanted})
+            found_keys = {force_str(key) for key in found.values_list(self.field, flat=True)}
+        except (ValueError, TypeError, ValidationError):
+            found, found_keys = self.model.objects.none(), set()
+        missing = [item for item in wanted if item not in found_keys]
+        if missing:
+            raise ValueError(self.not_found_message % {"values": "、".join(missing)})
+        return found
+
+
 class HostUnitWidget(ScopedForeignKeyWidget):
     """The host unit column: its name (as exported) or its slug, within the user's units."""
 
@@ -199,8 +239,12 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         self.host_unit_ids = frozenset(scope.values_list("pk", flat=True))
         self.progress = progress
         for field in self.fields.values():
-            if isinstance(field.widget, ScopedForeignKeyWidget):
+            if isinstance(field.widget, ScopedForeignKeyWidget | ScopedManyToManyWidget):
                 field.widget.bind(self)
+            elif isinstance(field.widget, ManyToManyWidget) and not field.readonly:
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{field.column_name}: use ScopedManyToManyWidget"
+                )
 
     @classmethod
     def get_resource_key(cls):
@@ -297,6 +341,15 @@ class HostScopedResource(SafeExportMixin, ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        # The library sets many-to-many values only after saving, where an error would be a
+        # crash of the row; check them here so they are row errors with their column.
+        for field in self.get_import_fields():
+            if (isinstance(field.widget, ScopedManyToManyWidget) and not field.readonly
+                    and field.column_name in row):
+                try:
+                    field.clean(row)
+                except ValueError as exc:
+                    errors[field.attribute] = [force_str(exc)]
         if self._scope_error_key() not in errors:
             try:
                 self.check_in_scope(instance)

@@ -155,3 +155,29 @@ def test_export_other_host_sees_none_of_unit_a(client, other_host_organiser, for
 def test_export_unknown_format_is_404(client, host_organiser):
     login(client, host_organiser)
     assert client.get(reverse("importexport:export", args=[KEY, "json"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_import_and_export_are_separate_permissions(client, host_organiser, formula_channels):
+    import rules
+
+    from common.importexport import registry
+
+    class ExportOnly(ComplaintChannelResource):
+        resource_key = "tests.exportonly"
+        import_rule = rules.always_deny
+
+    registry.register(ExportOnly)
+    try:
+        login(client, host_organiser)
+        assert not host_organiser.has_perm("contests.import_complaintchannel")
+        assert host_organiser.has_perm("contests.export_complaintchannel")
+        assert client.get(reverse("importexport:import_start",
+                                  args=["tests.exportonly"])).status_code == 404
+        assert client.get(reverse("admin:contests_complaintchannel_import")).status_code == 403
+        assert client.get(reverse("importexport:export",
+                                  args=["tests.exportonly", "csv"])).status_code == 200
+    finally:
+        registry._resources.pop("tests.exportonly", None)
+        registry.register(ComplaintChannelResource)
+    assert host_organiser.has_perm("contests.import_complaintchannel")

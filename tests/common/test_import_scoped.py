@@ -2,13 +2,20 @@
 importing organiser's host units, and any bad row rolls the whole file back."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from import_export.fields import Field
+from import_export.widgets import IntegerWidget
 
 from audit.models import ActivityLog
 from common.importexport.formats import read_dataset
-from common.importexport.resources import ScopedForeignKeyWidget
-from contests.models import ComplaintChannel, HostUnit
+from common.importexport.resources import (
+    HostScopedResource,
+    ScopedForeignKeyWidget,
+    ScopedManyToManyWidget,
+)
+from contests.models import ComplaintChannel, HostUnit, IndustryField
 from contests.resources import ComplaintChannelResource
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +206,77 @@ def test_scoped_foreign_key_widget_same_error_for_foreign_and_missing(
         widget.clean("no-such-slug")
     assert str(foreign.value).replace(other_host_unit.slug, "X") == str(missing.value).replace(
         "no-such-slug", "X")
+
+
+# --- a resource on HostUnit itself (host_unit_path "pk") with a scoped many-to-many ----------
+class HostUnitFieldsResource(HostScopedResource):
+    """Test-only: host staff set their units' introduction and industry fields by code."""
+
+    id = Field(attribute="id", column_name="ID", widget=IntegerWidget())
+    introduction = Field(attribute="introduction", column_name="introduction")
+    fields = Field(attribute="fields", column_name="fields", widget=ScopedManyToManyWidget(
+        IndustryField, field="code",
+        scope=lambda resource: IndustryField.objects.filter(code__startswith="ok-")))
+
+    host_unit_path = "pk"
+
+    class Meta:
+        model = HostUnit
+        fields = ["id", "introduction", "fields"]
+        import_id_fields = ["id"]
+
+
+def run_units(user, rows):
+    header = "ID,introduction,fields\n"
+    data = (header + "".join(f'{a},{b},"{c}"\n' for a, b, c in rows)).encode()
+    resource = HostUnitFieldsResource(user=user)
+    dataset = read_dataset(data)
+    result = resource.import_data(dataset)
+    return resource.row_errors(result, dataset)
+
+
+def test_import_host_unit_itself_with_scoped_many_to_many(host_organiser, host_unit):
+    IndustryField.objects.create(code="ok-ai", name="人工智能")
+    IndustryField.objects.create(code="ok-bio", name="生物医药")
+    assert run_units(host_organiser, [(host_unit.pk, "新的简介", "ok-ai，ok-bio")]) == []
+    host_unit.refresh_from_db()
+    assert host_unit.introduction == "新的简介"
+    assert sorted(host_unit.fields.values_list("code", flat=True)) == ["ok-ai", "ok-bio"]
+
+
+def test_import_many_to_many_value_outside_scope_is_row_error(host_organiser, host_unit):
+    IndustryField.objects.create(code="ok-ai", name="人工智能")
+    IndustryField.objects.create(code="secret", name="不可选")
+    before = set(host_unit.fields.values_list("pk", flat=True))
+    errors = run_units(host_organiser, [(host_unit.pk, "新的简介", "ok-ai,secret,nothing")])
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "fields")]
+    assert "secret" in errors[0]["message"] and "nothing" in errors[0]["message"]
+    host_unit.refresh_from_db()
+    assert host_unit.introduction == "" and set(
+        host_unit.fields.values_list("pk", flat=True)) == before
+
+
+def test_import_other_host_unit_by_id_is_row_error(host_organiser, other_host_unit):
+    errors = run_units(host_organiser, [(other_host_unit.pk, "篡改", "")])
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "ID")]
+    other_host_unit.refresh_from_db()
+    assert other_host_unit.introduction == ""
+
+
+def test_import_cannot_create_host_units(host_organiser):
+    count = HostUnit.objects.count()
+    errors = run_units(host_organiser, [("", "新单位", "")])
+    assert errors and errors[0]["row"] == 2
+    assert HostUnit.objects.count() == count
+
+
+def test_plain_many_to_many_widget_is_refused_in_a_scoped_resource(host_organiser):
+    class Unsafe(HostScopedResource):
+        host_unit_path = "pk"
+
+        class Meta:
+            model = HostUnit
+            fields = ["id", "fields"]
+
+    with pytest.raises(ImproperlyConfigured):
+        Unsafe(user=host_organiser)
