@@ -37,7 +37,8 @@ def stage_formset(plan, data=None):
     scheduled = set(plan.stages.values_list("stage", flat=True)) if plan.pk else set()
     missing = [stage for stage in STAGE_ORDER if stage not in scheduled]
     formset_class = inlineformset_factory(
-        WorkPlan, WorkPlanStage, form=WorkPlanStageForm, extra=len(missing), can_delete=True, max_num=len(Stage), validate_max=True,
+        WorkPlan, WorkPlanStage, form=WorkPlanStageForm, extra=len(missing), can_delete=True,
+        max_num=len(Stage), validate_max=True,
     )
     queryset = plan.stages.all() if plan.pk else WorkPlanStage.objects.none()
     formset = formset_class(data=data, instance=plan, prefix="stages",

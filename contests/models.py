@@ -161,8 +161,10 @@ class WorkPlan(models.Model):
         _("service agencies"), blank=True,
         help_text=_("Professional service agencies commissioned, and what each one does."),
     )
-    publicity = models.TextField(_("publicity"), blank=True,
-                                 help_text=_("Media and channels used to publish and push demands."))
+    publicity = models.TextField(
+        _("publicity"), blank=True,
+        help_text=_("Media and channels used to publish and push demands."),
+    )
     support_policies = models.TextField(
         _("local support and subsidy policies"), blank=True,
         help_text=_("Rewards, subsidies and programme support for successful dockings."),

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import RoleCode
-from audit.services import log_action
-from accounts.models import Agreement, Role
+from accounts.models import Agreement
 from accounts.permissions import is_torch_staff
+from accounts.services import grant_role
+from audit.services import log_action
 
 from .enums import (
     REQUIRED_STAGES,
@@ -207,15 +208,11 @@ def add_host_member(host_unit, user, *, by=None):
     with transaction.atomic():
         membership, created = HostMembership.objects.get_or_create(user=user,
                                                                    host_unit=host_unit)
-        role, _created = Role.objects.get_or_create(code=RoleCode.HOST_ORGANISER)
-        user.roles.add(role)
-        if not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        # the role makes the user staff too (accounts.services.grant_role)
+        grant_role(user, RoleCode.HOST_ORGANISER, by=by)
         if created:
             _log(by, "portal.host_membership.add", membership,
                  {"host_unit": host_unit.pk, "user": user.pk})
-    user.__dict__.pop("_role_codes", None)
     forget_host_units(user)
     return membership
 

@@ -1,7 +1,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
-from django.utils import translation
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import translation
 
 from contests import services
 from contests.selectors import current_contest

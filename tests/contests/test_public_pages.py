@@ -92,7 +92,8 @@ def test_event_detail_unknown_number_is_404(client, contest6):
 
 
 def test_host_page_unknown_slug_is_404(client, contest6):
-    assert client.get(reverse("contests:host_detail", kwargs={"slug": "nowhere"})).status_code == 404
+    response = client.get(reverse("contests:host_detail", kwargs={"slug": "nowhere"}))
+    assert response.status_code == 404
 
 
 def test_host_page_shows_published_notices_only(client, host_unit):

@@ -29,4 +29,5 @@ class Command(BaseCommand):
             raise CommandError(f"Malformed contest data: {error!r}") from error
         for key, counts in report.counts.items():
             self.stdout.write(f"{LABELS.get(key, key)}: {counts}")
-        self.stdout.write(self.style.SUCCESS("Changed." if report.changed else "Nothing to change."))
+        summary = "Changed." if report.changed else "Nothing to change."
+        self.stdout.write(self.style.SUCCESS(summary))
