@@ -23,6 +23,7 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_contest
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_demands
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
