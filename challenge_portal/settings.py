@@ -395,6 +395,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+# Published demands whose deadline for solutions has passed are closed shortly after midnight
+# (Asia/Shanghai); the task is idempotent, so a missed run is caught up by the next.
+CELERY_BEAT_SCHEDULE["portal.demands.close_expired"] = {
+    "task": "portal.demands.close_expired", "schedule": crontab(hour=0, minute=10),
+}
 CELERY_BEAT_SCHEDULE["portal.importexport.requeue_stale_jobs"] = {
     "task": "portal.importexport.requeue_stale_jobs", "schedule": 120.0,
 }
