@@ -313,8 +313,10 @@ if not (0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBI
     raise RuntimeError("Celery time limits must be soft < hard < CELERY_VISIBILITY_TIMEOUT")
 if not NOTIFICATIONS_RETRY_MAX < CELERY_VISIBILITY_TIMEOUT:
     raise RuntimeError("NOTIFICATIONS_RETRY_MAX (a countdown) must be below the visibility timeout")
-if not NOTIFICATIONS_SENDING_LEASE > CELERY_TASK_TIME_LIMIT:
-    raise RuntimeError("NOTIFICATIONS_SENDING_LEASE must outlast CELERY_TASK_TIME_LIMIT")
+# A redelivered task must find the dead sender's claim expired, or it would do nothing.
+if not CELERY_TASK_TIME_LIMIT < NOTIFICATIONS_SENDING_LEASE < CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("NOTIFICATIONS_SENDING_LEASE must outlast CELERY_TASK_TIME_LIMIT and "
+                       "end before CELERY_VISIBILITY_TIMEOUT")
 if not NOTIFICATIONS_SWEEP_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
     raise RuntimeError("NOTIFICATIONS_SWEEP_SECONDS must be below CELERY_TASK_SOFT_TIME_LIMIT")
 # Exactly one beat process runs these. The sweep sends what a failed kick or a dead worker left

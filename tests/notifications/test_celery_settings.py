@@ -28,7 +28,7 @@ def test_nothing_outlasts_the_visibility_timeout():
 
     assert 0 < conf.task_soft_time_limit < conf.task_time_limit < conf.visibility_timeout
     assert settings.NOTIFICATIONS_RETRY_MAX < conf.visibility_timeout
-    assert settings.NOTIFICATIONS_SENDING_LEASE > conf.task_time_limit
+    assert conf.task_time_limit < settings.NOTIFICATIONS_SENDING_LEASE < conf.visibility_timeout
     assert settings.NOTIFICATIONS_SWEEP_SECONDS < conf.task_soft_time_limit
 
 
