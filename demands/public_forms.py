@@ -1,6 +1,7 @@
 """Forms of the public demand pages: the list filters, the access request and the message to the
 owner."""
 
+import re
 import uuid
 
 from django import forms
@@ -14,11 +15,21 @@ from .access import MAX_MESSAGE_LENGTH
 from .enums import CooperationMode, DemandStatus
 from .search import MAX_QUERY_LENGTH
 
+REGION_CODE = re.compile(r"\d{6}")
+
 STATE_CHOICES = [
     ("", pgettext_lazy("demand filter", "Open and closed")),
     ("open", pgettext_lazy("demand filter", "Open")),
     ("closed", pgettext_lazy("demand filter", "Closed")),
 ]
+
+
+class RegionField(forms.ChoiceField):
+    """A province or city from the list, or any other 6-digit GB/T 2260 code (a district
+    given in the address bar)."""
+
+    def valid_value(self, value):
+        return bool(REGION_CODE.fullmatch(str(value))) or super().valid_value(value)
 
 
 class DemandFilterForm(forms.Form):
@@ -32,7 +43,7 @@ class DemandFilterForm(forms.Form):
                                    empty_value=None)
     host = forms.ChoiceField(label=_("Host unit"), required=False)
     field = forms.ChoiceField(label=_("Industry field"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    region = RegionField(label=_("Region"), required=False)
     mode = forms.ChoiceField(label=_("Cooperation mode"), required=False,
                              choices=[("", _("Any"))] + list(CooperationMode.choices))
     state = forms.ChoiceField(label=pgettext_lazy("demand filter", "Status"), required=False,

@@ -56,13 +56,18 @@ def _current_contest():
     return current_contest()
 
 
+def body_cache_key(request, page):
+    """The key of a cached public page body: page, public version, language, full path."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"demands:public:{page}:{public_version()}:{get_language()}:{path}"
+
+
 def cached_body(request, page, build):
     """The HTML of a public page body: from the shared cache for anonymous visitors, built by
     ``build()`` (and stored) on a miss, always built for signed-in users."""
     if request.user.is_authenticated:
         return build()
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"demands:public:{page}:{public_version()}:{get_language()}:{path}"
+    key = body_cache_key(request, page)
     body = cache.get(key)
     if body is None:
         body = build()

@@ -14,7 +14,8 @@ and never from the model, so a hidden value can never be found:
   matches above body matches.
 
 Queries go through the same tokeniser. A demand matches when all query tokens occur, or when
-every Chinese run of the query occurs as an exact phrase (and every Latin word as a token).
+every Chinese run of the query occurs as written (and every Latin word as a token); a quoted
+part ("电池隔膜", “…”, 「…」) must occur exactly.
 On PostgreSQL the candidates are capped before ``ts_rank_cd`` ranks them; SQLite (the
 embedded default) falls back to LIKE on the same columns and a simpler title-first rank.
 """
@@ -31,8 +32,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 
 # Ranking a broad match is the expensive part (DOMAIN.md: 418 ms for 23k rows), so only this
 # many of the newest matches are ranked.
@@ -117,29 +127,64 @@ def index_columns(title_texts, body_texts):
     }
 
 
+QUOTED = re.compile(r'["“「『]([^"”」』]+)["”」』]')
+
+
+def run_phrase(run):
+    """The bigrams of a Chinese run, as ``phraseto_tsquery`` and the bigram column have them."""
+    return " ".join(bigrams(run, with_tail=False))
+
+
 @dataclass(frozen=True)
-class ParsedQuery:
-    text: str
-    tokens: tuple      # jieba tokens of the whole query
-    runs: tuple        # runs of Chinese characters, each an exact phrase
-    words: tuple       # Latin words and numbers
+class Phrase:
+    """Chinese runs (each an exact sequence of characters) and Latin words."""
+
+    runs: tuple
+    words: tuple
+
+    @classmethod
+    def of(cls, text):
+        return cls(runs=tuple(dict.fromkeys(CJK_RUN.findall(text))),
+                   words=tuple(dict.fromkeys(LATIN_WORD.findall(text))))
 
     def __bool__(self):
-        return bool(self.tokens or self.runs or self.words)
+        return bool(self.runs or self.words)
 
-    def run_phrase(self, run):
-        """The bigrams of a Chinese run as ``phraseto_tsquery`` wants them."""
-        return " ".join(bigrams(run, with_tail=False))
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query: quoted phrases must occur exactly; the rest matches when all its jieba tokens
+    occur, or when each of its Chinese runs occurs as written (and each Latin word as a
+    token)."""
+
+    text: str
+    tokens: tuple      # jieba tokens of the unquoted rest
+    rest: Phrase       # the unquoted rest as runs and words
+    quoted: tuple      # of Phrase
+
+    def __bool__(self):
+        return bool(self.tokens or self.rest or any(self.quoted))
+
+    def all_runs(self):
+        runs = list(self.rest.runs)
+        for phrase in self.quoted:
+            runs.extend(phrase.runs)
+        return list(dict.fromkeys(runs))
+
+    def all_words(self):
+        words = list(self.tokens)
+        for phrase in self.quoted:
+            words.extend(phrase.words)
+        return list(dict.fromkeys(words))
 
 
 def parse_query(text):
     text = normalise(text)[:MAX_QUERY_LENGTH].strip()
-    return ParsedQuery(
-        text=text,
-        tokens=tuple(dict.fromkeys(tokens(text))),
-        runs=tuple(dict.fromkeys(CJK_RUN.findall(text))),
-        words=tuple(dict.fromkeys(LATIN_WORD.findall(text))),
-    )
+    quoted = tuple(phrase for phrase in (Phrase.of(part) for part in QUOTED.findall(text))
+                   if phrase)
+    rest = QUOTED.sub(" ", text)
+    return ParsedQuery(text=text, tokens=tuple(dict.fromkeys(tokens(rest))),
+                       rest=Phrase.of(rest), quoted=quoted)
 
 
 def search(queryset, text, *, cap=CANDIDATE_CAP):
@@ -151,9 +196,53 @@ def search(queryset, text, *, cap=CANDIDATE_CAP):
     query = parse_query(text)
     if not query:
         return queryset.none()
-    if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, query, cap)
-    return _search_like(queryset, query, cap)
+    backend = _PostgreSQL if connection.vendor == "postgresql" else _Like
+    # Cap first (newest matches), rank only those: ranking is what grows with the match count.
+    candidates = (queryset.filter(_match(backend, query))
+                  .order_by("-published_at", "-pk").values("pk")[:cap])
+    return (queryset.filter(pk__in=candidates)
+            .annotate(search_tier=_tier(backend, query), search_rank=backend.rank(query))
+            .order_by(F("search_tier").desc(), F("search_rank").desc(), "-published_at", "-pk"))
+
+
+def _all(conditions):
+    return reduce(and_, conditions) if conditions else None
+
+
+def _tier(backend, query):
+    """Coarse relevance, before the fine rank: the query's Chinese runs as written in the title
+    (8), all its words in the title (4), its runs as written anywhere (2)."""
+    runs, words = query.all_runs(), query.all_words()
+    tiers = [
+        (8, _all([backend.run(run, "search_title") for run in runs])),
+        (4, backend.tokens(words, "search_title") if words else None),
+        (2, _all([backend.run(run) for run in runs])),
+    ]
+    score = Value(0, output_field=IntegerField())
+    for points, condition in tiers:
+        if condition is not None:
+            score = score + Case(When(condition, then=Value(points)), default=Value(0),
+                                 output_field=IntegerField())
+    return score
+
+
+def _phrase_condition(backend, phrase):
+    conditions = [backend.run(run) for run in phrase.runs]
+    if phrase.words:
+        conditions.append(backend.tokens(phrase.words))
+    return reduce(and_, conditions)
+
+
+def _match(backend, query):
+    conditions = [_phrase_condition(backend, phrase) for phrase in query.quoted]
+    rest = []
+    if query.tokens:
+        rest.append(backend.tokens(query.tokens))
+    if query.rest.runs:
+        rest.append(_phrase_condition(backend, query.rest))
+    if rest:
+        conditions.append(reduce(or_, rest))
+    return reduce(and_, conditions)
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -181,96 +270,75 @@ def _vector_match(column, function, value):
     return Q(_Sql(template, F(column), Value(value), output_field=BooleanField()))
 
 
-def _run_condition_pg(query, run):
-    if len(run) == 1:
-        # A single character: any bigram starting with it, or a run ending with it.
-        return _vector_match("search_bigrams", "to_tsquery", f"'{run}':*")
-    return _vector_match("search_bigrams", "phraseto_tsquery", query.run_phrase(run))
-
-
-def _match_pg(query):
-    conditions = []
-    if query.tokens:
-        conditions.append(_vector_match("search_tokens", "plainto_tsquery",
-                                        " ".join(query.tokens)))
-    if query.runs:
-        phrase = [_run_condition_pg(query, run) for run in query.runs]
-        if query.words:
-            phrase.append(_vector_match("search_tokens", "plainto_tsquery",
-                                        " ".join(query.words)))
-        conditions.append(reduce(and_, phrase))
-    return reduce(or_, conditions)
-
-
 def _quote_lexeme(value):
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _rank_pg(query):
-    """ts_rank_cd over the title (weight A) and the body (weight D) for any query token or
-    phrase."""
-    parts, values = [], []
-    if query.tokens:
-        parts.append("to_tsquery('simple', {%d})")
-        values.append(" | ".join(_quote_lexeme(token) for token in query.tokens))
-    for run in query.runs:
-        if len(run) > 1:
-            parts.append("phraseto_tsquery('simple', {%d})")
-            values.append(query.run_phrase(run))
-    if not parts:
-        return Value(0.0, output_field=FloatField())
-    queries = " || ".join(f"({part % (3 + i)})" for i, part in enumerate(parts))
-    template = (
-        "ts_rank_cd(setweight(to_tsvector('simple', {0}), 'A')"
-        " || setweight(to_tsvector('simple', {1}), 'D')"
-        " || setweight(to_tsvector('simple', {2}), 'D'), " + queries + ")"
-    )
-    return _Sql(template, F("search_title"), F("search_tokens"), F("search_bigrams"),
-                *(Value(value) for value in values), output_field=FloatField())
+class _PostgreSQL:
+    @staticmethod
+    def tokens(words, column="search_tokens"):
+        """Every one of ``words`` is a token (GIN on the token column)."""
+        return _vector_match(column, "plainto_tsquery", " ".join(words))
 
+    @staticmethod
+    def run(run, column="search_bigrams"):
+        """The Chinese run occurs as written (GIN on the bigram column)."""
+        if len(run) == 1:
+            # A single character: any bigram starting with it, or a run ending with it.
+            return _vector_match(column, "to_tsquery", _quote_lexeme(run) + ":*")
+        return _vector_match(column, "phraseto_tsquery", run_phrase(run))
 
-def _search_postgresql(queryset, query, cap):
-    # Cap first (newest matches), rank only those: ranking is what grows with the match count.
-    candidates = (queryset.filter(_match_pg(query))
-                  .order_by("-published_at", "-pk").values("pk")[:cap])
-    return (queryset.filter(pk__in=candidates)
-            .annotate(search_rank=_rank_pg(query))
-            .order_by("-search_rank", "-published_at", "-pk"))
+    @staticmethod
+    def rank(query):
+        """ts_rank_cd over the title (weight A) and the body (weight D) for any query token
+        or Chinese run."""
+        parts, values = [], []
+        words = query.all_words()
+        if words:
+            parts.append("to_tsquery('simple', {%d})")
+            values.append(" | ".join(_quote_lexeme(word) for word in words))
+        for run in query.all_runs():
+            if len(run) > 1:
+                parts.append("phraseto_tsquery('simple', {%d})")
+                values.append(run_phrase(run))
+        if not parts:
+            return Value(0.0, output_field=FloatField())
+        queries = " || ".join(f"({part % (3 + i)})" for i, part in enumerate(parts))
+        template = (
+            "ts_rank_cd(setweight(to_tsvector('simple', {0}), 'A')"
+            " || setweight(to_tsvector('simple', {1}), 'D')"
+            " || setweight(to_tsvector('simple', {2}), 'D'), " + queries + ")"
+        )
+        return _Sql(template, F("search_title"), F("search_tokens"), F("search_bigrams"),
+                    *(Value(value) for value in values), output_field=FloatField())
 
 
 # --- SQLite and others: LIKE on the same columns ----------------------------------------------
-def _match_like(query):
-    conditions = []
-    if query.tokens:
-        conditions.append(reduce(and_, [Q(search_tokens__contains=token)
-                                        for token in query.tokens]))
-    if query.runs:
-        phrase = [Q(search_bigrams__contains=query.run_phrase(run) if len(run) > 1 else run)
-                  for run in query.runs]
-        phrase += [Q(search_tokens__contains=word) for word in query.words]
-        conditions.append(reduce(and_, phrase))
-    return reduce(or_, conditions)
+def _unit(run):
+    return run_phrase(run) if len(run) > 1 else run
 
 
-def _rank_like(query):
-    units = [query.run_phrase(run) if len(run) > 1 else run for run in query.runs]
-    units += list(query.words) or list(query.tokens)
-    score = Value(0.0, output_field=FloatField())
-    for unit in dict.fromkeys(units):
-        score = score + Case(
-            When(search_title__contains=unit, then=Value(10.0)),
-            default=Value(0.0), output_field=FloatField(),
-        ) + Case(
-            When(search_bigrams__contains=unit, then=Value(1.0)),
-            When(search_tokens__contains=unit, then=Value(1.0)),
-            default=Value(0.0), output_field=FloatField(),
-        )
-    return Coalesce(score, Value(0.0), output_field=FloatField())
+class _Like:
+    @staticmethod
+    def tokens(words, column="search_tokens"):
+        return reduce(and_, [Q(**{f"{column}__contains": word}) for word in words])
 
+    @staticmethod
+    def run(run, column="search_bigrams"):
+        return Q(**{f"{column}__contains": _unit(run)})
 
-def _search_like(queryset, query, cap):
-    candidates = (queryset.filter(_match_like(query))
-                  .order_by("-published_at", "-pk").values("pk")[:cap])
-    return (queryset.filter(pk__in=candidates)
-            .annotate(search_rank=_rank_like(query))
-            .order_by(F("search_rank").desc(), "-published_at", "-pk"))
+    @staticmethod
+    def rank(query):
+        """10 for each query run or word in the title, 1 for each in the body."""
+        units = [_unit(run) for run in query.all_runs()] + query.all_words()
+        score = Value(0.0, output_field=FloatField())
+        for unit in dict.fromkeys(units):
+            score = score + Case(
+                When(search_title__contains=unit, then=Value(10.0)),
+                default=Value(0.0), output_field=FloatField(),
+            ) + Case(
+                When(search_bigrams__contains=unit, then=Value(1.0)),
+                When(search_tokens__contains=unit, then=Value(1.0)),
+                default=Value(0.0), output_field=FloatField(),
+            )
+        return score

@@ -13,8 +13,9 @@ from tests.factories.contests import IndustryFieldFactory
 from tests.factories.demands import DemandFactory
 
 __all__ = [
-    "CANARIES", "CANARY_VARIANTS", "HIDDEN_PASSAGE", "assert_no_leak", "PASSAGE_PIECE", "PUBLIC_NAME", "publish", "canary_demand",
-    "owner_org", "new_materials",
+    "CANARIES", "CANARY_VARIANTS", "HIDDEN_PASSAGE", "assert_no_leak", "PASSAGE_PIECE",
+    "PUBLIC_NAME", "publish", "canary_demand", "owner_org", "new_materials", "client",
+    "_english",
 ]
 
 # A marked passage, and a 2-character piece of it that occurs nowhere else in any demand.
@@ -55,6 +56,36 @@ def publish(demand):
     refresh_public_index(demand)
     demand.refresh_from_db()
     return demand
+
+
+@pytest.fixture
+def client(client):
+    """Django's test client asking for English pages (messages are asserted in English,
+    whatever catalog is compiled); signing in also gives staff users the authenticator app
+    they must have (accounts.security), so pages open."""
+    from allauth.mfa.models import Authenticator
+
+    from accounts.security import requires_mfa
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    force_login = client.force_login
+
+    def sign_in(user, backend=None):
+        if requires_mfa(user):
+            Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP,
+                                                defaults={"data": {"secret": "test-only"}})
+        return force_login(user, backend)
+
+    client.force_login = sign_in
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

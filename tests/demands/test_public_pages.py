@@ -1,0 +1,356 @@
+"""The public list and detail pages: what they show, filters, query counts and the anonymous
+page cache."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from demands.enums import CooperationMode, DemandStatus
+from demands.national import set_national
+from demands.public import refresh_public_index
+from tests.demands.public_support import *  # noqa: F403
+from tests.demands.public_support import PUBLIC_NAME, publish
+from tests.factories.contests import HostUnitFactory, IndustryFieldFactory
+from tests.factories.demands import DemandFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _published(**kwargs):
+    """A published demand; its texts mention nothing but its title (the factory's default
+    keywords and problem statement would match searches for 电池)."""
+    kwargs.setdefault("status", DemandStatus.PUBLISHED)
+    kwargs.setdefault("keywords", ["技术攻关"])
+    kwargs.setdefault("key_problem", "开展技术攻关。")
+    kwargs.setdefault("current_base", "")
+    kwargs.setdefault("challenger_conditions", "")
+    kwargs.setdefault("indicators", [])
+    return publish(DemandFactory(**kwargs))
+
+
+def _titles(response):
+    return [row.title for row in response.context["rows"]] if response.context else []
+
+
+# --- what is public ---------------------------------------------------------------------------
+@pytest.mark.parametrize("status", [DemandStatus.DRAFT, DemandStatus.SUBMITTED,
+                                    DemandStatus.IN_ANALYSIS, DemandStatus.RETURNED,
+                                    DemandStatus.APPROVED, DemandStatus.REJECTED,
+                                    DemandStatus.WITHDRAWN])
+def test_unpublished_demand_is_on_no_public_page(client, status):
+    demand = DemandFactory(status=status, title="未公开的储能需求")
+    refresh_public_index(demand)
+
+    listing = client.get(reverse("demands:list"))
+    detail = client.get(reverse("demands:detail", kwargs={"ref": demand.ref}))
+
+    assert "未公开的储能需求" not in listing.content.decode()
+    assert detail.status_code == 404
+
+
+def test_published_and_closed_demands_are_listed_newest_first(client):
+    closed = _published(title="已关闭需求", status=DemandStatus.CLOSED)
+    open_ = _published(title="征集中需求")
+
+    response = client.get(reverse("demands:list"))
+
+    assert _titles(response) == [open_.title, closed.title]
+
+
+def test_list_rows_come_from_the_stored_projection(client):
+    demand = _published(title="原始标题")
+    # A change that did not go through refresh_public_index is not public yet.
+    type(demand).objects.filter(pk=demand.pk).update(title="未刷新的新标题")
+
+    page = client.get(reverse("demands:list")).content.decode()
+
+    assert "原始标题" in page
+    assert "未刷新的新标题" not in page
+
+
+def test_templates_never_receive_the_model(client):
+    from demands.models import Demand
+
+    demand = _published()
+    for url in (reverse("demands:list"), demand.get_absolute_url()):
+        response = client.get(url)
+        for context in response.context:
+            for value in context.flatten().values():
+                assert not isinstance(value, Demand), url
+
+
+def test_detail_shows_public_wording_and_substitute_name(client, new_materials):
+    demand = _published(title="原标题", industry_field=new_materials, region="610100",
+                        hidden_fields=["organisation"],
+                        public_wording={"title": "更清楚的公开标题"})
+
+    page = client.get(demand.get_absolute_url()).content.decode()
+
+    assert "更清楚的公开标题" in page
+    assert "原标题" not in page
+    assert PUBLIC_NAME in page
+
+
+# --- filters ----------------------------------------------------------------------------------
+def test_filters_narrow_the_list(client):
+    battery = IndustryFieldFactory(code="new-energy", name="新能源产业")
+    host = HostUnitFactory(slug="xian-host")
+    wanted = _published(title="目标需求", industry_field=battery, host_unit=host,
+                        region="610113", cooperation_modes=[CooperationMode.TRANSFER])
+    _published(title="其他领域", industry_field=IndustryFieldFactory(), host_unit=host,
+               region="610113", cooperation_modes=[CooperationMode.TRANSFER])
+    _published(title="其他地区", industry_field=battery, host_unit=host, region="440100",
+               cooperation_modes=[CooperationMode.TRANSFER])
+    _published(title="其他方式", industry_field=battery, host_unit=host, region="610113",
+               cooperation_modes=[CooperationMode.JOINT])
+    _published(title="其他承办单位", industry_field=battery, region="610113",
+               cooperation_modes=[CooperationMode.TRANSFER])
+
+    response = client.get(reverse("demands:list"), {
+        "field": "new-energy", "host": "xian-host", "region": "610000",
+        "mode": CooperationMode.TRANSFER, "event": host.event.number, "state": "open",
+    })
+
+    assert _titles(response) == [wanted.title]
+
+
+@pytest.mark.parametrize(("region", "expected"), [("610000", ["西安高新", "西安市区"]),
+                                                  ("610100", ["西安高新", "西安市区"]),
+                                                  ("610113", ["西安高新"]),
+                                                  ("440000", ["广州"])])
+def test_region_filter_takes_province_city_or_district(client, region, expected):
+    _published(title="西安高新", region="610113")
+    _published(title="西安市区", region="610100")
+    _published(title="广州", region="440100")
+
+    response = client.get(reverse("demands:list"), {"region": region})
+
+    assert sorted(_titles(response)) == sorted(expected)
+
+
+def test_open_and_closed_filter(client):
+    _published(title="征集中")
+    _published(title="已关闭", status=DemandStatus.CLOSED)
+
+    assert _titles(client.get(reverse("demands:list"), {"state": "open"})) == ["征集中"]
+    assert _titles(client.get(reverse("demands:list"), {"state": "closed"})) == ["已关闭"]
+
+
+def test_invalid_filters_are_ignored_not_fatal(client):
+    demand = _published()
+
+    response = client.get(reverse("demands:list"), {"event": "x", "field": "<script>",
+                                                    "region": "99", "page": "-3",
+                                                    "mode": "barter", "state": "maybe"})
+
+    assert response.status_code == 200
+    assert _titles(response) == [demand.title]
+    assert "<script>" not in response.content.decode()
+
+
+def test_search_ranks_title_matches_first_on_the_page(client):
+    body = _published(title="储能系统集成", key_problem="需要改进钠离子电池正极材料。")
+    title = _published(title="钠离子电池正极材料")
+
+    response = client.get(reverse("demands:list"), {"q": "钠离子电池"})
+
+    assert _titles(response) == [title.title, body.title]
+
+
+def test_list_paginates(client):
+    for n in range(23):
+        _published(title=f"需求{n:02d}")
+
+    first = client.get(reverse("demands:list"))
+    second = client.get(reverse("demands:list"), {"page": 2})
+
+    assert len(first.context["rows"]) == 20
+    assert len(second.context["rows"]) == 3
+    assert 'page=2' in first.content.decode()
+
+
+# --- query counts -----------------------------------------------------------------------------
+@pytest.mark.parametrize("count", [1, 3])
+def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
+    for _ in range(count):
+        _published()
+
+    with django_assert_num_queries(6):
+        response = client.get(reverse("demands:list"))
+
+    assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_search_query_count_is_fixed(client, django_assert_num_queries, count):
+    for _ in range(count):
+        _published(title="锂电池隔膜")
+
+    with django_assert_num_queries(6):
+        response = client.get(reverse("demands:list"), {"q": "电池"})
+
+    assert len(response.context["rows"]) == count
+
+
+# --- the anonymous page cache ------------------------------------------------------------------
+def _queries(client, url, data=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data or {})
+    return response, len(captured)
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_anonymous_second_request_is_served_from_cache(client, page):
+    demand = _published(title="缓存的需求")
+    url = reverse("demands:list") if page == "list" else demand.get_absolute_url()
+
+    first, first_queries = _queries(client, url)
+    second, second_queries = _queries(client, url)
+
+    assert first_queries > 0
+    assert second_queries == 0
+    assert "缓存的需求" in second.content.decode()
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_cache_is_invalidated_when_a_demand_changes(client, page, torch_staff):
+    demand = _published(title="旧标题")
+    url = reverse("demands:list") if page == "list" else demand.get_absolute_url()
+    client.get(url)
+
+    demand.public_wording = {"title": "新公开标题"}
+    demand.save(update_fields=["public_wording"])
+    refresh_public_index(demand)
+    after_change = client.get(url).content.decode()
+
+    assert "新公开标题" in after_change
+    assert "旧标题" not in after_change
+
+
+def test_cache_is_invalidated_when_a_demand_is_published(client):
+    client.get(reverse("demands:list"))
+    _published(title="刚发布的需求")
+
+    assert "刚发布的需求" in client.get(reverse("demands:list")).content.decode()
+
+
+def test_cache_is_invalidated_when_marked_national(client, torch_staff):
+    demand = _published()
+    before = client.get(demand.get_absolute_url()).content.decode()
+
+    set_national(demand, actor=torch_staff)
+    after = client.get(demand.get_absolute_url()).content.decode()
+
+    assert "Published nationally" not in before
+    assert "Published nationally" in after
+
+
+def test_cache_key_includes_query_string(client):
+    _published(title="锂电池隔膜")
+    _published(title="芯片封装")
+
+    battery = client.get(reverse("demands:list"), {"q": "电池"}).content.decode()
+    chips = client.get(reverse("demands:list"), {"q": "芯片"}).content.decode()
+
+    assert "锂电池隔膜" in battery and "芯片封装" not in battery
+    assert "芯片封装" in chips and "锂电池隔膜" not in chips
+
+
+def test_cache_key_includes_language_path_and_version(rf):
+    from django.utils import translation
+
+    from demands.public import bump_public_version
+    from demands.public_views import body_cache_key
+
+    def key(path, language):
+        with translation.override(language):
+            return body_cache_key(rf.get(path), "list")
+
+    zh = key("/demands/?q=电池", "zh-hans")
+    assert zh != key("/demands/?q=电池", "en")
+    assert zh != key("/demands/?q=芯片", "zh-hans")
+    assert zh == key("/demands/?q=电池", "zh-hans")
+    bump_public_version()
+    assert zh != key("/demands/?q=电池", "zh-hans")
+
+
+def test_signed_in_users_get_fresh_pages(client, stranger):
+    demand = _published(title="旧标题")
+    client.force_login(stranger)
+    client.get(reverse("demands:list"))
+    type(demand).objects.filter(pk=demand.pk).update(public_snapshot={
+        **demand.public_snapshot, "title": "直接改过的快照"})
+
+    _response, queries = _queries(client, reverse("demands:list"))
+
+    assert queries > 0
+    assert "直接改过的快照" in _response.content.decode()
+
+
+def _cached_body_of(rf, path, page):
+    from django.utils import translation
+
+    from demands.public_views import body_cache_key
+
+    with translation.override("en"):
+        return cache.get(body_cache_key(rf.get(path), page))
+
+
+def test_cached_page_holds_no_csrf_token_or_message(client, rf):
+    demand = _published()
+    detail = client.get(demand.get_absolute_url()).content.decode()
+    listing = client.get(reverse("demands:list")).content.decode()
+
+    cached = [_cached_body_of(rf, demand.get_absolute_url(), "detail"),
+              _cached_body_of(rf, reverse("demands:list"), "list")]
+
+    assert "csrfmiddlewaretoken" in detail  # the layout still has its forms...
+    assert "csrfmiddlewaretoken" in listing
+    assert all(cached), "nothing was cached"
+    assert demand.title in cached[0]
+    for body in cached:  # ...but no cached body has
+        assert "csrfmiddlewaretoken" not in body
+        assert 'class="messages"' not in body
+
+
+def _language_form_token(page):
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_each_visitor_gets_its_own_valid_csrf_token_on_a_cached_page():
+    from django.test import Client
+
+    demand = _published()
+    first, second = (Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en"),
+                     Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en"))
+    first.get(demand.get_absolute_url())
+
+    for visitor in (first, second):
+        page = visitor.get(demand.get_absolute_url()).content.decode()
+        switched = visitor.post(reverse("set_language"), {
+            "language": "en", "next": "/", "csrfmiddlewaretoken": _language_form_token(page)})
+        assert switched.status_code == 302
+
+
+def test_message_after_sign_out_is_not_cached_for_others(client, stranger):
+    from django.test import Client
+
+    demand = _published()
+    client.force_login(stranger)
+    client.post(reverse("account_logout"))
+    first = client.get(demand.get_absolute_url()).content.decode()
+    other = Client(HTTP_ACCEPT_LANGUAGE="en").get(demand.get_absolute_url()).content.decode()
+
+    assert 'class="messages"' in first
+    assert 'class="messages"' not in other
+
+
+# --- reachable from the interface -------------------------------------------------------------
+def test_main_navigation_links_to_the_demand_list(client):
+    page = client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("demands:list")}"' in page
