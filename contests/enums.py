@@ -7,6 +7,13 @@ class EventKind(models.TextChoices):
     REGIONAL = "regional", pgettext_lazy("event kind", "Regional event")
 
 
+# Headings of the event lists, one group per kind.
+EVENT_KIND_GROUPS = {
+    EventKind.THEMATIC: pgettext_lazy("event group", "Thematic events"),
+    EventKind.REGIONAL: pgettext_lazy("event group", "Regional events"),
+}
+
+
 class WorkPlanState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("work plan state", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("work plan state", "Submitted")

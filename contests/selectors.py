@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q
 
 from accounts.permissions import is_torch_staff
 
-from .enums import WORK_PLAN_REVIEW_STATES, EventKind, WorkPlanState
+from .enums import EVENT_KIND_GROUPS, WORK_PLAN_REVIEW_STATES, EventKind, WorkPlanState
 from .models import (
     ChallengeNotice,
     ComplaintChannel,
@@ -37,11 +37,11 @@ def events_with_hosts(contest):
 
 
 def group_events(events):
-    """``[(kind label, [events])]`` in EventKind order, skipping empty groups."""
+    """``[(group heading, [events])]`` in EventKind order, skipping empty groups."""
     groups = {kind: [] for kind in EventKind}
     for event in events:
         groups[EventKind(event.kind)].append(event)
-    return [(kind.label, items) for kind, items in groups.items() if items]
+    return [(EVENT_KIND_GROUPS[kind], items) for kind, items in groups.items() if items]
 
 
 # --- host scoping -----------------------------------------------------------------------------

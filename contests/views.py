@@ -91,6 +91,9 @@ def work_plan_edit(request, slug):
     unit = _staffed_unit_or_404(request, slug)
     plan = _work_plan_of(unit)
     if plan.pk and not plan.is_editable:
+        if request.method == "POST":
+            messages.error(request, _("This work plan is %(state)s and cannot be changed now.")
+                           % {"state": plan.get_state_display()})
         plan = selectors.work_plan_with_history(plan.pk)
         return render(request, "contests/organiser/work_plan_view.html",
                       {"unit": unit, "plan": plan})

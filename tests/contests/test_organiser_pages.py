@@ -181,6 +181,7 @@ def test_submitted_work_plan_is_read_only(client, host_unit, host_organiser):
 
     assert "已提交的目标" in page and 'name="goals"' not in page
     assert response.status_code == 200
+    assert "cannot be changed now" in response.content.decode()
     assert WorkPlan.objects.get(pk=plan.pk).goals == "已提交的目标"
 
 

@@ -29,7 +29,7 @@ def test_home_shows_the_contest_grouped_events_and_latest_notices(client, contes
     page = text_of(client.get(reverse("home")))
 
     assert "第六届中国创新挑战赛" in page and "国科发火〔2021〕138号" in page
-    assert "Thematic event" in page and "Regional event" in page
+    assert "<h2>Thematic events</h2>" in page and "<h2>Regional events</h2>" in page
     assert page.index("第六届中国创新挑战赛（西安）硬科技发展专题赛") < page.index(
         "第六届中国创新挑战赛（青岛）")
     assert "西安挑战须知（已发布）" in page
