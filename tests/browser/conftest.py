@@ -97,6 +97,10 @@ class Journey:
         self.page.screenshot(path=str(target), full_page=True)
         return target
 
+    def messages(self):
+        """The flashed messages shown on the page."""
+        return self.page.locator("main .messages .alert").all_inner_texts()
+
     def text(self, selector="main"):
         return self.page.locator(selector).first.inner_text()
 
