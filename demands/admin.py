@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
-from . import services
+from . import national, services
 from .enums import DemandStatus
 from .models import Analysis, Demand, DemandTransition, ExpertAssignment, Indicator, WordingProposal
 
@@ -78,7 +78,8 @@ class DemandAdmin(_ReadOnlyAdmin):
     search_fields = ["ref", "title", "organisation__name"]
     date_hierarchy = "created_at"
     inlines = [IndicatorInline, AssignmentInline, TransitionInline]
-    actions = ["publish", "close"]
+    actions = ["publish", "close", national.mark_national_action,
+               national.unmark_national_action]
     # Columns derived for the public side (search, snapshot) are not shown.
     internal_prefixes = ("search_", "public_snapshot", "public_indexed")
 
@@ -111,6 +112,10 @@ class DemandAdmin(_ReadOnlyAdmin):
     @admin.action(description=_("Close the selected published demands"), permissions=["change"])
     def close(self, request, queryset):
         self._apply(request, queryset, DemandStatus.CLOSED)
+
+    def has_national_permission(self, request):
+        """National publishing (集中发布) is Torch staff's: demands.national."""
+        return national.may_publish_nationally(request.user)
 
 
 @admin.register(Analysis)

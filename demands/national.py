@@ -4,6 +4,7 @@ shows on its home page and in the national feed."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_torch_staff
 
@@ -54,3 +55,47 @@ def national_demands(limit=None):
     if limit:
         rows = rows[:limit]
     return [from_snapshot(row) for row in rows]
+
+
+# --- Django admin actions (registered on DemandAdmin, offered to Torch staff only) -------------
+def _admin_set(modeladmin, request, queryset, national):
+    from django.contrib import messages
+    from django.utils.translation import ngettext
+
+    done = 0
+    for demand in queryset:
+        try:
+            set_national(demand, actor=request.user, national=national, request=request)
+        except NationalError as error:
+            modeladmin.message_user(request, f"{demand.ref}: {error.message}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request,
+            (ngettext("%(count)d demand published nationally.",
+                      "%(count)d demands published nationally.", done) if national
+             else ngettext("%(count)d demand removed from national publishing.",
+                           "%(count)d demands removed from national publishing.", done))
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+
+def mark_national_action(modeladmin, request, queryset):
+    _admin_set(modeladmin, request, queryset, True)
+
+
+def unmark_national_action(modeladmin, request, queryset):
+    _admin_set(modeladmin, request, queryset, False)
+
+
+mark_national_action.short_description = _("Publish the selected demands nationally (集中发布)")
+mark_national_action.allowed_permissions = ("national",)
+unmark_national_action.short_description = _("Remove the selected demands from national "
+                                             "publishing")
+unmark_national_action.allowed_permissions = ("national",)
+
+
+def may_publish_nationally(user):
+    return bool(is_torch_staff(user))

@@ -442,7 +442,7 @@ def rebuild_public_index(queryset=None):
     queryset = queryset if queryset is not None else Demand.objects.filter(
         Q(status__in=PUBLIC_STATES) | Q(public_indexed_at__isnull=False))
     count = 0
-    for pk in queryset.values_list("pk", flat=True).iterator():
+    for pk in list(queryset.values_list("pk", flat=True)):
         with transaction.atomic():
             refresh_public_index(Demand(pk=pk))
         count += 1

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -298,59 +298,28 @@ def toggle_national(request, ref):
 
 
 # --- export -----------------------------------------------------------------------------------
-EXPORT_COLUMNS = (
-    ("ref", _("Reference")), ("title", _("Title")), ("public_name", _("Demand side")),
-    ("event_name", _("Event")), ("host_unit_name", _("Host unit")),
-    ("industry_name", _("Industry field")), ("region_name", _("Region")),
-    ("demand_type_label", _("Demand type")), ("keywords", _("Keywords")),
-    ("key_problem", _("Key technical problem")), ("expected_outcome", _("Expected outcome")),
-    ("cooperation_mode_labels", _("Cooperation modes")), ("budget", _("Budget (10k yuan)")),
-    ("prize", _("Prize (10k yuan)")), ("solution_deadline", _("Deadline for solutions")),
-    ("status_label", pgettext_lazy("demand", "Status")), ("url", _("Link")),
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutralise(value):
-    """A cell a spreadsheet will not run as a formula (DESIGN.md §5: django-import-export
-    neutralises only ``=``): anything starting like a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _export_cell(demand, name, base_url):
-    value = getattr(demand, name)
-    if name == "url":
-        return base_url + value
-    if isinstance(value, list | tuple):
-        return "、".join(str(item) for item in value)
-    return value
-
-
 class _Echo:
     def write(self, value):
         return value
 
 
 def export_csv(request):
-    """The public projections of the (filtered) list as CSV, newest first."""
-    from django.conf import settings
+    """The public projections of the (filtered) list as CSV, newest first (or best first for a
+    search), streamed."""
+    from .public_export import PublicDemandResource
 
     _form, queryset, _query = _filtered(request)
     snapshots = queryset.values_list("public_snapshot", flat=True)
-    base_url = settings.SITE_URL.rstrip("/")
+    resource = PublicDemandResource()
     writer = csv.writer(_Echo())
 
     def rows():
         yield "\ufeff"  # Excel reads UTF-8 only with the byte-order mark
-        yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
+        yield writer.writerow(resource.get_export_headers())
         for snapshot in snapshots.iterator(chunk_size=500):
-            demand = from_snapshot(snapshot)
-            yield writer.writerow([neutralise(_export_cell(demand, name, base_url))
-                                   for name, _label in EXPORT_COLUMNS])
+            yield writer.writerow(resource.export_resource(from_snapshot(snapshot)))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="demands-{stamp}.csv"'
     return response
-
