@@ -352,7 +352,8 @@ def transition(demand, to_status, *, actor, comment=""):
         raise DemandError(gettext("Unknown status: %(status)s") % {"status": to_status}) from None
     comment = (comment or "").strip()
     with transaction.atomic():
-        locked = (Demand.objects.select_for_update()
+        # Lock the demand's row only, not its host unit, event or contest.
+        locked = (Demand.objects.select_for_update(of=("self",))
                   .select_related("host_unit__event__contest", "organisation")
                   .get(pk=demand.pk))
         from_status = DemandStatus(locked.status)
@@ -459,7 +460,7 @@ def assign_experts(demand, experts, *, actor):
     if not experts:
         raise DemandError(gettext("Choose at least one expert."))
     with transaction.atomic():
-        locked = (Demand.objects.select_for_update()
+        locked = (Demand.objects.select_for_update(of=("self",))
                   .select_related("host_unit__event__contest").get(pk=demand.pk))
         if not permissions.can_assign_experts(actor, locked):
             raise DemandError(gettext("Experts can be assigned only to a submitted demand or one "

@@ -165,3 +165,42 @@ def test_consent_time_is_recorded_and_cleared(make_demand, demand_owner):
                            fields={"contact_consents_sharing": False})
     demand.refresh_from_db()
     assert demand.contact_consent_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creation_in_one_event_gets_distinct_references(postgres):
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from tests.factories.accounts import MembershipFactory, UserFactory
+
+    unit = HostUnitFactory(event=EventFactory(number=9))
+    members = [MembershipFactory(user=UserFactory(roles=["demand_company"])) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    refs, errors = [], []
+
+    def create(membership, hold):
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                demand = _create(membership.user, membership.organisation, unit)
+                # The first keeps its transaction open, so the second computes the same next
+                # number and must retry after this one commits.
+                time.sleep(hold)
+            refs.append(demand.ref)
+        except Exception as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(members[0], 0.5)),
+               threading.Thread(target=create, args=(members[1], 0))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(refs) == ["6-09-0001", "6-09-0002"]
