@@ -1,0 +1,278 @@
+"""The downloadable import template (.xlsx) of the standard format: the headers with an
+example row, a sheet of the allowed values of every choice column (with drop-down lists on
+the choice columns), and a sheet explaining each column. Built with openpyxl on request,
+so the host units and industry fields listed are the current ones."""
+
+import datetime
+import io
+
+import openpyxl
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy as _
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from accounts.credit_code import check_character
+from contests.models import HostUnit, IndustryField
+from contests.selectors import current_contest
+
+from .import_format import (
+    COL_ADDRESS,
+    COL_BUDGET,
+    COL_CHALLENGER_CONDITIONS,
+    COL_CONTACT_PERSON,
+    COL_COOPERATION_MODES,
+    COL_CREDIT_CODE,
+    COL_CURRENT_BASE,
+    COL_DEADLINE,
+    COL_DEMAND_TYPE,
+    COL_EMAIL,
+    COL_EXPECTED_OUTCOME,
+    COL_HIDDEN_FIELDS,
+    COL_HIDDEN_PASSAGES,
+    COL_HOST_UNIT,
+    COL_INDICATORS,
+    COL_INDUSTRY_FIELD,
+    COL_IP_OWNERSHIP,
+    COL_KEY_PROBLEM,
+    COL_KEYWORDS,
+    COL_LANDLINE,
+    COL_MOBILE,
+    COL_ORGANISATION,
+    COL_ORGANISATION_KIND,
+    COL_OUTCOME_FORMS,
+    COL_PRIZE,
+    COL_REF,
+    COL_REGION,
+    COL_TIME_REQUIREMENT,
+    COL_TITLE,
+    COOPERATION_WORDS,
+    DEMAND_TYPE_WORDS,
+    HIDDEN_WORDS,
+    IP_WORDS,
+    ORGANISATION_KIND_WORDS,
+    OUTCOME_WORDS,
+)
+
+SHEET_DEMANDS = "技术需求"
+SHEET_VALUES = "可选值"
+SHEET_NOTES = "填写说明"
+# Rows of the demand sheet that get drop-down lists and text formats.
+PREPARED_ROWS = 1000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# (column, required, what to write). The order is the order of the template.
+COLUMNS = (
+    (COL_REF, False, _("Leave empty for a new demand. To correct a demand returned for "
+                       "revision, give its number (for example 6-07-0042).")),
+    (COL_TITLE, True, _("At most 120 characters.")),
+    (COL_HOST_UNIT, True, _("One of your host units, by its name (see the list of allowed "
+                            "values).")),
+    (COL_ORGANISATION, True, _("The company's registered name; needed when its credit code is "
+                               "new to the portal.")),
+    (COL_CREDIT_CODE, True, _("18 characters (GB 32100); the organisation is found by it, or "
+                              "created when it is new.")),
+    (COL_ORGANISATION_KIND, True, _("Needed when the organisation is new: 企业, 高校, 科研院所 or "
+                                    "团队.")),
+    (COL_REGION, True, _("6-digit GB/T 2260 code, for example 610100 for Xi'an.")),
+    (COL_INDUSTRY_FIELD, True, _("One of the industry fields in the list.")),
+    (COL_DEMAND_TYPE, True, _("One of the demand types in the list.")),
+    (COL_KEYWORDS, True, _("One to five keywords separated by 、 or commas, at most 20 "
+                           "characters each.")),
+    (COL_CURRENT_BASE, False, _("What the company already has.")),
+    (COL_KEY_PROBLEM, True, _("The key technical problem to solve.")),
+    (COL_INDICATORS, True, _("One indicator per line (Alt+Enter in Excel): "
+                             "指标名|目标值|单位|现状值; unit and current value may be left "
+                             "out.")),
+    (COL_EXPECTED_OUTCOME, True, _("What the solution should achieve.")),
+    (COL_OUTCOME_FORMS, True, _("One or more from the list, separated by 、.")),
+    (COL_TIME_REQUIREMENT, False, _("For example: a prototype within 12 months.")),
+    (COL_COOPERATION_MODES, True, _("One or more from the list, separated by 、.")),
+    (COL_IP_OWNERSHIP, False, _("One from the list; empty means to be negotiated.")),
+    (COL_CHALLENGER_CONDITIONS, False, _("What a challenger must have.")),
+    (COL_BUDGET, False, _("In 10k yuan (万元), a number.")),
+    (COL_PRIZE, False, _("In 10k yuan (万元), a number.")),
+    (COL_DEADLINE, False, _("A date such as 2021-08-31, not in the past.")),
+    (COL_CONTACT_PERSON, True, _("The contact person's name.")),
+    (COL_MOBILE, True, _("11-digit mainland mobile number.")),
+    (COL_LANDLINE, False, _("For example 029-88881234.")),
+    (COL_EMAIL, True, _("The contact person's e-mail address.")),
+    (COL_HIDDEN_FIELDS, False, _("What the public must not see, from the list, separated by "
+                                 "、.")),
+    (COL_ADDRESS, False, _("The company's address.")),
+    (COL_HIDDEN_PASSAGES, False, _("Passages of the texts to mask on public pages, one per "
+                                   "line, copied exactly.")),
+)
+HEADERS = [column for column, _required, _note in COLUMNS]
+REQUIRED = {column for column, required, _note in COLUMNS if required}
+# Columns holding digits that Excel must keep as text (leading zeros, long numbers).
+TEXT_COLUMNS = (COL_REF, COL_CREDIT_CODE, COL_REGION, COL_MOBILE, COL_LANDLINE)
+MULTI_VALUE_COLUMNS = (COL_OUTCOME_FORMS, COL_COOPERATION_MODES, COL_HIDDEN_FIELDS)
+
+
+def template_host_units(user):
+    """The current edition's host units the user may import for."""
+    from common.importexport.resources import host_units_for
+
+    contest = current_contest()
+    if contest is None:
+        return HostUnit.objects.none()
+    return (host_units_for(user).filter(event__contest=contest)
+            .prefetch_related("fields").order_by("event__number", "pk"))
+
+
+def allowed_values(user):
+    """``[(column, [values])]`` of every choice column, for the template and the import
+    page."""
+    units = list(template_host_units(user)) if user is not None else []
+    return [
+        (COL_HOST_UNIT, [unit.name for unit in units]),
+        (COL_ORGANISATION_KIND, ORGANISATION_KIND_WORDS.allowed()),
+        (COL_INDUSTRY_FIELD, list(IndustryField.objects.order_by("code")
+                                  .values_list("name", flat=True))),
+        (COL_DEMAND_TYPE, DEMAND_TYPE_WORDS.allowed()),
+        (COL_OUTCOME_FORMS, OUTCOME_WORDS.allowed()),
+        (COL_COOPERATION_MODES, COOPERATION_WORDS.allowed()),
+        (COL_IP_OWNERSHIP, IP_WORDS.allowed()),
+        (COL_HIDDEN_FIELDS, HIDDEN_WORDS.allowed()),
+    ], units
+
+
+def example_credit_code():
+    """A made-up code with a valid check character, to be replaced by the real one."""
+    body = "91610131MA6TG0000"
+    return body + check_character(body)
+
+
+def example_row(units):
+    unit = units[0] if units else None
+    field = None
+    if unit is not None:
+        field = next(iter(unit.fields.all()), None)
+    if field is None:
+        field = IndustryField.objects.order_by("code").first()
+    deadline = timezone.localdate() + datetime.timedelta(days=60)
+    return {
+        COL_REF: "",
+        COL_TITLE: "【示例】动力电池包快充热管理技术攻关",
+        COL_HOST_UNIT: unit.name if unit else "",
+        COL_ORGANISATION: "示例新能源科技有限公司",
+        COL_CREDIT_CODE: example_credit_code(),
+        COL_ORGANISATION_KIND: "企业",
+        COL_REGION: unit.region if unit else "610100",
+        COL_INDUSTRY_FIELD: field.name if field else "",
+        COL_DEMAND_TYPE: "技术研发",
+        COL_KEYWORDS: "热管理、动力电池、液冷",
+        COL_CURRENT_BASE: "公司现有液冷板设计与试制能力，电池包年产能2万套。",
+        COL_KEY_PROBLEM: "快充工况下电芯温差超过8℃，需要将温差控制在3℃以内，同时降低液冷系统能耗。",
+        COL_INDICATORS: "电芯最大温差|≤3|℃|8\n系统能耗降低|≥15|%|0",
+        COL_EXPECTED_OUTCOME: "形成可量产的热管理方案并完成样机验证。",
+        COL_OUTCOME_FORMS: "样机、专利",
+        COL_TIME_REQUIREMENT: "12个月内完成样机",
+        COL_COOPERATION_MODES: "合作开发、技术转让",
+        COL_IP_OWNERSHIP: "共有",
+        COL_CHALLENGER_CONDITIONS: "具备电池热管理仿真与实验能力。",
+        COL_BUDGET: 200,
+        COL_PRIZE: 10,
+        COL_DEADLINE: deadline,
+        COL_CONTACT_PERSON: "王工",
+        COL_MOBILE: "13800138000",
+        COL_LANDLINE: "029-88886666",
+        COL_EMAIL: "contact@example.cn",
+        COL_HIDDEN_FIELDS: "单位名称、联系人、电话",
+        COL_ADDRESS: "西安市高新区锦业路1号",
+        COL_HIDDEN_PASSAGES: "",
+    }
+
+
+def build_template(*, user):
+    """The template workbook as bytes, listing the host units ``user`` may import for."""
+    values, units = allowed_values(user)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_DEMANDS
+    _demand_sheet(sheet, example_row(units))
+    _values_sheet(workbook.create_sheet(SHEET_VALUES), values, sheet)
+    _notes_sheet(workbook.create_sheet(SHEET_NOTES))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _demand_sheet(sheet, example):
+    sheet.append(HEADERS)
+    required_fill = PatternFill("solid", fgColor="FDE9D9")
+    for index, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True, color="C00000" if header in REQUIRED else "000000")
+        if header in REQUIRED:
+            cell.fill = required_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 28 if header in (
+            COL_KEY_PROBLEM, COL_INDICATORS, COL_EXPECTED_OUTCOME, COL_CURRENT_BASE,
+            COL_CHALLENGER_CONDITIONS, COL_TITLE) else 16
+    for index, header in enumerate(HEADERS, start=1):
+        value = example.get(header, "")
+        cell = sheet.cell(row=2, column=index, value=value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if header == COL_DEADLINE:
+            cell.number_format = "yyyy-mm-dd"
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+    for header in TEXT_COLUMNS:
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        for row in range(2, PREPARED_ROWS + 2):
+            sheet[f"{letter}{row}"].number_format = "@"
+    sheet.freeze_panes = "B2"
+
+
+def _values_sheet(sheet, values, demand_sheet):
+    for index, (column, items) in enumerate(values, start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=column).font = Font(bold=True)
+        sheet.column_dimensions[letter].width = 24
+        for row, item in enumerate(items, start=2):
+            sheet.cell(row=row, column=index, value=item).data_type = "s"
+        if not items:
+            continue
+        target = get_column_letter(HEADERS.index(column) + 1)
+        source = f"'{SHEET_VALUES}'!${letter}$2:${letter}${len(items) + 1}"
+        multiple = column in MULTI_VALUE_COLUMNS
+        validation = DataValidation(
+            type="list", formula1=source, allow_blank=True,
+            # Several values separated by 、 are typed by hand: the list only helps.
+            showErrorMessage=not multiple, errorStyle="stop",
+            errorTitle=force_str(_("Not an allowed value")),
+            error=force_str(_("Choose a value from the list on the sheet “%(sheet)s”.")
+                            % {"sheet": SHEET_VALUES}),
+            showInputMessage=multiple, promptTitle=column,
+            prompt=force_str(_("Several values are separated by 、.")) if multiple else None,
+        )
+        validation.add(f"{target}2:{target}{PREPARED_ROWS + 1}")
+        demand_sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+
+
+def _notes_sheet(sheet):
+    sheet.append([force_str(_("Column")), force_str(_("Required")),
+                  force_str(_("What to write"))])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    yes, no = force_str(_("yes")), force_str(_("no"))
+    for column, required, note in COLUMNS:
+        sheet.append([column, yes if required else no, force_str(note)])
+    sheet.append([])
+    for line in (
+        _("Fill one row per demand on the first sheet and replace the example row."),
+        _("The whole file is checked first and nothing is saved until you confirm; if any row "
+          "has an error, nothing is saved."),
+        _("Imported demands are submitted to their host unit for analysis."),
+        _("Save as .xlsx, or as .csv in UTF-8 or GBK."),
+    ):
+        sheet.append([force_str(line)])
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 10
+    sheet.column_dimensions["C"].width = 90
