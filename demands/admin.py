@@ -9,11 +9,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.importexport.admin import HostScopedImportExportMixin
 from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
 from . import national, services
 from .enums import DemandStatus
 from .models import Analysis, Demand, DemandTransition, ExpertAssignment, Indicator, WordingProposal
+from .resources import DemandResource
 
 READ_ONLY = frozenset({"view"})
 VIEW_AND_ACTIONS = frozenset({"view", "change"})
@@ -66,8 +68,11 @@ class _ReadOnlyAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Demand)
-class DemandAdmin(_ReadOnlyAdmin):
+class DemandAdmin(HostScopedImportExportMixin, _ReadOnlyAdmin):
     host_unit_lookup = "host_unit"
+    # Import and export in the standard format (demands/resources.py): the import runs as an
+    # import job through the demand resource, which creates and submits demands in bulk.
+    resource_classes = [DemandResource]
     # "change" only so that the workflow actions below are offered; every field is read-only.
     host_staff_permissions = VIEW_AND_ACTIONS
     list_display = ["ref", "title", "organisation", "host_unit", "status", "entered_by_host",

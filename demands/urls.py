@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "demands"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("assigned/", views.assigned_list, name="assigned"),
     path("manage/", views.manage_list, name="manage"),
     path("manage/new/", views.host_create, name="host_create"),
+    # standard-format import and export (demands/import_views.py)
+    path("manage/import/", import_views.import_demands, name="import"),
+    path("manage/import/template.xlsx", import_views.import_template, name="import_template"),
+    path("manage/export.<str:fmt>", import_views.export_demands, name="export_full"),
     path("manage/<str:ref>/", views.detail, name="manage_detail"),
     path("manage/<str:ref>/edit/", views.edit, name="edit"),
     path("manage/<str:ref>/preview/", views.preview, name="preview"),
