@@ -4,6 +4,7 @@ import difflib
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from .services import WORDING_FIELDS
 
@@ -36,6 +37,6 @@ def proposal_rows(demand, proposal):
             continue
         current = getattr(demand, name) or ""
         proposed = proposal.texts[name]
-        rows.append((name, demand._meta.get_field(name).verbose_name, current, proposed,
+        rows.append((name, capfirst(demand._meta.get_field(name).verbose_name), current, proposed,
                      inline_diff(current, proposed)))
     return rows

@@ -4,6 +4,7 @@ the workflow comment, expert assignment and analysis, and wording proposals."""
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mobile import MobileField
@@ -30,7 +31,12 @@ landline_validator = RegexValidator(
 
 
 def _label(name):
-    return Demand._meta.get_field(name).verbose_name
+    return capfirst(Demand._meta.get_field(name).verbose_name)
+
+
+def _text(rows=4):
+    return forms.Textarea(attrs={"rows": rows})
+
 
 
 class KeywordsField(forms.CharField):
@@ -104,11 +110,11 @@ class DemandForm(forms.Form):
     demand_type = forms.ChoiceField(label=_label("demand_type"),
                                     choices=[("", "---------"), *DemandType.choices])
     keywords = KeywordsField(label=_label("keywords"))
-    current_base = forms.CharField(label=_label("current_base"), widget=forms.Textarea,
+    current_base = forms.CharField(label=_label("current_base"), widget=_text(),
                                    help_text=_("What the company already has: products, "
                                                "equipment, earlier attempts."))
-    key_problem = forms.CharField(label=_label("key_problem"), widget=forms.Textarea)
-    expected_outcome = forms.CharField(label=_label("expected_outcome"), widget=forms.Textarea)
+    key_problem = forms.CharField(label=_label("key_problem"), widget=_text())
+    expected_outcome = forms.CharField(label=_label("expected_outcome"), widget=_text())
     outcome_forms = forms.MultipleChoiceField(label=_label("outcome_forms"),
                                               choices=OutcomeForm.choices,
                                               widget=forms.CheckboxSelectMultiple)
@@ -121,7 +127,7 @@ class DemandForm(forms.Form):
     ip_ownership = forms.ChoiceField(label=_label("ip_ownership"), choices=IPOwnership.choices,
                                      initial=IPOwnership.NEGOTIABLE)
     challenger_conditions = forms.CharField(label=_label("challenger_conditions"),
-                                            widget=forms.Textarea)
+                                            widget=_text())
     budget = forms.DecimalField(label=_("Expected investment (10k yuan, 万元)"), min_value=0,
                                 max_digits=12, decimal_places=2)
     prize = forms.DecimalField(label=_("Prize offered (10k yuan, 万元)"), min_value=0,

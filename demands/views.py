@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.agreements import (
@@ -49,6 +51,14 @@ PAGE_SIZE = 25
 # goes through the preview, expert analysis starts with the assignment).
 BUTTON_EDGES = (DemandStatus.APPROVED, DemandStatus.RETURNED, DemandStatus.REJECTED,
                 DemandStatus.PUBLISHED, DemandStatus.CLOSED, DemandStatus.WITHDRAWN)
+ACTION_LABELS = {
+    DemandStatus.APPROVED: pgettext_lazy("demand action", "Approve"),
+    DemandStatus.RETURNED: pgettext_lazy("demand action", "Return for revision"),
+    DemandStatus.REJECTED: pgettext_lazy("demand action", "Reject"),
+    DemandStatus.PUBLISHED: pgettext_lazy("demand action", "Publish"),
+    DemandStatus.CLOSED: pgettext_lazy("demand action", "Close"),
+    DemandStatus.WITHDRAWN: pgettext_lazy("demand action", "Withdraw"),
+}
 # Edges that need a reason.
 COMMENTED_EDGES = (DemandStatus.RETURNED, DemandStatus.REJECTED)
 
@@ -255,7 +265,7 @@ def detail(request, ref):
     is_reviewer = permissions.is_reviewer(user, demand)
     is_owner = permissions.is_owner_member(user, demand)
     buttons = [
-        {"to_status": to, "label": to.label, "needs_comment": to in COMMENTED_EDGES}
+        {"to_status": to, "label": ACTION_LABELS[to], "needs_comment": to in COMMENTED_EDGES}
         for to in BUTTON_EDGES
         if to in TRANSITIONS[DemandStatus(demand.status)]
         and permissions.may_transition(user, demand, to)
@@ -282,7 +292,7 @@ def detail(request, ref):
         "outcome_form_labels": _labels(OutcomeForm, demand.outcome_forms),
         "cooperation_mode_labels": _labels(CooperationMode, demand.cooperation_modes),
         "accepted_wording": [
-            (Demand._meta.get_field(name).verbose_name, text)
+            (capfirst(Demand._meta.get_field(name).verbose_name), text)
             for name, text in (demand.public_wording or {}).items()
             if name in services.WORDING_FIELDS
         ],
