@@ -105,7 +105,8 @@ MIDDLEWARE = [
     "accounts.security.RequireMFAForStaffMiddleware",
 ]
 
-ROOT_URLCONF = "challenge_portal.urls"
+# Overridable so that `python -m bench` can serve its reference view beside the portal.
+ROOT_URLCONF = env("ROOT_URLCONF", "challenge_portal.urls")
 WSGI_APPLICATION = "challenge_portal.wsgi.application"
 
 TEMPLATES = [
