@@ -108,7 +108,9 @@ def deliver(email_id, *, now=None, connection=None):
     token = claim(email_id, now=now)
     if token is None:
         return Outcome.SKIPPED
-    email = OutboundEmail.objects.get(pk=email_id)
+    email = OutboundEmail.objects.filter(pk=email_id).first()
+    if email is None:  # deleted with its recipient since the claim
+        return Outcome.SKIPPED
     message = EmailMessage(
         subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_address], headers={"Message-ID": message_id(email.idempotency_key)},
