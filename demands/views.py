@@ -288,6 +288,13 @@ def detail(request, ref):
         "analyses": analyses,
         "proposals": proposals,
         "pending_proposals": [p for p in proposals if p.state == ProposalState.PROPOSED],
+        **_full_body_context(demand),
+    })
+
+
+def _full_body_context(demand):
+    """What ``demands/includes/full_body.html`` needs besides the demand."""
+    return {
         "hidden_fields": set(demand.hidden_fields or []),
         "outcome_form_labels": _labels(OutcomeForm, demand.outcome_forms),
         "cooperation_mode_labels": _labels(CooperationMode, demand.cooperation_modes),
@@ -296,7 +303,7 @@ def detail(request, ref):
             for name, text in (demand.public_wording or {}).items()
             if name in services.WORDING_FIELDS
         ],
-    })
+    }
 
 
 def _labels(choices, values):
@@ -357,7 +364,8 @@ def analysis(request, ref):
         else:
             messages.success(request, _("Your analysis of %(ref)s is saved.") % {"ref": demand.ref})
             return redirect(demand.get_private_url())
-    return render(request, "demands/analysis_form.html", {"demand": demand, "form": form})
+    return render(request, "demands/analysis_form.html", {"demand": demand, "form": form,
+                                                          **_full_body_context(demand)})
 
 
 # --- public wording ---------------------------------------------------------------------------
@@ -381,7 +389,8 @@ def propose_wording(request, ref):
         else:
             messages.success(request, _("Your proposal was sent to the owner."))
             return redirect(demand.get_private_url())
-    return render(request, "demands/wording_form.html", {"demand": demand, "form": form})
+    return render(request, "demands/wording_form.html", {"demand": demand, "form": form,
+                                                         **_full_body_context(demand)})
 
 
 @login_required
