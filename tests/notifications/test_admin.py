@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from audit.models import ActivityLog
 from notifications.enums import EmailState
 from tests.factories.accounts import UserFactory
 from tests.factories.notifications import NotificationFactory, OutboundEmailFactory
@@ -45,7 +46,7 @@ def test_outbox_detail_is_read_only(torch_client, failed_email):
     assert failed_email.state == EmailState.FAILED
 
 
-def test_retry_action_requeues_only_failed(torch_client, failed_email, mailoutbox,
+def test_retry_action_requeues_only_failed(torch_client, torch_staff, failed_email, mailoutbox,
                                            django_capture_on_commit_callbacks):
     sent = OutboundEmailFactory(state=EmailState.SENT)
 
@@ -60,6 +61,9 @@ def test_retry_action_requeues_only_failed(torch_client, failed_email, mailoutbo
     assert failed_email.last_error == ""
     assert sent.state == EmailState.SENT
     assert [m.to for m in mailoutbox] == [["li.lei@example.cn"]]
+    entry = ActivityLog.objects.get(action="portal.notifications.email_retry")
+    assert (entry.actor, entry.from_state, entry.to_state) == (torch_staff, "failed", "pending")
+    assert entry.object_id == str(failed_email.pk)
 
 
 @pytest.mark.parametrize("persona", ["host_organiser", "stranger"])

@@ -13,7 +13,8 @@ from notifications.services import notify
 from tests.factories.accounts import UserFactory
 from tests.factories.notifications import OutboundEmailFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.services]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.services]
 
 
 def run_in_threads(*targets):

@@ -173,18 +173,27 @@ def test_sweep_sends_every_due_row_once(mailoutbox):
 
 
 # --- the broker is down -----------------------------------------------------------------------
+def run_timed(callbacks):
+    """Run the on-commit callbacks (the kick) and return how long they took."""
+    started = time.monotonic()
+    for callback in callbacks:
+        callback()
+    return time.monotonic() - started
+
+
 def test_notify_with_broker_down_commits_quickly_and_sends_later(
         broker_down, mailoutbox, django_capture_on_commit_callbacks):
     user = UserFactory()
 
-    started = time.monotonic()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         notify(recipient=user, kind="account.security", context={"event": "new_sign_in"},
                idempotency_key="sign-in:1")
-    elapsed = time.monotonic() - started
+    kick_seconds = run_timed(callbacks)
 
     email = OutboundEmail.objects.get()
-    assert elapsed < 1.5
+    assert len(callbacks) == 1
+    # Refused in milliseconds; kombu's own connection retries would take seconds.
+    assert kick_seconds < 1.0
     assert email.state == EmailState.PENDING
     assert mailoutbox == []
 
@@ -206,8 +215,8 @@ def test_kick_with_broker_down_pauses_later_kicks(broker_down):
     assert relay.kick([2]) is False
     second = time.monotonic() - second_started
 
-    assert first < 1.5
-    assert second < 0.05  # no second attempt at the broker within the pause
+    assert first < 1.0
+    assert second < 0.2  # no second attempt at the broker within the pause
 
 
 def test_admin_retry_with_broker_down_succeeds_and_sends_later(
@@ -215,17 +224,16 @@ def test_admin_retry_with_broker_down_succeeds_and_sends_later(
     email = OutboundEmailFactory(state=EmailState.FAILED, attempts=8,
                                  last_error="SMTPServerDisconnected: gone")
 
-    started = time.monotonic()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         response = torch_client.post(
             reverse("admin:notifications_outboundemail_changelist"),
             {"action": "retry", "_selected_action": [email.pk]},
         )
-    elapsed = time.monotonic() - started
+    kick_seconds = run_timed(callbacks)
 
     email.refresh_from_db()
     assert response.status_code == 302
-    assert elapsed < 2
+    assert kick_seconds < 1.0
     assert email.state == EmailState.PENDING
     assert email.attempts == 0
 

@@ -26,8 +26,8 @@ from tests.factories.notifications import OutboundEmailFactory
 
 from .conftest import _reset_producer_pool
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.services,
-              pytest.mark.xdist_group("celery-worker")]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.services, pytest.mark.xdist_group("celery-worker")]
 
 CELERY = Path(sys.executable).with_name("celery")
 
