@@ -173,6 +173,14 @@ class PublicDemand:
         data["indicators"] = [asdict(row) for row in self.indicators]
         return data
 
+    def push_context(self):
+        """The context of a push about this demand (``notifications.notify(kind=
+        "demand.published", context=…, url=projection.url)``): public values only, none of the
+        notification's reserved names."""
+        return {"ref": self.ref, "title": self.title, "public_name": self.public_name,
+                "field": self.industry_name, "region": self.region_name,
+                "summary": self.summary}
+
     @classmethod
     def from_dict(cls, data):
         known = {f.name for f in fields(cls)}

@@ -166,3 +166,20 @@ def test_hidden_values_written_into_free_text_are_redacted_too(host_unit, new_ma
     assert "CANARYP" not in projection.key_problem
     assert "13912345678" not in projection.key_problem
     assert projection.key_problem == f"详情请联系{REDACTION_MARK}，电话{REDACTION_MARK}。"
+
+
+def test_push_email_built_from_the_projection_hides_everything(canary_demand, stranger):
+    from notifications.models import OutboundEmail
+    from notifications.services import notify
+
+    projection = project(canary_demand)
+    notify(recipient=stranger, kind="demand.published", context=projection.push_context(),
+           idempotency_key=f"demand-published-{canary_demand.pk}", url=projection.url)
+
+    email = OutboundEmail.objects.get(recipient=stranger)
+    text = f"{email.subject}\n{email.body}"
+    assert projection.title in text
+    assert canary_demand.get_absolute_url() in email.body
+    assert projection.push_context()["public_name"] == PUBLIC_NAME
+    assert_no_leak(text, "push e-mail")
+    assert_no_leak(json.dumps(projection.push_context(), ensure_ascii=False), "push context")
