@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.credit_code import check_character
 from contests.models import HostUnit, IndustryField
-from contests.selectors import current_contest
+from contests.selectors import current_contest, host_units_of
 
 from .import_format import (
     COL_ADDRESS,
@@ -114,12 +114,10 @@ MULTI_VALUE_COLUMNS = (COL_OUTCOME_FORMS, COL_COOPERATION_MODES, COL_HIDDEN_FIEL
 
 def template_host_units(user):
     """The current edition's host units the user may import for."""
-    from common.importexport.resources import host_units_for
-
     contest = current_contest()
     if contest is None:
         return HostUnit.objects.none()
-    return (host_units_for(user).filter(event__contest=contest)
+    return (host_units_of(user).filter(event__contest=contest)
             .prefetch_related("fields").order_by("event__number", "pk"))
 
 

@@ -32,7 +32,7 @@ from collections import defaultdict
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
@@ -194,6 +194,14 @@ def _current_host_units(resource):
     contest = resource.contest
     units = resource.host_units.select_related("event")
     return units.filter(event__contest=contest) if contest else units.none()
+
+
+def next_sequence(event_id):
+    """The next free sequence number of an event's demands: the demand services' rule (one
+    more than the highest in the event), which ``services.create_demand`` applies to one
+    demand and the import to a block."""
+    top = Demand.objects.filter(host_unit__event_id=event_id).aggregate(top=Max("sequence"))
+    return (top["top"] or 0) + 1
 
 
 def _chunks(values, size=LOOKUP_CHUNK):
@@ -630,10 +638,11 @@ class DemandResource(HostScopedResource):
                          "organisations_created": len(organisations)})
 
     def _insert_numbered(self, demands):
-        """Insert the new demands, numbered per event by the demand services' allocator
-        (``services._next_sequence`` and ``services.format_reference``) in one block per
-        event. Like ``services.create_demand``, a reference taken meanwhile by another
-        writer makes the block start again past it."""
+        """Insert the new demands, numbered per event in one block per event the way
+        ``services.create_demand`` numbers one (:func:`next_sequence`,
+        ``services.format_reference``). As there, a reference taken meanwhile by another
+        writer (the unique reference refuses the insert) makes the block start again past
+        it."""
         if not demands:
             return
         by_event = defaultdict(list)
@@ -643,7 +652,7 @@ class DemandResource(HostScopedResource):
         floors = {}
         for _attempt in range(_REF_ATTEMPTS):
             for event, rows in by_event.items():
-                start = max(services._next_sequence(event.pk), floors.get(event.pk, 0))
+                start = max(next_sequence(event.pk), floors.get(event.pk, 0))
                 floors[event.pk] = start
                 for offset, demand in enumerate(rows):
                     demand.sequence = start + offset
