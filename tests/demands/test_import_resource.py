@@ -136,6 +136,20 @@ def test_import_numbers_after_existing_demands_of_the_event(host_organiser, host
     assert Demand.objects.latest("pk").ref == "6-%02d-0042" % host_unit.event.number
 
 
+def test_import_and_the_demand_services_share_the_numbering(host_organiser, host_unit):
+    from demands import services
+
+    run_import(host_organiser, csv_bytes([demand_row(host_unit, n) for n in range(2)]))
+    entered = services.create_demand(
+        actor=host_organiser, organisation=Organisation.objects.first(), host_unit=host_unit,
+        fields={"title": "页面录入的需求"}, entered_by_host=True)
+    run_import(host_organiser, csv_bytes([demand_row(host_unit, 9)]))
+
+    number = host_unit.event.number
+    assert entered.ref == "6-%02d-0003" % number
+    assert Demand.objects.latest("pk").ref == "6-%02d-0004" % number
+
+
 def test_import_writes_one_audit_entry(host_organiser, host_unit):
     run_import(host_organiser, csv_bytes([demand_row(host_unit, n) for n in range(2)]))
 
