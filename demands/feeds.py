@@ -1,5 +1,8 @@
 """RSS and Atom feeds of published demands, rendered from stored public projections only."""
 
+import copy
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
@@ -21,14 +24,30 @@ def _latest(queryset):
     return [from_snapshot(row) for row in rows[:FEED_SIZE]]
 
 
+def absolute(path):
+    """Links on the portal's own address (``SITE_URL``): the syndication framework would
+    otherwise prefix the sites framework's placeholder domain."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 class LatestDemandsFeed(Feed):
     """Newly published demands (RSS 2.0)."""
 
     title = _("China Innovation Challenge: published demands")
     description = _("Technology demands open for solutions, newest first.")
+    request_path = ""
+
+    def __call__(self, request, *args, **kwargs):
+        # One instance serves every request: work on a copy that knows its own request.
+        feed = copy.copy(self)
+        feed.request_path = request.path
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def feed_url(self):
+        return absolute(self.request_path)
 
     def link(self):
-        return reverse("demands:list")
+        return absolute(reverse("demands:list"))
 
     def items(self):
         return _latest(public_demands())
@@ -41,10 +60,10 @@ class LatestDemandsFeed(Feed):
         return " · ".join(part for part in parts if part)
 
     def item_link(self, item):
-        return item.url
+        return absolute(item.url)
 
     def item_guid(self, item):
-        return item.url
+        return absolute(item.url)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -73,7 +92,7 @@ class EventDemandsFeed(LatestDemandsFeed):
         return gettext("Published demands: %(event)s") % {"event": obj.name}
 
     def link(self, obj):
-        return f"{reverse('demands:list')}?event={obj.number}"
+        return absolute(f"{reverse('demands:list')}?event={obj.number}")
 
     def items(self, obj):
         return _latest(public_demands().filter(host_unit__event=obj))
@@ -92,7 +111,7 @@ class FieldDemandsFeed(LatestDemandsFeed):
         return gettext("Published demands: %(field)s") % {"field": obj.name}
 
     def link(self, obj):
-        return f"{reverse('demands:list')}?field={obj.code}"
+        return absolute(f"{reverse('demands:list')}?field={obj.code}")
 
     def items(self, obj):
         return _latest(public_demands().filter(industry_field=obj))

@@ -147,6 +147,17 @@ def test_feed_lists_open_demands_newest_first(client):
     assert "<feed" in atom and newer.title in atom
 
 
+def test_feed_links_use_the_portal_address(client, settings):
+    settings.SITE_URL = "https://challenge.example.cn"
+    demand = _published()
+
+    atom = _text(client.get(reverse("demands:feed_atom")))
+
+    assert f"https://challenge.example.cn{demand.get_absolute_url()}" in atom
+    assert f'href="https://challenge.example.cn{reverse("demands:feed_atom")}"' in atom
+    assert "example.com" not in atom
+
+
 def test_field_and_event_feeds_are_scoped(client):
     field = IndustryFieldFactory(code="bio", name="生物产业")
     wanted = _published(title="生物医药需求", industry_field=field)
