@@ -1,0 +1,36 @@
+"""Every write to a demand: creation and editing (:mod:`.content`), the workflow
+(:mod:`.workflow`), expert analysis (:mod:`.experts`) and public wordings (:mod:`.wording`).
+
+Views, admin, tasks and commands call these functions; none of them writes the models
+directly. A refused operation raises :class:`DemandError`, whose message the view shows as is.
+:func:`transition` is the only function that changes ``Demand.status``.
+"""
+
+from .base import (
+    CONTENT_FIELDS,
+    FREE_TEXT_FIELDS,
+    MAX_KEYWORDS,
+    REQUIRED_FOR_SUBMISSION,
+    WORDING_FIELDS,
+    DemandError,
+)
+from .content import (
+    create_demand,
+    current_wording,
+    format_reference,
+    passages_missing,
+    split_keywords,
+    submission_problems,
+    update_demand,
+)
+from .experts import assign_experts, save_analysis
+from .wording import decide_proposal, propose_wording
+from .workflow import close_expired, on_published, on_unpublished, submit, transition
+
+__all__ = [
+    "CONTENT_FIELDS", "FREE_TEXT_FIELDS", "MAX_KEYWORDS", "REQUIRED_FOR_SUBMISSION",
+    "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired", "create_demand",
+    "current_wording", "decide_proposal", "format_reference", "on_published", "on_unpublished",
+    "passages_missing", "propose_wording", "save_analysis", "split_keywords", "submission_problems",
+    "submit", "transition", "update_demand",
+]

@@ -1,0 +1,90 @@
+"""Shared pieces of the demand services: the error, the field lists, audit and notifications."""
+
+import re
+
+from accounts.agreements import has_signed_current
+from accounts.enums import AgreementKind, MembershipState
+from accounts.models import Membership
+from audit.services import log_action
+from notifications.services import notify
+
+MAX_KEYWORDS = 5
+
+# The standard-format fields a form may set (never status, ref, dates or search columns).
+CONTENT_FIELDS = (
+    "title", "industry_field", "demand_type", "keywords", "current_base", "key_problem",
+    "expected_outcome", "outcome_forms", "time_requirement", "cooperation_modes",
+    "ip_ownership", "challenger_conditions", "budget", "prize", "solution_deadline", "region",
+    "address", "contact_person", "contact_mobile", "contact_landline", "contact_email",
+    "contact_consents_sharing", "hidden_fields", "hidden_passages",
+)
+
+# Free text in which the owner may mark passages to hide; each marked passage must occur in
+# one of them.
+FREE_TEXT_FIELDS = (
+    "title", "current_base", "key_problem", "expected_outcome", "time_requirement",
+    "challenger_conditions",
+)
+
+# Texts for which an expert or host staff may propose a clearer public wording.
+WORDING_FIELDS = ("title", "current_base", "key_problem", "expected_outcome",
+                  "challenger_conditions")
+
+# What submitting requires beyond a draft's title and host unit.
+REQUIRED_FOR_SUBMISSION = (
+    "industry_field", "demand_type", "key_problem", "expected_outcome", "region",
+    "contact_person", "contact_mobile", "contact_email",
+)
+
+REGION_RE = re.compile(r"^\d{6}$")
+
+
+class DemandError(Exception):
+    """A refused operation on a demand; ``message`` is shown to the user as is."""
+
+    def __init__(self, message, *, problems=None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+    def __str__(self):
+        return str(self.message)
+
+
+# --- side effects -----------------------------------------------------------------------------
+def _log(action, *, actor, demand, from_state="", to_state="", data=None):
+    log_action(action, actor=actor, obj=demand, from_state=from_state, to_state=to_state,
+               data=data)
+
+
+def _notify_members(demand, *, kind, key, context, skip=None):
+    """Notify the owner organisation's active members (except ``skip``, who made the change)."""
+    members = (Membership.objects.filter(organisation_id=demand.organisation_id,
+                                         state=MembershipState.ACTIVE, user__is_active=True)
+               .select_related("user"))
+    url = demand.get_private_url()
+    for membership in members:
+        if skip is not None and membership.user_id == skip.pk:
+            continue
+        notify(recipient=membership.user, kind=kind, context=context, idempotency_key=key,
+               url=url, obj=demand)
+
+
+def _title(demand):
+    return f"{demand.ref} {demand.title}"
+
+
+def _notify_owner(demand, record):
+    """Tell the owner about a status change."""
+    _notify_members(
+        demand, kind="demand.status_changed", key=f"demand:{demand.pk}:transition:{record.pk}",
+        context={"title": _title(demand), "from_state": record.from_status,
+                 "to_state": record.to_status, "reason": record.comment},
+        skip=record.actor,
+    )
+
+
+def _has_signed_nda(user, contest):
+    return has_signed_current(user, contest, kinds=(AgreementKind.NDA,))
+
+
