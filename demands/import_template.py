@@ -112,19 +112,21 @@ TEXT_COLUMNS = (COL_REF, COL_CREDIT_CODE, COL_REGION, COL_MOBILE, COL_LANDLINE)
 MULTI_VALUE_COLUMNS = (COL_OUTCOME_FORMS, COL_COOPERATION_MODES, COL_HIDDEN_FIELDS)
 
 
-def template_host_units(user):
-    """The current edition's host units the user may import for."""
+def template_host_units(user=None):
+    """The current edition's host units ``user`` may import for (all of them without a
+    user)."""
     contest = current_contest()
     if contest is None:
         return HostUnit.objects.none()
-    return (host_units_of(user).filter(event__contest=contest)
+    units = host_units_of(user) if user is not None else HostUnit.objects.all()
+    return (units.filter(event__contest=contest).select_related("event")
             .prefetch_related("fields").order_by("event__number", "pk"))
 
 
-def allowed_values(user):
-    """``[(column, [values])]`` of every choice column, for the template and the import
-    page."""
-    units = list(template_host_units(user)) if user is not None else []
+def allowed_values(user=None):
+    """``([(column, [values])], host units)``: the allowed values of every choice column,
+    for the template and the import page."""
+    units = list(template_host_units(user))
     return [
         (COL_HOST_UNIT, [unit.name for unit in units]),
         (COL_ORGANISATION_KIND, ORGANISATION_KIND_WORDS.allowed()),
@@ -185,8 +187,9 @@ def example_row(units):
     }
 
 
-def build_template(*, user):
-    """The template workbook as bytes, listing the host units ``user`` may import for."""
+def build_template(*, user=None):
+    """The template workbook as bytes, listing the host units ``user`` may import for (every
+    unit of the current edition without a user)."""
     values, units = allowed_values(user)
     workbook = openpyxl.Workbook()
     sheet = workbook.active

@@ -258,3 +258,22 @@ def test_admin_export_holds_only_the_users_units(client, host_organiser, host_un
     assert response.status_code == 200
     body = response.content.decode("utf-8-sig")
     assert "我们的需求" in body and "别人的需求" not in body
+
+
+def test_make_demand_template_command_writes_the_template(tmp_path, host_organiser, host_unit,
+                                                          other_host_unit):
+    from django.core.management import call_command
+
+    everyone, mine = tmp_path / "all.xlsx", tmp_path / "mine.xlsx"
+    call_command("make_demand_template", str(everyone))
+    call_command("make_demand_template", str(mine), user=host_organiser.email)
+
+    def units(path):
+        values = openpyxl.load_workbook(path)[SHEET_VALUES]
+        return {row[0] for row in values.iter_rows(min_row=2, max_col=1, values_only=True)
+                if row[0]}
+
+    assert units(everyone) == {host_unit.name, other_host_unit.name}
+    assert units(mine) == {host_unit.name}
+    _result, errors = run_import(host_organiser, mine.read_bytes())
+    assert errors == []
