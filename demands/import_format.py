@@ -67,15 +67,30 @@ COL_CREATED_AT = "创建时间"
 
 # Headers people type differently; renamed to the standard ones before the import.
 HEADER_ALIASES = {
-    "预期投入(万元)": COL_BUDGET, "预期投入": COL_BUDGET, "预期投入（万）": COL_BUDGET,
-    "奖励资金(万元)": COL_PRIZE, "奖励资金": COL_PRIZE, "奖励资金（万）": COL_PRIZE,
-    "信用代码": COL_CREDIT_CODE, "统一社会信用代码（18位）": COL_CREDIT_CODE,
-    "所在地区代码": COL_REGION, "地区代码": COL_REGION, "行政区划代码": COL_REGION,
-    "手机号码": COL_MOBILE, "联系人手机": COL_MOBILE, "固定电话": COL_LANDLINE,
-    "座机电话": COL_LANDLINE, "邮箱": COL_EMAIL, "电子邮件": COL_EMAIL,
-    "拟解决关键技术问题": COL_KEY_PROBLEM, "关键技术问题": COL_KEY_PROBLEM,
-    "知识产权归属": COL_IP_OWNERSHIP, "征集截止时间": COL_DEADLINE, "截止日期": COL_DEADLINE,
-    "揭榜方应具备的条件": COL_CHALLENGER_CONDITIONS, "详细地址": COL_ADDRESS,
+    "预期投入(万元)": COL_BUDGET,
+    "预期投入": COL_BUDGET,
+    "预期投入（万）": COL_BUDGET,
+    "奖励资金(万元)": COL_PRIZE,
+    "奖励资金": COL_PRIZE,
+    "奖励资金（万）": COL_PRIZE,
+    "信用代码": COL_CREDIT_CODE,
+    "统一社会信用代码（18位）": COL_CREDIT_CODE,
+    "所在地区代码": COL_REGION,
+    "地区代码": COL_REGION,
+    "行政区划代码": COL_REGION,
+    "手机号码": COL_MOBILE,
+    "联系人手机": COL_MOBILE,
+    "固定电话": COL_LANDLINE,
+    "座机电话": COL_LANDLINE,
+    "邮箱": COL_EMAIL,
+    "电子邮件": COL_EMAIL,
+    "拟解决关键技术问题": COL_KEY_PROBLEM,
+    "关键技术问题": COL_KEY_PROBLEM,
+    "知识产权归属": COL_IP_OWNERSHIP,
+    "征集截止时间": COL_DEADLINE,
+    "截止日期": COL_DEADLINE,
+    "揭榜方应具备的条件": COL_CHALLENGER_CONDITIONS,
+    "详细地址": COL_ADDRESS,
 }
 
 # One separator set for every multi-value cell: 、 , ， ; ； / and line breaks.
@@ -119,53 +134,116 @@ class ChoiceWords:
         return None
 
 
-DEMAND_TYPE_WORDS = ChoiceWords(DemandType, {
-    DemandType.RESEARCH: "技术研发", DemandType.PRODUCT: "产品研发",
-    DemandType.PROCESS: "工艺改进", DemandType.SUPPORTING: "技术配套",
-    DemandType.ACQUISITION: "成果引进", DemandType.OTHER: "其他",
-}, {"其它": DemandType.OTHER})
+DEMAND_TYPE_WORDS = ChoiceWords(
+    DemandType,
+    {
+        DemandType.RESEARCH: "技术研发",
+        DemandType.PRODUCT: "产品研发",
+        DemandType.PROCESS: "工艺改进",
+        DemandType.SUPPORTING: "技术配套",
+        DemandType.ACQUISITION: "成果引进",
+        DemandType.OTHER: "其他",
+    },
+    {"其它": DemandType.OTHER},
+)
 
-COOPERATION_WORDS = ChoiceWords(CooperationMode, {
-    CooperationMode.COMMISSIONED: "委托开发", CooperationMode.JOINT: "合作开发",
-    CooperationMode.TRANSFER: "技术转让", CooperationMode.LICENSE: "技术许可",
-    CooperationMode.CONSULTING: "技术咨询", CooperationMode.SERVICE: "技术服务",
-}, {"联合攻关": CooperationMode.JOINT, "联合开发": CooperationMode.JOINT})
+COOPERATION_WORDS = ChoiceWords(
+    CooperationMode,
+    {
+        CooperationMode.COMMISSIONED: "委托开发",
+        CooperationMode.JOINT: "合作开发",
+        CooperationMode.TRANSFER: "技术转让",
+        CooperationMode.LICENSE: "技术许可",
+        CooperationMode.CONSULTING: "技术咨询",
+        CooperationMode.SERVICE: "技术服务",
+    },
+    {"联合攻关": CooperationMode.JOINT, "联合开发": CooperationMode.JOINT},
+)
 
-OUTCOME_WORDS = ChoiceWords(OutcomeForm, {
-    OutcomeForm.PROTOTYPE: "样机", OutcomeForm.PROCESS: "工艺", OutcomeForm.SOFTWARE: "软件",
-    OutcomeForm.PATENT: "专利", OutcomeForm.STANDARD: "标准", OutcomeForm.REPORT: "研究报告",
-    OutcomeForm.OTHER: "其他",
-}, {"报告": OutcomeForm.REPORT, "其它": OutcomeForm.OTHER, "样品": OutcomeForm.PROTOTYPE})
+OUTCOME_WORDS = ChoiceWords(
+    OutcomeForm,
+    {
+        OutcomeForm.PROTOTYPE: "样机",
+        OutcomeForm.PROCESS: "工艺",
+        OutcomeForm.SOFTWARE: "软件",
+        OutcomeForm.PATENT: "专利",
+        OutcomeForm.STANDARD: "标准",
+        OutcomeForm.REPORT: "研究报告",
+        OutcomeForm.OTHER: "其他",
+    },
+    {"报告": OutcomeForm.REPORT, "其它": OutcomeForm.OTHER, "样品": OutcomeForm.PROTOTYPE},
+)
 
-IP_WORDS = ChoiceWords(IPOwnership, {
-    IPOwnership.DEMAND_SIDE: "需求方所有", IPOwnership.SHARED: "共有",
-    IPOwnership.DEVELOPER: "研发方所有", IPOwnership.NEGOTIABLE: "协商",
-}, {"双方共有": IPOwnership.SHARED, "协商确定": IPOwnership.NEGOTIABLE,
-    "归需求方所有": IPOwnership.DEMAND_SIDE, "归研发方所有": IPOwnership.DEVELOPER})
+IP_WORDS = ChoiceWords(
+    IPOwnership,
+    {
+        IPOwnership.DEMAND_SIDE: "需求方所有",
+        IPOwnership.SHARED: "共有",
+        IPOwnership.DEVELOPER: "研发方所有",
+        IPOwnership.NEGOTIABLE: "协商",
+    },
+    {
+        "双方共有": IPOwnership.SHARED,
+        "协商确定": IPOwnership.NEGOTIABLE,
+        "归需求方所有": IPOwnership.DEMAND_SIDE,
+        "归研发方所有": IPOwnership.DEVELOPER,
+    },
+)
 
-HIDDEN_WORDS = ChoiceWords(HideableField, {
-    HideableField.ORGANISATION: "单位名称", HideableField.CONTACT_PERSON: "联系人",
-    HideableField.PHONE: "电话", HideableField.EMAIL: "邮箱", HideableField.ADDRESS: "地址",
-    HideableField.BUDGET: "预期投入", HideableField.PRIZE: "奖励资金",
-    HideableField.ATTACHMENTS: "附件",
-}, {"需求单位": HideableField.ORGANISATION, "单位": HideableField.ORGANISATION,
-    "手机": HideableField.PHONE, "座机": HideableField.PHONE, "联系电话": HideableField.PHONE,
-    "电子邮箱": HideableField.EMAIL, "预期投入（万元）": HideableField.BUDGET,
-    "奖励资金（万元）": HideableField.PRIZE})
+HIDDEN_WORDS = ChoiceWords(
+    HideableField,
+    {
+        HideableField.ORGANISATION: "单位名称",
+        HideableField.CONTACT_PERSON: "联系人",
+        HideableField.PHONE: "电话",
+        HideableField.EMAIL: "邮箱",
+        HideableField.ADDRESS: "地址",
+        HideableField.BUDGET: "预期投入",
+        HideableField.PRIZE: "奖励资金",
+        HideableField.ATTACHMENTS: "附件",
+    },
+    {
+        "需求单位": HideableField.ORGANISATION,
+        "单位": HideableField.ORGANISATION,
+        "手机": HideableField.PHONE,
+        "座机": HideableField.PHONE,
+        "联系电话": HideableField.PHONE,
+        "电子邮箱": HideableField.EMAIL,
+        "预期投入（万元）": HideableField.BUDGET,
+        "奖励资金（万元）": HideableField.PRIZE,
+    },
+)
 
-ORGANISATION_KIND_WORDS = ChoiceWords(OrganisationKind, {
-    OrganisationKind.ENTERPRISE: "企业", OrganisationKind.UNIVERSITY: "高校",
-    OrganisationKind.INSTITUTE: "科研院所", OrganisationKind.TEAM: "团队",
-}, {"高等院校": OrganisationKind.UNIVERSITY, "大学": OrganisationKind.UNIVERSITY,
-    "科研机构": OrganisationKind.INSTITUTE, "研究院所": OrganisationKind.INSTITUTE})
+ORGANISATION_KIND_WORDS = ChoiceWords(
+    OrganisationKind,
+    {
+        OrganisationKind.ENTERPRISE: "企业",
+        OrganisationKind.UNIVERSITY: "高校",
+        OrganisationKind.INSTITUTE: "科研院所",
+        OrganisationKind.TEAM: "团队",
+    },
+    {
+        "高等院校": OrganisationKind.UNIVERSITY,
+        "大学": OrganisationKind.UNIVERSITY,
+        "科研机构": OrganisationKind.INSTITUTE,
+        "研究院所": OrganisationKind.INSTITUTE,
+    },
+)
 
-STATUS_WORDS = ChoiceWords(DemandStatus, {
-    DemandStatus.DRAFT: "草稿", DemandStatus.SUBMITTED: "已提交",
-    DemandStatus.IN_ANALYSIS: "专家分析中", DemandStatus.RETURNED: "退回修改",
-    DemandStatus.APPROVED: "审核通过", DemandStatus.REJECTED: "未通过",
-    DemandStatus.PUBLISHED: "已发布", DemandStatus.CLOSED: "已关闭",
-    DemandStatus.WITHDRAWN: "已撤回",
-})
+STATUS_WORDS = ChoiceWords(
+    DemandStatus,
+    {
+        DemandStatus.DRAFT: "草稿",
+        DemandStatus.SUBMITTED: "已提交",
+        DemandStatus.IN_ANALYSIS: "专家分析中",
+        DemandStatus.RETURNED: "退回修改",
+        DemandStatus.APPROVED: "审核通过",
+        DemandStatus.REJECTED: "未通过",
+        DemandStatus.PUBLISHED: "已发布",
+        DemandStatus.CLOSED: "已关闭",
+        DemandStatus.WITHDRAWN: "已撤回",
+    },
+)
 
 
 def not_allowed(text, words):
@@ -264,12 +342,16 @@ class KeywordsWidget(Widget):
     def clean(self, value, row=None, **kwargs):
         words = split_keywords(_text(value))
         if len(words) > MAX_KEYWORDS:
-            raise ValueError(gettext("Enter at most five keywords (you entered %(count)d).")
-                             % {"count": len(words)})
+            raise ValueError(
+                gettext("Enter at most five keywords (you entered %(count)d).")
+                % {"count": len(words)}
+            )
         too_long = [word for word in words if len(word) > MAX_KEYWORD_LENGTH]
         if too_long:
-            raise ValueError(gettext("A keyword has at most 20 characters: %(words)s")
-                             % {"words": "、".join(too_long)})
+            raise ValueError(
+                gettext("A keyword has at most 20 characters: %(words)s")
+                % {"words": "、".join(too_long)}
+            )
         return words
 
     def render(self, value, obj=None, **kwargs):
@@ -304,24 +386,33 @@ class IndicatorsWidget(Widget):
         for number, line in enumerate((line for line in lines if line), start=1):
             parts = [part.strip() for part in INDICATOR_SEPARATORS.split(line)]
             if len(parts) > len(self.KEYS):
-                raise ValueError(gettext(
-                    "Indicator %(number)d has more than four parts; write it as "
-                    "指标名|目标值|单位|现状值.") % {"number": number})
-            data = dict(zip(self.KEYS, parts + [""] * (len(self.KEYS) - len(parts)),
-                            strict=True))
+                raise ValueError(
+                    gettext(
+                        "Indicator %(number)d has more than four parts; write it as "
+                        "指标名|目标值|单位|现状值."
+                    )
+                    % {"number": number}
+                )
+            data = dict(zip(self.KEYS, parts + [""] * (len(self.KEYS) - len(parts)), strict=True))
             if not data["name"] or not data["target_value"]:
-                raise ValueError(gettext(
-                    "Indicator %(number)d needs a name and a target value: "
-                    "指标名|目标值|单位|现状值.") % {"number": number})
+                raise ValueError(
+                    gettext(
+                        "Indicator %(number)d needs a name and a target value: "
+                        "指标名|目标值|单位|现状值."
+                    )
+                    % {"number": number}
+                )
             for key, limit in self.LIMITS.items():
                 if len(data[key]) > limit:
-                    raise ValueError(gettext(
-                        "Indicator %(number)d: a part is longer than %(limit)d characters.")
-                        % {"number": number, "limit": limit})
+                    raise ValueError(
+                        gettext("Indicator %(number)d: a part is longer than %(limit)d characters.")
+                        % {"number": number, "limit": limit}
+                    )
             rows.append(data)
         if len(rows) > MAX_INDICATORS:
-            raise ValueError(gettext("Give at most %(limit)d indicators.")
-                             % {"limit": MAX_INDICATORS})
+            raise ValueError(
+                gettext("Give at most %(limit)d indicators.") % {"limit": MAX_INDICATORS}
+            )
         return rows
 
     @staticmethod
@@ -348,11 +439,11 @@ class AmountWidget(Widget):
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise ValueError(gettext("Enter an amount in 10k yuan (万元), such as 200 or "
-                                     "12.5.")) from None
+            raise ValueError(
+                gettext("Enter an amount in 10k yuan (万元), such as 200 or 12.5.")
+            ) from None
         if not amount.is_finite():
-            raise ValueError(gettext("Enter an amount in 10k yuan (万元), such as 200 or "
-                                     "12.5."))
+            raise ValueError(gettext("Enter an amount in 10k yuan (万元), such as 200 or 12.5."))
         return amount
 
     def render(self, value, obj=None, **kwargs):

@@ -65,27 +65,54 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 # (column, required, what to write). The order is the order of the template.
 COLUMNS = (
-    (COL_REF, False, _("Leave empty for a new demand. To correct a demand returned for "
-                       "revision, give its number (for example 6-07-0042).")),
+    (
+        COL_REF,
+        False,
+        _(
+            "Leave empty for a new demand. To correct a demand returned for "
+            "revision, give its number (for example 6-07-0042)."
+        ),
+    ),
     (COL_TITLE, True, _("At most 120 characters.")),
-    (COL_HOST_UNIT, True, _("One of your host units, by its name (see the list of allowed "
-                            "values).")),
-    (COL_ORGANISATION, True, _("The company's registered name; needed when its credit code is "
-                               "new to the portal.")),
-    (COL_CREDIT_CODE, True, _("18 characters (GB 32100); the organisation is found by it, or "
-                              "created when it is new.")),
-    (COL_ORGANISATION_KIND, True, _("Needed when the organisation is new: 企业, 高校, 科研院所 or "
-                                    "团队.")),
+    (
+        COL_HOST_UNIT,
+        True,
+        _("One of your host units, by its name (see the list of allowed values)."),
+    ),
+    (
+        COL_ORGANISATION,
+        True,
+        _("The company's registered name; needed when its credit code is new to the portal."),
+    ),
+    (
+        COL_CREDIT_CODE,
+        True,
+        _("18 characters (GB 32100); the organisation is found by it, or created when it is new."),
+    ),
+    (
+        COL_ORGANISATION_KIND,
+        True,
+        _("Needed when the organisation is new: 企业, 高校, 科研院所 or 团队."),
+    ),
     (COL_REGION, True, _("6-digit GB/T 2260 code, for example 610100 for Xi'an.")),
     (COL_INDUSTRY_FIELD, True, _("One of the industry fields in the list.")),
     (COL_DEMAND_TYPE, True, _("One of the demand types in the list.")),
-    (COL_KEYWORDS, True, _("One to five keywords separated by 、 or commas, at most 20 "
-                           "characters each.")),
+    (
+        COL_KEYWORDS,
+        True,
+        _("One to five keywords separated by 、 or commas, at most 20 characters each."),
+    ),
     (COL_CURRENT_BASE, False, _("What the company already has.")),
     (COL_KEY_PROBLEM, True, _("The key technical problem to solve.")),
-    (COL_INDICATORS, True, _("One indicator per line (Alt+Enter in Excel): "
-                             "指标名|目标值|单位|现状值; unit and current value may be left "
-                             "out.")),
+    (
+        COL_INDICATORS,
+        True,
+        _(
+            "One indicator per line (Alt+Enter in Excel): "
+            "指标名|目标值|单位|现状值; unit and current value may be left "
+            "out."
+        ),
+    ),
     (COL_EXPECTED_OUTCOME, True, _("What the solution should achieve.")),
     (COL_OUTCOME_FORMS, True, _("One or more from the list, separated by 、.")),
     (COL_TIME_REQUIREMENT, False, _("For example: a prototype within 12 months.")),
@@ -99,11 +126,13 @@ COLUMNS = (
     (COL_MOBILE, True, _("11-digit mainland mobile number.")),
     (COL_LANDLINE, False, _("For example 029-88881234.")),
     (COL_EMAIL, True, _("The contact person's e-mail address.")),
-    (COL_HIDDEN_FIELDS, False, _("What the public must not see, from the list, separated by "
-                                 "、.")),
+    (COL_HIDDEN_FIELDS, False, _("What the public must not see, from the list, separated by 、.")),
     (COL_ADDRESS, False, _("The company's address.")),
-    (COL_HIDDEN_PASSAGES, False, _("Passages of the texts to mask on public pages, one per "
-                                   "line, copied exactly.")),
+    (
+        COL_HIDDEN_PASSAGES,
+        False,
+        _("Passages of the texts to mask on public pages, one per line, copied exactly."),
+    ),
 )
 HEADERS = [column for column, _required, _note in COLUMNS]
 REQUIRED = {column for column, required, _note in COLUMNS if required}
@@ -119,8 +148,12 @@ def template_host_units(user=None):
     if contest is None:
         return HostUnit.objects.none()
     units = host_units_of(user) if user is not None else HostUnit.objects.all()
-    return (units.filter(event__contest=contest).select_related("event")
-            .prefetch_related("fields").order_by("event__number", "pk"))
+    return (
+        units.filter(event__contest=contest)
+        .select_related("event")
+        .prefetch_related("fields")
+        .order_by("event__number", "pk")
+    )
 
 
 def allowed_values(user=None):
@@ -130,8 +163,10 @@ def allowed_values(user=None):
     return [
         (COL_HOST_UNIT, [unit.name for unit in units]),
         (COL_ORGANISATION_KIND, ORGANISATION_KIND_WORDS.allowed()),
-        (COL_INDUSTRY_FIELD, list(IndustryField.objects.order_by("code")
-                                  .values_list("name", flat=True))),
+        (
+            COL_INDUSTRY_FIELD,
+            list(IndustryField.objects.order_by("code").values_list("name", flat=True)),
+        ),
         (COL_DEMAND_TYPE, DEMAND_TYPE_WORDS.allowed()),
         (COL_OUTCOME_FORMS, OUTCOME_WORDS.allowed()),
         (COL_COOPERATION_MODES, COOPERATION_WORDS.allowed()),
@@ -212,9 +247,19 @@ def _demand_sheet(sheet, example):
             cell.fill = required_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = 28 if header in (
-            COL_KEY_PROBLEM, COL_INDICATORS, COL_EXPECTED_OUTCOME, COL_CURRENT_BASE,
-            COL_CHALLENGER_CONDITIONS, COL_TITLE) else 16
+        sheet.column_dimensions[letter].width = (
+            28
+            if header
+            in (
+                COL_KEY_PROBLEM,
+                COL_INDICATORS,
+                COL_EXPECTED_OUTCOME,
+                COL_CURRENT_BASE,
+                COL_CHALLENGER_CONDITIONS,
+                COL_TITLE,
+            )
+            else 16
+        )
     for index, header in enumerate(HEADERS, start=1):
         value = example.get(header, "")
         cell = sheet.cell(row=2, column=index, value=value)
@@ -243,13 +288,19 @@ def _values_sheet(sheet, values, demand_sheet):
         source = f"'{SHEET_VALUES}'!${letter}$2:${letter}${len(items) + 1}"
         multiple = column in MULTI_VALUE_COLUMNS
         validation = DataValidation(
-            type="list", formula1=source, allow_blank=True,
+            type="list",
+            formula1=source,
+            allow_blank=True,
             # Several values separated by 、 are typed by hand: the list only helps.
-            showErrorMessage=not multiple, errorStyle="stop",
+            showErrorMessage=not multiple,
+            errorStyle="stop",
             errorTitle=force_str(_("Not an allowed value")),
-            error=force_str(_("Choose a value from the list on the sheet “%(sheet)s”.")
-                            % {"sheet": SHEET_VALUES}),
-            showInputMessage=multiple, promptTitle=column,
+            error=force_str(
+                _("Choose a value from the list on the sheet “%(sheet)s”.")
+                % {"sheet": SHEET_VALUES}
+            ),
+            showInputMessage=multiple,
+            promptTitle=column,
             prompt=force_str(_("Several values are separated by 、.")) if multiple else None,
         )
         validation.add(f"{target}2:{target}{PREPARED_ROWS + 1}")
@@ -258,8 +309,7 @@ def _values_sheet(sheet, values, demand_sheet):
 
 
 def _notes_sheet(sheet):
-    sheet.append([force_str(_("Column")), force_str(_("Required")),
-                  force_str(_("What to write"))])
+    sheet.append([force_str(_("Column")), force_str(_("Required")), force_str(_("What to write"))])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     yes, no = force_str(_("yes")), force_str(_("no"))
@@ -268,8 +318,10 @@ def _notes_sheet(sheet):
     sheet.append([])
     for line in (
         _("Fill one row per demand on the first sheet and replace the example row."),
-        _("The whole file is checked first and nothing is saved until you confirm; if any row "
-          "has an error, nothing is saved."),
+        _(
+            "The whole file is checked first and nothing is saved until you confirm; if any row "
+            "has an error, nothing is saved."
+        ),
         _("Imported demands are submitted to their host unit for analysis."),
         _("Save as .xlsx, or as .csv in UTF-8 or GBK."),
     ):

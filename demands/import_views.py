@@ -39,7 +39,9 @@ def import_demands(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = import_services.start_import(
-                user=request.user, resource_key=RESOURCE_KEY, upload=form.cleaned_data["file"],
+                user=request.user,
+                resource_key=RESOURCE_KEY,
+                upload=form.cleaned_data["file"],
                 dry_run=True,
             )
         except ImportFileError as exc:
@@ -49,13 +51,17 @@ def import_demands(request):
         else:
             return redirect(job)
     values, _units = allowed_values(request.user)
-    return render(request, "demands/import/import.html", {
-        "form": form,
-        "columns": COLUMNS,
-        "allowed_values": values,
-        "recent_jobs": jobs_of(request.user).filter(resource_key=RESOURCE_KEY)[:5],
-        "may_export": request.user.has_perm(registry.export_permission(DemandResource)),
-    })
+    return render(
+        request,
+        "demands/import/import.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "allowed_values": values,
+            "recent_jobs": jobs_of(request.user).filter(resource_key=RESOURCE_KEY)[:5],
+            "may_export": request.user.has_perm(registry.export_permission(DemandResource)),
+        },
+    )
 
 
 @login_required
@@ -64,7 +70,7 @@ def import_template(request):
     _require(request.user, registry.import_permission)
     response = HttpResponse(build_template(user=request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
-        "attachment; filename=\"demand-import-template.xlsx\"; "
+        'attachment; filename="demand-import-template.xlsx"; '
         "filename*=UTF-8''%E6%8A%80%E6%9C%AF%E9%9C%80%E6%B1%82%E5%AF%BC%E5%85%A5%E6%A8%A1%E6"
         "%9D%BF.xlsx"  # 技术需求导入模板.xlsx
     )
@@ -80,8 +86,9 @@ def export_demands(request, fmt):
     _require(request.user, registry.export_permission)
     resource = DemandResource(user=request.user)
     queryset = resource.get_queryset()
-    form = ManageFilterForm(request.GET or None,
-                            host_units=selectors.managed_host_units(request.user))
+    form = ManageFilterForm(
+        request.GET or None, host_units=selectors.managed_host_units(request.user)
+    )
     if form.is_valid():
         if form.cleaned_data["status"]:
             queryset = queryset.filter(status=form.cleaned_data["status"])
@@ -93,11 +100,21 @@ def export_demands(request, fmt):
     else:
         body = dataset.export("csv").encode(CSV_EXPORT_ENCODING)
         content_type = "text/csv; charset=utf-8"
-    log_action("portal.export", request=request, data={
-        "resource": RESOURCE_KEY, "format": fmt, "rows": dataset.height, "via": "demands",
-        "filters": {key: str(value) for key, value in (form.cleaned_data.items()
-                                                       if form.is_valid() else ()) if value},
-    })
+    log_action(
+        "portal.export",
+        request=request,
+        data={
+            "resource": RESOURCE_KEY,
+            "format": fmt,
+            "rows": dataset.height,
+            "via": "demands",
+            "filters": {
+                key: str(value)
+                for key, value in (form.cleaned_data.items() if form.is_valid() else ())
+                if value
+            },
+        },
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="demands-{timezone.localdate():%Y-%m-%d}.{fmt}"'

@@ -119,8 +119,9 @@ _REF_ATTEMPTS = 5
 REACHED_HOST = Q(entered_by_host=True) | Q(submitted_at__isnull=False)
 
 # Host staff may change by import what they may change on the organiser pages.
-may_update_by_import = (permissions.is_host_staff_of_demand & permissions.was_entered_by_host
-                        & permissions.is_editable)
+may_update_by_import = (
+    permissions.is_host_staff_of_demand & permissions.was_entered_by_host & permissions.is_editable
+)
 
 landline_validator = RegexValidator(
     r"^[0-9()（）\-－ +转]{7,30}$",
@@ -132,24 +133,55 @@ landline_validator = RegexValidator(
 # reference allocated when saving), are foreign keys found by the scoped lookups (Django's own
 # check would cost one query per key per row), or lists that the widgets build in shape.
 CLEANED_FIELDS = (
-    "title", "region", "demand_type", "ip_ownership", "current_base", "key_problem",
-    "expected_outcome", "time_requirement", "challenger_conditions", "budget", "prize",
-    "solution_deadline", "address", "contact_person", "contact_mobile", "contact_landline",
+    "title",
+    "region",
+    "demand_type",
+    "ip_ownership",
+    "current_base",
+    "key_problem",
+    "expected_outcome",
+    "time_requirement",
+    "challenger_conditions",
+    "budget",
+    "prize",
+    "solution_deadline",
+    "address",
+    "contact_person",
+    "contact_mobile",
+    "contact_landline",
     "contact_email",
 )
-NOT_CLEANED = tuple(field.name for field in Demand._meta.fields
-                    if field.name not in CLEANED_FIELDS)
+NOT_CLEANED = tuple(field.name for field in Demand._meta.fields if field.name not in CLEANED_FIELDS)
 
 # ``services.submission_problems`` keys that are not model fields → the resource's attribute.
 PROBLEM_KEYS = {"indicators": "import_indicators"}
 
 # Model fields an import row may change on an existing demand.
 CONTENT_ATTRIBUTES = (
-    "title", "host_unit", "region", "industry_field", "demand_type", "keywords",
-    "current_base", "key_problem", "expected_outcome", "outcome_forms", "time_requirement",
-    "cooperation_modes", "ip_ownership", "challenger_conditions", "budget", "prize",
-    "solution_deadline", "contact_person", "contact_mobile", "contact_landline",
-    "contact_email", "hidden_fields", "address", "hidden_passages",
+    "title",
+    "host_unit",
+    "region",
+    "industry_field",
+    "demand_type",
+    "keywords",
+    "current_base",
+    "key_problem",
+    "expected_outcome",
+    "outcome_forms",
+    "time_requirement",
+    "cooperation_modes",
+    "ip_ownership",
+    "challenger_conditions",
+    "budget",
+    "prize",
+    "solution_deadline",
+    "contact_person",
+    "contact_mobile",
+    "contact_landline",
+    "contact_email",
+    "hidden_fields",
+    "address",
+    "hidden_passages",
 )
 UPDATE_FIELDS = (*CONTENT_ATTRIBUTES, "status", "submitted_at", "updated_at", "public_wording")
 
@@ -159,17 +191,22 @@ class IndustryFieldWidget(ScopedForeignKeyWidget):
     import; a value outside it is an error listing the allowed names."""
 
     def __init__(self, **kwargs):
-        super().__init__(IndustryField, field="name",
-                         scope=lambda resource: IndustryField.objects.all(), **kwargs)
+        super().__init__(
+            IndustryField,
+            field="name",
+            scope=lambda resource: IndustryField.objects.all(),
+            **kwargs,
+        )
 
     def _lookup(self, value, row, **kwargs):
         fields = self.resource.industry_fields()
         found = fields.get(force_str(value).strip())
         if found is None:
             names = sorted({field.name for field in fields.values()})
-            raise ValueError(gettext("“%(value)s” is not an allowed value. Allowed: "
-                                     "%(allowed)s.") % {"value": value,
-                                                         "allowed": "、".join(names)})
+            raise ValueError(
+                gettext("“%(value)s” is not an allowed value. Allowed: %(allowed)s.")
+                % {"value": value, "allowed": "、".join(names)}
+            )
         return found
 
 
@@ -207,7 +244,7 @@ def next_sequence(event_id):
 def _chunks(values, size=LOOKUP_CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _add(errors, key, message):
@@ -232,86 +269,172 @@ class DemandResource(HostScopedResource):
 
     ref = Field(attribute="ref", column_name=COL_REF, widget=TextWidget())
     title = Field(attribute="title", column_name=COL_TITLE, widget=TextWidget())
-    host_unit = Field(attribute="host_unit", column_name=COL_HOST_UNIT,
-                      widget=HostUnitWidget(scope=_current_host_units))
-    organisation_name = Field(attribute="import_organisation_name",
-                              column_name=COL_ORGANISATION, widget=TextWidget())
-    credit_code = Field(attribute="import_credit_code", column_name=COL_CREDIT_CODE,
-                        widget=CreditCodeWidget())
-    organisation_kind = Field(attribute="import_organisation_kind",
-                              column_name=COL_ORGANISATION_KIND,
-                              widget=ChoiceWidget(ORGANISATION_KIND_WORDS))
+    host_unit = Field(
+        attribute="host_unit",
+        column_name=COL_HOST_UNIT,
+        widget=HostUnitWidget(scope=_current_host_units),
+    )
+    organisation_name = Field(
+        attribute="import_organisation_name", column_name=COL_ORGANISATION, widget=TextWidget()
+    )
+    credit_code = Field(
+        attribute="import_credit_code", column_name=COL_CREDIT_CODE, widget=CreditCodeWidget()
+    )
+    organisation_kind = Field(
+        attribute="import_organisation_kind",
+        column_name=COL_ORGANISATION_KIND,
+        widget=ChoiceWidget(ORGANISATION_KIND_WORDS),
+    )
     region = Field(attribute="region", column_name=COL_REGION, widget=DigitsWidget())
-    industry_field = Field(attribute="industry_field", column_name=COL_INDUSTRY_FIELD,
-                           widget=IndustryFieldWidget())
-    demand_type = Field(attribute="demand_type", column_name=COL_DEMAND_TYPE,
-                        widget=ChoiceWidget(DEMAND_TYPE_WORDS))
+    industry_field = Field(
+        attribute="industry_field", column_name=COL_INDUSTRY_FIELD, widget=IndustryFieldWidget()
+    )
+    demand_type = Field(
+        attribute="demand_type", column_name=COL_DEMAND_TYPE, widget=ChoiceWidget(DEMAND_TYPE_WORDS)
+    )
     keywords = Field(attribute="keywords", column_name=COL_KEYWORDS, widget=KeywordsWidget())
-    current_base = Field(attribute="current_base", column_name=COL_CURRENT_BASE,
-                         widget=TextWidget())
-    key_problem = Field(attribute="key_problem", column_name=COL_KEY_PROBLEM,
-                        widget=TextWidget())
-    indicators = Field(attribute="import_indicators", column_name=COL_INDICATORS,
-                       widget=IndicatorsWidget())
-    expected_outcome = Field(attribute="expected_outcome", column_name=COL_EXPECTED_OUTCOME,
-                             widget=TextWidget())
-    outcome_forms = Field(attribute="outcome_forms", column_name=COL_OUTCOME_FORMS,
-                          widget=MultiChoiceWidget(OUTCOME_WORDS))
-    time_requirement = Field(attribute="time_requirement", column_name=COL_TIME_REQUIREMENT,
-                             widget=TextWidget())
-    cooperation_modes = Field(attribute="cooperation_modes", column_name=COL_COOPERATION_MODES,
-                              widget=MultiChoiceWidget(COOPERATION_WORDS))
-    ip_ownership = Field(attribute="ip_ownership", column_name=COL_IP_OWNERSHIP,
-                         widget=ChoiceWidget(IP_WORDS, default="negotiable"))
-    challenger_conditions = Field(attribute="challenger_conditions",
-                                  column_name=COL_CHALLENGER_CONDITIONS, widget=TextWidget())
+    current_base = Field(
+        attribute="current_base", column_name=COL_CURRENT_BASE, widget=TextWidget()
+    )
+    key_problem = Field(attribute="key_problem", column_name=COL_KEY_PROBLEM, widget=TextWidget())
+    indicators = Field(
+        attribute="import_indicators", column_name=COL_INDICATORS, widget=IndicatorsWidget()
+    )
+    expected_outcome = Field(
+        attribute="expected_outcome", column_name=COL_EXPECTED_OUTCOME, widget=TextWidget()
+    )
+    outcome_forms = Field(
+        attribute="outcome_forms",
+        column_name=COL_OUTCOME_FORMS,
+        widget=MultiChoiceWidget(OUTCOME_WORDS),
+    )
+    time_requirement = Field(
+        attribute="time_requirement", column_name=COL_TIME_REQUIREMENT, widget=TextWidget()
+    )
+    cooperation_modes = Field(
+        attribute="cooperation_modes",
+        column_name=COL_COOPERATION_MODES,
+        widget=MultiChoiceWidget(COOPERATION_WORDS),
+    )
+    ip_ownership = Field(
+        attribute="ip_ownership",
+        column_name=COL_IP_OWNERSHIP,
+        widget=ChoiceWidget(IP_WORDS, default="negotiable"),
+    )
+    challenger_conditions = Field(
+        attribute="challenger_conditions",
+        column_name=COL_CHALLENGER_CONDITIONS,
+        widget=TextWidget(),
+    )
     budget = Field(attribute="budget", column_name=COL_BUDGET, widget=AmountWidget())
     prize = Field(attribute="prize", column_name=COL_PRIZE, widget=AmountWidget())
-    solution_deadline = Field(attribute="solution_deadline", column_name=COL_DEADLINE,
-                              widget=DateWidget())
-    contact_person = Field(attribute="contact_person", column_name=COL_CONTACT_PERSON,
-                           widget=TextWidget())
-    contact_mobile = Field(attribute="contact_mobile", column_name=COL_MOBILE,
-                           widget=MobileWidget())
-    contact_landline = Field(attribute="contact_landline", column_name=COL_LANDLINE,
-                             widget=TextWidget())
+    solution_deadline = Field(
+        attribute="solution_deadline", column_name=COL_DEADLINE, widget=DateWidget()
+    )
+    contact_person = Field(
+        attribute="contact_person", column_name=COL_CONTACT_PERSON, widget=TextWidget()
+    )
+    contact_mobile = Field(
+        attribute="contact_mobile", column_name=COL_MOBILE, widget=MobileWidget()
+    )
+    contact_landline = Field(
+        attribute="contact_landline", column_name=COL_LANDLINE, widget=TextWidget()
+    )
     contact_email = Field(attribute="contact_email", column_name=COL_EMAIL, widget=TextWidget())
-    hidden_fields = Field(attribute="hidden_fields", column_name=COL_HIDDEN_FIELDS,
-                          widget=MultiChoiceWidget(HIDDEN_WORDS))
+    hidden_fields = Field(
+        attribute="hidden_fields",
+        column_name=COL_HIDDEN_FIELDS,
+        widget=MultiChoiceWidget(HIDDEN_WORDS),
+    )
     address = Field(attribute="address", column_name=COL_ADDRESS, widget=TextWidget())
-    hidden_passages = Field(attribute="hidden_passages", column_name=COL_HIDDEN_PASSAGES,
-                            widget=LinesWidget())
+    hidden_passages = Field(
+        attribute="hidden_passages", column_name=COL_HIDDEN_PASSAGES, widget=LinesWidget()
+    )
     # export only
-    status = Field(attribute="status", column_name=COL_STATUS, widget=ChoiceWidget(STATUS_WORDS),
-                   readonly=True)
-    national = Field(attribute="national", column_name=COL_NATIONAL, widget=YesNoWidget(),
-                     readonly=True)
-    contact_consents_sharing = Field(attribute="contact_consents_sharing",
-                                     column_name=COL_CONSENT, widget=YesNoWidget(),
-                                     readonly=True)
-    submitted_at = Field(attribute="submitted_at", column_name=COL_SUBMITTED_AT,
-                         widget=LocalDateTimeWidget(), readonly=True)
-    published_at = Field(attribute="published_at", column_name=COL_PUBLISHED_AT,
-                         widget=LocalDateTimeWidget(), readonly=True)
-    created_at = Field(attribute="created_at", column_name=COL_CREATED_AT,
-                       widget=LocalDateTimeWidget(), readonly=True)
+    status = Field(
+        attribute="status", column_name=COL_STATUS, widget=ChoiceWidget(STATUS_WORDS), readonly=True
+    )
+    national = Field(
+        attribute="national", column_name=COL_NATIONAL, widget=YesNoWidget(), readonly=True
+    )
+    contact_consents_sharing = Field(
+        attribute="contact_consents_sharing",
+        column_name=COL_CONSENT,
+        widget=YesNoWidget(),
+        readonly=True,
+    )
+    submitted_at = Field(
+        attribute="submitted_at",
+        column_name=COL_SUBMITTED_AT,
+        widget=LocalDateTimeWidget(),
+        readonly=True,
+    )
+    published_at = Field(
+        attribute="published_at",
+        column_name=COL_PUBLISHED_AT,
+        widget=LocalDateTimeWidget(),
+        readonly=True,
+    )
+    created_at = Field(
+        attribute="created_at",
+        column_name=COL_CREATED_AT,
+        widget=LocalDateTimeWidget(),
+        readonly=True,
+    )
 
     host_unit_path = "host_unit"
     resource_key = RESOURCE_KEY
-    optional_columns = [COL_CURRENT_BASE, COL_TIME_REQUIREMENT, COL_IP_OWNERSHIP,
-                        COL_CHALLENGER_CONDITIONS, COL_BUDGET, COL_PRIZE, COL_DEADLINE,
-                        COL_LANDLINE, COL_HIDDEN_FIELDS, COL_ADDRESS, COL_HIDDEN_PASSAGES]
+    optional_columns = [
+        COL_CURRENT_BASE,
+        COL_TIME_REQUIREMENT,
+        COL_IP_OWNERSHIP,
+        COL_CHALLENGER_CONDITIONS,
+        COL_BUDGET,
+        COL_PRIZE,
+        COL_DEADLINE,
+        COL_LANDLINE,
+        COL_HIDDEN_FIELDS,
+        COL_ADDRESS,
+        COL_HIDDEN_PASSAGES,
+    ]
 
     class Meta:
         model = Demand
         fields = [
-            "ref", "title", "host_unit", "organisation_name", "credit_code",
-            "organisation_kind", "region", "industry_field", "demand_type", "keywords",
-            "current_base", "key_problem", "indicators", "expected_outcome", "outcome_forms",
-            "time_requirement", "cooperation_modes", "ip_ownership", "challenger_conditions",
-            "budget", "prize", "solution_deadline", "contact_person", "contact_mobile",
-            "contact_landline", "contact_email", "hidden_fields", "address", "hidden_passages",
-            "status", "national", "contact_consents_sharing", "submitted_at", "published_at",
+            "ref",
+            "title",
+            "host_unit",
+            "organisation_name",
+            "credit_code",
+            "organisation_kind",
+            "region",
+            "industry_field",
+            "demand_type",
+            "keywords",
+            "current_base",
+            "key_problem",
+            "indicators",
+            "expected_outcome",
+            "outcome_forms",
+            "time_requirement",
+            "cooperation_modes",
+            "ip_ownership",
+            "challenger_conditions",
+            "budget",
+            "prize",
+            "solution_deadline",
+            "contact_person",
+            "contact_mobile",
+            "contact_landline",
+            "contact_email",
+            "hidden_fields",
+            "address",
+            "hidden_passages",
+            "status",
+            "national",
+            "contact_consents_sharing",
+            "submitted_at",
+            "published_at",
             "created_at",
         ]
         import_id_fields = ["ref"]
@@ -356,10 +479,14 @@ class DemandResource(HostScopedResource):
 
     # --- reading ------------------------------------------------------------------------------
     def get_queryset(self):
-        return (super().get_queryset().filter(REACHED_HOST)
-                .select_related("host_unit__event", "organisation", "industry_field")
-                .prefetch_related("indicators")
-                .order_by("host_unit__event__number", "sequence", "pk"))
+        return (
+            super()
+            .get_queryset()
+            .filter(REACHED_HOST)
+            .select_related("host_unit__event", "organisation", "industry_field")
+            .prefetch_related("indicators")
+            .order_by("host_unit__event__number", "sequence", "pk")
+        )
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).filter(REACHED_HOST)
@@ -421,8 +548,7 @@ class DemandResource(HostScopedResource):
                         "updated_at": demand.updated_at,
                         "event_id": demand.host_unit.event_id,
                         "organisation_id": demand.organisation_id,
-                        "texts": {name: getattr(demand, name)
-                                  for name in services.WORDING_FIELDS},
+                        "texts": {name: getattr(demand, name) for name in services.WORDING_FIELDS},
                         "indicators": list(demand.indicators.all()),
                     }
         if COL_CREDIT_CODE in headers:
@@ -440,8 +566,7 @@ class DemandResource(HostScopedResource):
         if not ref:
             return None
         if ref in self._seen_refs:
-            raise ValidationError({"ref": gettext("This demand number appears twice in the "
-                                                  "file.")})
+            raise ValidationError({"ref": gettext("This demand number appears twice in the file.")})
         self._seen_refs.add(ref)
         demand = self._existing.get(ref)
         if demand is None:
@@ -465,9 +590,14 @@ class DemandResource(HostScopedResource):
             if instance.pk is None:
                 instance.organisation = organisation
             elif organisation.pk != self._originals[instance.pk]["organisation_id"]:
-                _add(errors, "import_credit_code", gettext(
-                    "This demand belongs to another organisation; the credit code of an "
-                    "existing demand cannot change."))
+                _add(
+                    errors,
+                    "import_credit_code",
+                    gettext(
+                        "This demand belongs to another organisation; the credit code of an "
+                        "existing demand cannot change."
+                    ),
+                )
             if not instance.region and organisation.region and "region" not in errors:
                 instance.region = organisation.region
         self._check_content(instance, errors)
@@ -477,14 +607,22 @@ class DemandResource(HostScopedResource):
     def _check_update(self, demand, errors):
         original = self._originals[demand.pk]
         if not may_update_by_import.test(self.user, demand):
-            _add(errors, "ref", gettext(
-                "Demand %(ref)s is “%(status)s”: only drafts and demands returned for "
-                "revision that host staff entered can be changed by import.")
-                % {"ref": demand.ref, "status": DemandStatus(original["status"]).label})
+            _add(
+                errors,
+                "ref",
+                gettext(
+                    "Demand %(ref)s is “%(status)s”: only drafts and demands returned for "
+                    "revision that host staff entered can be changed by import."
+                )
+                % {"ref": demand.ref, "status": DemandStatus(original["status"]).label},
+            )
         unit = demand.host_unit if demand.host_unit_id else None
         if unit is not None and unit.event_id != original["event_id"]:
-            _add(errors, "host_unit", gettext("The host unit can be changed only within the same "
-                                              "event."))
+            _add(
+                errors,
+                "host_unit",
+                gettext("The host unit can be changed only within the same event."),
+            )
 
     def _organisation_for(self, demand, errors):
         """The organisation a row's credit code names: an existing one, or a new one built
@@ -493,8 +631,11 @@ class DemandResource(HostScopedResource):
         if "import_credit_code" in errors:
             return None
         if not code:
-            _add(errors, "import_credit_code", gettext(
-                "Enter the unified social credit code of the demand side."))
+            _add(
+                errors,
+                "import_credit_code",
+                gettext("Enter the unified social credit code of the demand side."),
+            )
             return None
         existing = self._orgs_by_code.get(code)
         if existing is not None:
@@ -511,22 +652,36 @@ class DemandResource(HostScopedResource):
         kind = getattr(demand, "import_organisation_kind", "") or ""
         problems = {}
         if not name:
-            _add(problems, "import_organisation_name", gettext(
-                "Give the name of the demand side: this credit code is new to the portal."))
+            _add(
+                problems,
+                "import_organisation_name",
+                gettext("Give the name of the demand side: this credit code is new to the portal."),
+            )
         if not kind and "import_organisation_kind" not in errors:
-            _add(problems, "import_organisation_kind", gettext(
-                "Give the kind of the new organisation. Allowed: %(allowed)s.")
-                % {"allowed": ORGANISATION_KIND_WORDS.allowed_text()})
+            _add(
+                problems,
+                "import_organisation_kind",
+                gettext("Give the kind of the new organisation. Allowed: %(allowed)s.")
+                % {"allowed": ORGANISATION_KIND_WORDS.allowed_text()},
+            )
         if problems or "import_organisation_kind" in errors:
             errors.update(problems)
             return None
-        candidate = Organisation(name=name, kind=kind, credit_code=code,
-                                 region=demand.region or "", address=demand.address or "")
+        candidate = Organisation(
+            name=name,
+            kind=kind,
+            credit_code=code,
+            region=demand.region or "",
+            address=demand.address or "",
+        )
         try:
             candidate.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            keys = {"name": "import_organisation_name", "kind": "import_organisation_kind",
-                    "credit_code": "import_credit_code"}
+            keys = {
+                "name": "import_organisation_name",
+                "kind": "import_organisation_kind",
+                "credit_code": "import_credit_code",
+            }
             for key, messages in exc.message_dict.items():
                 target = keys.get(key, key)
                 if target not in errors:
@@ -551,11 +706,17 @@ class DemandResource(HostScopedResource):
         if "hidden_passages" not in errors:
             missing = services.passages_missing(
                 demand.hidden_passages or [],
-                [getattr(demand, name) for name in services.FREE_TEXT_FIELDS])
+                [getattr(demand, name) for name in services.FREE_TEXT_FIELDS],
+            )
             if missing:
-                _add(errors, "hidden_passages", gettext(
-                    "Each hidden passage must occur exactly in the text; not found: %(list)s")
-                    % {"list": "；".join(missing)})
+                _add(
+                    errors,
+                    "hidden_passages",
+                    gettext(
+                        "Each hidden passage must occur exactly in the text; not found: %(list)s"
+                    )
+                    % {"list": "；".join(missing)},
+                )
         indicators = getattr(demand, "import_indicators", None) or []
         for field, message in services.submission_problems(demand, indicators=indicators):
             key = PROBLEM_KEYS.get(field, field)
@@ -568,8 +729,9 @@ class DemandResource(HostScopedResource):
         # when saving.
         errors = dict(import_validation_errors or {})
         try:
-            instance.full_clean(exclude=[*errors, *NOT_CLEANED], validate_unique=False,
-                                validate_constraints=False)
+            instance.full_clean(
+                exclude=[*errors, *NOT_CLEANED], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:
@@ -581,16 +743,18 @@ class DemandResource(HostScopedResource):
         self._pending.append((instance, is_create))
         self.after_save_instance(instance, row, **kwargs)
 
-    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions,
-                          collect_failed_rows, **kwargs):
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
         # Rows only read and validate (every write happens in after_import, inside its own
         # savepoint), so the library's savepoint per row would buy nothing and cost two
         # statements per row. The whole import still runs in the transaction that
         # HostScopedResource.import_data opens and rolls back on any error or a dry run.
         self._in_transaction = using_transactions
         self._dry_run = dry_run
-        return super().import_data_inner(dataset, dry_run, raise_errors, False,
-                                         collect_failed_rows, **kwargs)
+        return super().import_data_inner(
+            dataset, dry_run, raise_errors, False, collect_failed_rows, **kwargs
+        )
 
     # --- the import: writing ------------------------------------------------------------------
     def after_import(self, dataset, result, **kwargs):
@@ -602,15 +766,17 @@ class DemandResource(HostScopedResource):
         if not self._pending:
             return
         if not (self._in_transaction and transaction.get_connection().in_atomic_block):
-            raise ImproperlyConfigured("DemandResource writes only inside the import's "
-                                       "transaction")
+            raise ImproperlyConfigured("DemandResource writes only inside the import's transaction")
         try:
             with transaction.atomic():
                 self._write()
         except IntegrityError:
-            raise ValidationError(gettext(
-                "Another change to the same demands or organisations happened at the same time; "
-                "nothing was saved. Please import the file again.")) from None
+            raise ValidationError(
+                gettext(
+                    "Another change to the same demands or organisations happened at the same "
+                    "time; nothing was saved. Please import the file again."
+                )
+            ) from None
 
     def _write(self):
         created = [demand for demand, is_create in self._pending if is_create]
@@ -623,19 +789,40 @@ class DemandResource(HostScopedResource):
         previous = self._update_existing(updated)
         comment = gettext("Imported in the standard format.")
         DemandTransition.objects.bulk_create(
-            [DemandTransition(demand=demand, from_status=DemandStatus.DRAFT,
-                              to_status=DemandStatus.SUBMITTED, actor=self.user,
-                              comment=comment) for demand in created]
-            + [DemandTransition(demand=demand, from_status=previous[demand.pk],
-                                to_status=DemandStatus.SUBMITTED, actor=self.user,
-                                comment=comment) for demand in updated],
+            [
+                DemandTransition(
+                    demand=demand,
+                    from_status=DemandStatus.DRAFT,
+                    to_status=DemandStatus.SUBMITTED,
+                    actor=self.user,
+                    comment=comment,
+                )
+                for demand in created
+            ]
+            + [
+                DemandTransition(
+                    demand=demand,
+                    from_status=previous[demand.pk],
+                    to_status=DemandStatus.SUBMITTED,
+                    actor=self.user,
+                    comment=comment,
+                )
+                for demand in updated
+            ],
             batch_size=WRITE_BATCH,
         )
         self._save_indicators(created, updated)
-        log_action("portal.demand.import", actor=self.user, to_state=DemandStatus.SUBMITTED,
-                   data={"created": len(created), "created_refs": _ref_ranges(created),
-                         "updated_refs": [demand.ref for demand in updated],
-                         "organisations_created": len(organisations)})
+        log_action(
+            "portal.demand.import",
+            actor=self.user,
+            to_state=DemandStatus.SUBMITTED,
+            data={
+                "created": len(created),
+                "created_refs": _ref_ranges(created),
+                "updated_refs": [demand.ref for demand in updated],
+                "organisations_created": len(organisations),
+            },
+        )
 
     def _insert_numbered(self, demands):
         """Insert the new demands, numbered per event in one block per event the way
@@ -656,8 +843,7 @@ class DemandResource(HostScopedResource):
                 floors[event.pk] = start
                 for offset, demand in enumerate(rows):
                     demand.sequence = start + offset
-                    demand.ref = services.format_reference(edition, event.number,
-                                                           demand.sequence)
+                    demand.ref = services.format_reference(edition, event.number, demand.sequence)
             try:
                 with transaction.atomic():
                     Demand.objects.bulk_create(demands, batch_size=WRITE_BATCH)
@@ -667,25 +853,34 @@ class DemandResource(HostScopedResource):
                     demand.pk = None
                     demand._state.adding = True
                 floors = {event_id: start + 1 for event_id, start in floors.items()}
-        raise ValidationError(gettext("The demands could not be numbered; nothing was saved. "
-                                      "Please import the file again."))
+        raise ValidationError(
+            gettext(
+                "The demands could not be numbered; nothing was saved. "
+                "Please import the file again."
+            )
+        )
 
     def _update_existing(self, demands):
         """Save the changed demands (submitted again), after checking under a row lock that
         nobody changed them since the file was read. Returns ``{pk: previous status}``."""
         if not demands:
             return {}
-        current = dict(Demand.objects.select_for_update()
-                       .filter(pk__in=[demand.pk for demand in demands])
-                       .values_list("pk", "updated_at"))
+        current = dict(
+            Demand.objects.select_for_update()
+            .filter(pk__in=[demand.pk for demand in demands])
+            .values_list("pk", "updated_at")
+        )
         previous = {}
         for demand in demands:
             original = self._originals[demand.pk]
             if current.get(demand.pk) != original["updated_at"]:
-                raise ValidationError(gettext(
-                    "Demand %(ref)s was changed by someone else while the file was being "
-                    "imported; nothing was saved. Please import the file again.")
-                    % {"ref": demand.ref})
+                raise ValidationError(
+                    gettext(
+                        "Demand %(ref)s was changed by someone else while the file was being "
+                        "imported; nothing was saved. Please import the file again."
+                    )
+                    % {"ref": demand.ref}
+                )
             wording = dict(demand.public_wording or {})
             for name in services.WORDING_FIELDS:
                 # An accepted public wording of a text that has been rewritten is dropped, as
@@ -717,11 +912,13 @@ class DemandResource(HostScopedResource):
                     changed_rows.append(row)
                 else:
                     new_rows.append(Indicator(demand=demand, position=position, **data))
-            removed += [row.pk for row in existing[len(demand.import_indicators):]]
+            removed += [row.pk for row in existing[len(demand.import_indicators) :]]
         Indicator.objects.bulk_create(new_rows, batch_size=WRITE_BATCH)
         if changed_rows:
             Indicator.objects.bulk_update(
-                changed_rows, ["name", "target_value", "unit", "current_value", "position"],
-                batch_size=WRITE_BATCH)
+                changed_rows,
+                ["name", "target_value", "unit", "current_value", "position"],
+                batch_size=WRITE_BATCH,
+            )
         if removed:
             Indicator.objects.filter(pk__in=removed).delete()

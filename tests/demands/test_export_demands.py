@@ -14,7 +14,7 @@ from audit.models import ActivityLog
 from demands.enums import DemandStatus
 from demands.import_format import COL_BUDGET, COL_INDICATORS, COL_REF, COL_STATUS, COL_TITLE
 from demands.models import Demand
-from tests.demands.collection import client  # noqa: F401  (signs staff in with their 2FA)
+from tests.demands.collection import *  # noqa: F403  (client: signs staff in with their 2FA)
 from tests.demands.import_support import run_import
 from tests.factories.demands import DemandFactory
 
@@ -45,13 +45,22 @@ def xlsx_rows(response):
 
 @pytest.fixture
 def two_hosts_demands(host_unit, other_host_unit):
-    ours = DemandFactory(host_unit=host_unit, status=DemandStatus.SUBMITTED,
-                         title="我们的需求", contact_person="我方联系人",
-                         hidden_fields=["contact_person"])
-    theirs = DemandFactory(host_unit=other_host_unit, status=DemandStatus.PUBLISHED,
-                           title="别人的需求CANARY")
-    draft = DemandFactory(host_unit=host_unit, status=DemandStatus.DRAFT, entered_by_host=False,
-                          title="公司尚未提交的草稿")
+    ours = DemandFactory(
+        host_unit=host_unit,
+        status=DemandStatus.SUBMITTED,
+        title="我们的需求",
+        contact_person="我方联系人",
+        hidden_fields=["contact_person"],
+    )
+    theirs = DemandFactory(
+        host_unit=other_host_unit, status=DemandStatus.PUBLISHED, title="别人的需求CANARY"
+    )
+    draft = DemandFactory(
+        host_unit=host_unit,
+        status=DemandStatus.DRAFT,
+        entered_by_host=False,
+        title="公司尚未提交的草稿",
+    )
     return ours, theirs, draft
 
 
@@ -65,7 +74,10 @@ def test_export_holds_the_users_units_demands_only(client, host_organiser, two_h
     row = rows[0]
     # the full record, hidden fields included (host staff see everything of their demands)
     assert (row[COL_TITLE], row["联系人"], row["需求单位"]) == (
-        "我们的需求", "我方联系人", ours.organisation.name)
+        "我们的需求",
+        "我方联系人",
+        ours.organisation.name,
+    )
     assert row["统一社会信用代码"] == ours.organisation.credit_code
     assert row["隐去信息"] == "联系人"
     assert row[COL_STATUS] == "已提交"
@@ -74,8 +86,7 @@ def test_export_holds_the_users_units_demands_only(client, host_organiser, two_h
     assert b"CANARY" not in body
 
 
-def test_export_for_torch_staff_holds_every_units_demands(client, torch_staff,
-                                                          two_hosts_demands):
+def test_export_for_torch_staff_holds_every_units_demands(client, torch_staff, two_hosts_demands):
     ours, theirs, _draft = two_hosts_demands
     client.force_login(torch_staff)
 
@@ -84,8 +95,9 @@ def test_export_for_torch_staff_holds_every_units_demands(client, torch_staff,
     assert {row[COL_REF].value for row in rows} == {ours.ref, theirs.ref}
 
 
-def test_export_follows_the_organiser_list_filters(client, torch_staff, two_hosts_demands,
-                                                   other_host_unit):
+def test_export_follows_the_organiser_list_filters(
+    client, torch_staff, two_hosts_demands, other_host_unit
+):
     _ours, theirs, _draft = two_hosts_demands
     client.force_login(torch_staff)
 
@@ -109,7 +121,10 @@ def test_export_is_audited(client, host_organiser, two_hosts_demands):
 
     entry = ActivityLog.objects.get(action="portal.export")
     assert (entry.actor, entry.data["resource"], entry.data["rows"]) == (
-        host_organiser, "demands.demand", 1)
+        host_organiser,
+        "demands.demand",
+        1,
+    )
 
 
 FORMULAS = {
@@ -120,9 +135,14 @@ FORMULAS = {
     "time_requirement": "\t=1+1",
     "address": "\r=1+1",
 }
-COLUMNS = {"title": "需求名称", "key_problem": "拟解决的关键技术问题", "current_base": "现有基础",
-           "challenger_conditions": "揭榜方条件", "time_requirement": "时限要求",
-           "address": "地址"}
+COLUMNS = {
+    "title": "需求名称",
+    "key_problem": "拟解决的关键技术问题",
+    "current_base": "现有基础",
+    "challenger_conditions": "揭榜方条件",
+    "time_requirement": "时限要求",
+    "address": "地址",
+}
 
 
 def test_export_csv_neutralises_formula_cells(client, host_organiser, host_unit):
@@ -135,10 +155,10 @@ def test_export_csv_neutralises_formula_cells(client, host_organiser, host_unit)
         assert row[COLUMNS[name]] == "'" + value, name
 
 
-def test_export_xlsx_neutralises_formula_cells_and_keeps_numbers(client, host_organiser,
-                                                                 host_unit):
-    DemandFactory(host_unit=host_unit, status=DemandStatus.SUBMITTED, budget=Decimal("250.5"),
-                  **FORMULAS)
+def test_export_xlsx_neutralises_formula_cells_and_keeps_numbers(client, host_organiser, host_unit):
+    DemandFactory(
+        host_unit=host_unit, status=DemandStatus.SUBMITTED, budget=Decimal("250.5"), **FORMULAS
+    )
     client.force_login(host_organiser)
 
     row = xlsx_rows(client.get(export_url("xlsx")))[0]
@@ -151,10 +171,10 @@ def test_export_xlsx_neutralises_formula_cells_and_keeps_numbers(client, host_or
     assert row[COL_BUDGET].data_type == "n" and row[COL_BUDGET].value == 250.5
 
 
-def test_export_reads_back_as_an_import_of_the_same_demands(client, host_organiser,
-                                                            host_unit):
-    demand = DemandFactory(host_unit=host_unit, status=DemandStatus.RETURNED,
-                           entered_by_host=True, title="原标题")
+def test_export_reads_back_as_an_import_of_the_same_demands(client, host_organiser, host_unit):
+    demand = DemandFactory(
+        host_unit=host_unit, status=DemandStatus.RETURNED, entered_by_host=True, title="原标题"
+    )
     client.force_login(host_organiser)
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(export_url("xlsx")).content))
     sheet = workbook.worksheets[0]

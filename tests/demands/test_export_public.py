@@ -35,11 +35,15 @@ CANARIES = {
 
 @pytest.fixture
 def published_import(host_organiser, host_unit):
-    row = demand_row(host_unit, **CANARIES, **{
-        COL_HIDDEN_FIELDS: "单位名称、联系人、电话、邮箱、奖励资金",
-        COL_TITLE: "=HYPERLINK(\"http://evil.example\",\"点击\")",
-        COL_KEY_PROBLEM: "@SUM(A1:A2) 需要解决的散热问题",
-    })
+    row = demand_row(
+        host_unit,
+        **CANARIES,
+        **{
+            COL_HIDDEN_FIELDS: "单位名称、联系人、电话、邮箱、奖励资金",
+            COL_TITLE: '=HYPERLINK("http://evil.example","点击")',
+            COL_KEY_PROBLEM: "@SUM(A1:A2) 需要解决的散热问题",
+        },
+    )
     _result, errors = run_import(host_organiser, csv_bytes([row]))
     assert errors == []
     return publish(Demand.objects.get())
@@ -54,9 +58,11 @@ def test_public_export_of_an_imported_demand_leaks_nothing_hidden(client, publis
         assert value not in text, column
     for piece in ("CANARY", "金丝雀", "canary-mail", "139****4321"):
         assert piece not in text
-    substitute = public_name_for(region_code="610100",
-                                 industry_name=published_import.industry_field.name,
-                                 organisation_kind="enterprise")
+    substitute = public_name_for(
+        region_code="610100",
+        industry_name=published_import.industry_field.name,
+        organisation_kind="enterprise",
+    )
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 2
     assert substitute in rows[1]
@@ -68,5 +74,5 @@ def test_public_export_neutralises_imported_formula_text(client, published_impor
 
     row = list(csv.reader(io.StringIO(text)))[1]
 
-    assert "'=HYPERLINK(\"http://evil.example\",\"点击\")" in row
+    assert '\'=HYPERLINK("http://evil.example","点击")' in row
     assert "'@SUM(A1:A2) 需要解决的散热问题" in row

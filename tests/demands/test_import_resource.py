@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import Organisation
-from common.importexport.formats import read_dataset
 from audit.models import ActivityLog
+from common.importexport.formats import read_dataset
 from demands.enums import CooperationMode, DemandStatus, HideableField, IPOwnership, OutcomeForm
 from demands.import_format import (
     COL_COOPERATION_MODES,
@@ -69,7 +69,8 @@ def _nothing_saved(organisations_before=0):
 # --- a good file ------------------------------------------------------------------------------
 @pytest.mark.parametrize("make_file", [csv_bytes, xlsx_bytes], ids=["csv", "xlsx"])
 def test_import_good_file_creates_submitted_demands_with_all_fields(
-        make_file, host_organiser, host_unit):
+    make_file, host_organiser, host_unit
+):
     rows = [demand_row(host_unit, n) for n in range(3)]
     rows[2][COL_COOPERATION_MODES] = "委托开发,技术咨询"  # a Latin comma works too
 
@@ -78,12 +79,18 @@ def test_import_good_file_creates_submitted_demands_with_all_fields(
     assert errors == []
     assert result.totals["new"] == 3
     demands = list(Demand.objects.order_by("sequence"))
-    assert [d.ref for d in demands] == ["6-%02d-0001" % host_unit.event.number,
-                                        "6-%02d-0002" % host_unit.event.number,
-                                        "6-%02d-0003" % host_unit.event.number]
+    assert [d.ref for d in demands] == [
+        f"6-{host_unit.event.number:02d}-0001",
+        f"6-{host_unit.event.number:02d}-0002",
+        f"6-{host_unit.event.number:02d}-0003",
+    ]
     first = demands[0]
     assert (first.status, first.host_unit, first.created_by, first.entered_by_host) == (
-        DemandStatus.SUBMITTED, host_unit, host_organiser, True)
+        DemandStatus.SUBMITTED,
+        host_unit,
+        host_organiser,
+        True,
+    )
     assert first.submitted_at is not None
     assert first.title == "高功率激光器散热模组研制0"
     assert first.organisation.name == "西安光电科技有限公司0"
@@ -91,18 +98,24 @@ def test_import_good_file_creates_submitted_demands_with_all_fields(
     assert first.organisation.kind == "enterprise"
     assert first.keywords == ["激光器", "散热", "微通道"]
     assert first.cooperation_modes == [CooperationMode.JOINT, CooperationMode.TRANSFER]
-    assert demands[2].cooperation_modes == [CooperationMode.COMMISSIONED,
-                                            CooperationMode.CONSULTING]
+    assert demands[2].cooperation_modes == [
+        CooperationMode.COMMISSIONED,
+        CooperationMode.CONSULTING,
+    ]
     assert first.outcome_forms == [OutcomeForm.PROTOTYPE, OutcomeForm.PATENT]
     assert first.hidden_fields == [HideableField.ORGANISATION, HideableField.CONTACT_PERSON]
     assert first.ip_ownership == IPOwnership.SHARED
     assert (first.budget, first.prize) == (Decimal("300"), Decimal("10"))
     assert first.solution_deadline == datetime.date(2099, 12, 31)
     assert (first.region, first.contact_mobile, first.contact_email) == (
-        "610100", "13912345678", "li0@example.cn")
-    assert [(i.position, i.name, i.target_value, i.unit, i.current_value)
-            for i in first.indicators.all()] == [
-        (0, "热阻", "≤0.05", "K/W", "0.12"), (1, "连续工作时长", "≥1000", "h", "300")]
+        "610100",
+        "13912345678",
+        "li0@example.cn",
+    )
+    assert [
+        (i.position, i.name, i.target_value, i.unit, i.current_value)
+        for i in first.indicators.all()
+    ] == [(0, "热阻", "≤0.05", "K/W", "0.12"), (1, "连续工作时长", "≥1000", "h", "300")]
     transitions = list(first.transitions.values_list("from_status", "to_status", "actor"))
     assert transitions == [(DemandStatus.DRAFT, DemandStatus.SUBMITTED, host_organiser.pk)]
 
@@ -118,8 +131,7 @@ def test_import_matches_existing_organisation_by_credit_code(host_organiser, hos
     assert set(Demand.objects.values_list("organisation", flat=True)) == {existing.pk}
 
 
-def test_import_creates_one_organisation_for_a_new_code_on_several_rows(
-        host_organiser, host_unit):
+def test_import_creates_one_organisation_for_a_new_code_on_several_rows(host_organiser, host_unit):
     rows = [demand_row(host_unit, 5, **{COL_TITLE: f"需求{n}"}) for n in range(3)]
 
     run_import(host_organiser, csv_bytes(rows))
@@ -129,11 +141,11 @@ def test_import_creates_one_organisation_for_a_new_code_on_several_rows(
 
 
 def test_import_numbers_after_existing_demands_of_the_event(host_organiser, host_unit):
-    DemandFactory(host_unit=host_unit, sequence=41, ref="6-%02d-0041" % host_unit.event.number)
+    DemandFactory(host_unit=host_unit, sequence=41, ref=f"6-{host_unit.event.number:02d}-0041")
 
     run_import(host_organiser, csv_bytes([demand_row(host_unit)]))
 
-    assert Demand.objects.latest("pk").ref == "6-%02d-0042" % host_unit.event.number
+    assert Demand.objects.latest("pk").ref == f"6-{host_unit.event.number:02d}-0042"
 
 
 def test_import_and_the_demand_services_share_the_numbering(host_organiser, host_unit):
@@ -141,13 +153,17 @@ def test_import_and_the_demand_services_share_the_numbering(host_organiser, host
 
     run_import(host_organiser, csv_bytes([demand_row(host_unit, n) for n in range(2)]))
     entered = services.create_demand(
-        actor=host_organiser, organisation=Organisation.objects.first(), host_unit=host_unit,
-        fields={"title": "页面录入的需求"}, entered_by_host=True)
+        actor=host_organiser,
+        organisation=Organisation.objects.first(),
+        host_unit=host_unit,
+        fields={"title": "页面录入的需求"},
+        entered_by_host=True,
+    )
     run_import(host_organiser, csv_bytes([demand_row(host_unit, 9)]))
 
     number = host_unit.event.number
-    assert entered.ref == "6-%02d-0003" % number
-    assert Demand.objects.latest("pk").ref == "6-%02d-0004" % number
+    assert entered.ref == f"6-{number:02d}-0003"
+    assert Demand.objects.latest("pk").ref == f"6-{number:02d}-0004"
 
 
 def test_import_writes_one_audit_entry(host_organiser, host_unit):
@@ -160,8 +176,7 @@ def test_import_writes_one_audit_entry(host_organiser, host_unit):
 
 
 def test_import_dry_run_saves_nothing(host_organiser, host_unit):
-    result, errors = run_import(host_organiser, csv_bytes([demand_row(host_unit)]),
-                                dry_run=True)
+    result, errors = run_import(host_organiser, csv_bytes([demand_row(host_unit)]), dry_run=True)
 
     assert errors == [] and result.totals["new"] == 1
     _nothing_saved()
@@ -173,13 +188,16 @@ def test_import_by_torch_staff_may_use_any_host_unit(torch_staff, host_unit, oth
     _result, errors = run_import(torch_staff, csv_bytes(rows))
 
     assert errors == []
-    assert set(Demand.objects.values_list("host_unit", flat=True)) == {host_unit.pk,
-                                                                      other_host_unit.pk}
+    assert set(Demand.objects.values_list("host_unit", flat=True)) == {
+        host_unit.pk,
+        other_host_unit.pk,
+    }
 
 
 def test_import_host_unit_may_be_given_by_slug(host_organiser, host_unit):
-    run_import(host_organiser, csv_bytes([demand_row(host_unit, **{COL_HOST_UNIT:
-                                                                   host_unit.slug})]))
+    run_import(
+        host_organiser, csv_bytes([demand_row(host_unit, **{COL_HOST_UNIT: host_unit.slug})])
+    )
 
     assert Demand.objects.get().host_unit == host_unit
 
@@ -196,8 +214,10 @@ def test_import_without_the_ref_column_creates_demands(host_organiser, host_unit
 def test_import_accepts_header_variants(host_organiser, host_unit):
     row = demand_row(host_unit)
     row["预期投入(万元)"] = row.pop("预期投入（万元）")
-    headers = [header.replace("（万元）", "(万元)") if header.startswith("预期投入") else header
-               for header in STANDARD_HEADERS]
+    headers = [
+        header.replace("（万元）", "(万元)") if header.startswith("预期投入") else header
+        for header in STANDARD_HEADERS
+    ]
 
     _result, errors = run_import(host_organiser, csv_bytes([row], headers=headers))
 
@@ -215,18 +235,23 @@ def test_import_csv_in_gbk_and_utf8_with_bom(encoding, host_organiser, host_unit
 
     assert errors == []
     demand = Demand.objects.get()
-    assert (demand.title, demand.organisation.name) == ("高功率激光器散热模组研制0",
-                                                        "西安光电科技有限公司0")
+    assert (demand.title, demand.organisation.name) == (
+        "高功率激光器散热模组研制0",
+        "西安光电科技有限公司0",
+    )
 
 
 @pytest.mark.parametrize("make_file", [csv_bytes, xlsx_bytes], ids=["csv", "xlsx"])
 def test_import_keeps_formula_like_cells_as_text(make_file, host_organiser, host_unit):
-    row = demand_row(host_unit, **{
-        COL_TITLE: '=HYPERLINK("http://evil.example","点击")',
-        COL_KEY_PROBLEM: "+1+2 需要解决的问题",
-        "现有基础": "-2+3 现有基础",
-        "揭榜方条件": "@SUM(A1:A2)",
-    })
+    row = demand_row(
+        host_unit,
+        **{
+            COL_TITLE: '=HYPERLINK("http://evil.example","点击")',
+            COL_KEY_PROBLEM: "+1+2 需要解决的问题",
+            "现有基础": "-2+3 现有基础",
+            "揭榜方条件": "@SUM(A1:A2)",
+        },
+    )
 
     _result, errors = run_import(host_organiser, make_file([row]))
 
@@ -240,8 +265,10 @@ def test_import_keeps_formula_like_cells_as_text(make_file, host_organiser, host
 
 # --- row errors: nothing saved ----------------------------------------------------------------
 def test_import_bad_credit_code_is_a_row_error_naming_the_column(host_organiser, host_unit):
-    rows = [demand_row(host_unit, 0),
-            demand_row(host_unit, 1, **{COL_CREDIT_CODE: "91110000600037341N"})]
+    rows = [
+        demand_row(host_unit, 0),
+        demand_row(host_unit, 1, **{COL_CREDIT_CODE: "91110000600037341N"}),
+    ]
 
     _result, errors = run_import(host_organiser, xlsx_bytes(rows))
 
@@ -273,9 +300,11 @@ def test_import_unknown_cooperation_mode_lists_the_allowed_values(host_organiser
 
 
 def test_import_other_hosts_unit_is_a_row_error_and_touches_nothing(
-        host_organiser, host_unit, other_host_unit):
-    theirs = DemandFactory(host_unit=other_host_unit, status=DemandStatus.SUBMITTED,
-                           title="他们的需求")
+    host_organiser, host_unit, other_host_unit
+):
+    theirs = DemandFactory(
+        host_unit=other_host_unit, status=DemandStatus.SUBMITTED, title="他们的需求"
+    )
     before = Demand.objects.filter(pk=theirs.pk).values().get()
     rows = [demand_row(host_unit, 0), demand_row(other_host_unit, 1)]
 
@@ -289,9 +318,14 @@ def test_import_other_hosts_unit_is_a_row_error_and_touches_nothing(
 
 
 def test_import_other_hosts_demand_number_is_a_row_error_and_touches_nothing(
-        host_organiser, host_unit, other_host_unit):
-    theirs = DemandFactory(host_unit=other_host_unit, status=DemandStatus.RETURNED,
-                           entered_by_host=True, title="他们的需求")
+    host_organiser, host_unit, other_host_unit
+):
+    theirs = DemandFactory(
+        host_unit=other_host_unit,
+        status=DemandStatus.RETURNED,
+        entered_by_host=True,
+        title="他们的需求",
+    )
     before = Demand.objects.filter(pk=theirs.pk).values().get()
     row = demand_row(host_unit, 0, **{COL_REF: theirs.ref, COL_TITLE: "改掉别人的需求"})
 
@@ -305,8 +339,7 @@ def test_import_other_hosts_demand_number_is_a_row_error_and_touches_nothing(
 def test_import_host_unit_of_a_past_edition_is_refused(host_organiser, host_unit):
     from tests.factories.contests import ContestFactory, EventFactory
 
-    old = HostUnitFactory(event=EventFactory(contest=ContestFactory(edition=5,
-                                                                    is_current=False)))
+    old = HostUnitFactory(event=EventFactory(contest=ContestFactory(edition=5, is_current=False)))
     HostMembershipFactory(user=host_organiser, host_unit=old)
     host_organiser.__dict__.pop("_host_unit_ids", None)
 
@@ -317,27 +350,48 @@ def test_import_host_unit_of_a_past_edition_is_refused(host_organiser, host_unit
 
 
 def test_import_incomplete_row_lists_every_missing_part(host_organiser, host_unit):
-    row = demand_row(host_unit, **{COL_KEYWORDS: "", COL_INDICATORS: "", COL_KEY_PROBLEM: "",
-                                   "手机": "12345", "电子邮箱": "不是邮箱"})
+    row = demand_row(
+        host_unit,
+        **{
+            COL_KEYWORDS: "",
+            COL_INDICATORS: "",
+            COL_KEY_PROBLEM: "",
+            "手机": "12345",
+            "电子邮箱": "不是邮箱",
+        },
+    )
 
     _result, errors = run_import(host_organiser, csv_bytes([row]))
 
-    assert _columns(errors) == {COL_KEYWORDS, COL_INDICATORS, COL_KEY_PROBLEM, "手机",
-                                "电子邮箱"}
+    assert _columns(errors) == {COL_KEYWORDS, COL_INDICATORS, COL_KEY_PROBLEM, "手机", "电子邮箱"}
     _nothing_saved()
 
 
 def test_import_bad_cells_are_row_errors_not_crashes(host_organiser, host_unit):
-    row = demand_row(host_unit, **{
-        "预期投入（万元）": "两百", COL_DEADLINE: "明年", "所在地区": "61010",
-        COL_INDICATORS: "只有指标名", "需求类型": "技术开发", "座机": "call me",
-        COL_KEYWORDS: "一、二、三、四、五、六",
-    })
+    row = demand_row(
+        host_unit,
+        **{
+            "预期投入（万元）": "两百",
+            COL_DEADLINE: "明年",
+            "所在地区": "61010",
+            COL_INDICATORS: "只有指标名",
+            "需求类型": "技术开发",
+            "座机": "call me",
+            COL_KEYWORDS: "一、二、三、四、五、六",
+        },
+    )
 
     _result, errors = run_import(host_organiser, csv_bytes([row]))
 
-    assert _columns(errors) == {"预期投入（万元）", COL_DEADLINE, "所在地区", COL_INDICATORS,
-                                "需求类型", "座机", COL_KEYWORDS}
+    assert _columns(errors) == {
+        "预期投入（万元）",
+        COL_DEADLINE,
+        "所在地区",
+        COL_INDICATORS,
+        "需求类型",
+        "座机",
+        COL_KEYWORDS,
+    }
     assert "技术研发" in next(e["message"] for e in errors if e["column"] == "需求类型")
     _nothing_saved()
 
@@ -348,7 +402,8 @@ def test_import_deadline_in_the_past_is_refused(host_organiser, host_unit):
     _result, errors = run_import(host_organiser, csv_bytes([row]))
 
     assert [(e["column"], e["message"]) for e in errors] == [
-        (COL_DEADLINE, "The deadline has already passed.")]
+        (COL_DEADLINE, "The deadline has already passed.")
+    ]
 
 
 def test_import_new_organisation_needs_name_and_kind(host_organiser, host_unit):
@@ -388,7 +443,8 @@ def test_import_without_host_units_saves_nothing(stranger, host_unit):
 
 
 def test_import_5000_rows_with_one_bad_row_at_the_end_saves_nothing(
-        host_organiser, host_unit, settings):
+    host_organiser, host_unit, settings
+):
     settings.IMPORT_MAX_BYTES = 50 * 1024 * 1024
     rows = [demand_row(host_unit, n % 40) for n in range(5000)]
     rows[-1][COL_COOPERATION_MODES] = "合资经营"
@@ -398,23 +454,31 @@ def test_import_5000_rows_with_one_bad_row_at_the_end_saves_nothing(
     result, errors = run_import(host_organiser, data)
 
     assert result.total_rows == 5000
-    assert [(e["row"], e["column"]) for e in errors] == [(line_of(data, 4999),
-                                                          COL_COOPERATION_MODES)]
+    assert [(e["row"], e["column"]) for e in errors] == [
+        (line_of(data, 4999), COL_COOPERATION_MODES)
+    ]
     _nothing_saved()
 
 
 # --- updates ----------------------------------------------------------------------------------
 def test_import_updates_a_returned_demand_entered_by_host_and_submits_it_again(
-        host_organiser, host_unit):
+    host_organiser, host_unit
+):
     organisation = OrganisationFactory(credit_code=credit_code(700000))
-    demand = DemandFactory(host_unit=host_unit, organisation=organisation,
-                           status=DemandStatus.RETURNED, entered_by_host=True,
-                           public_wording={"title": "旧的公开标题", "key_problem": "公开问题"},
-                           indicators=[("a", "1", "", ""), ("b", "2", "", ""),
-                                       ("c", "3", "", "")])
+    demand = DemandFactory(
+        host_unit=host_unit,
+        organisation=organisation,
+        status=DemandStatus.RETURNED,
+        entered_by_host=True,
+        public_wording={"title": "旧的公开标题", "key_problem": "公开问题"},
+        indicators=[("a", "1", "", ""), ("b", "2", "", ""), ("c", "3", "", "")],
+    )
     kept = demand.indicators.order_by("position").first().pk
-    row = demand_row(host_unit, 0, **{COL_REF: demand.ref, COL_TITLE: "改过的标题",
-                                      COL_INDICATORS: "新指标|≥5|%"})
+    row = demand_row(
+        host_unit,
+        0,
+        **{COL_REF: demand.ref, COL_TITLE: "改过的标题", COL_INDICATORS: "新指标|≥5|%"},
+    )
 
     result, errors = run_import(host_organiser, csv_bytes([row]))
 
@@ -423,16 +487,22 @@ def test_import_updates_a_returned_demand_entered_by_host_and_submits_it_again(
     assert (demand.title, demand.status) == ("改过的标题", DemandStatus.SUBMITTED)
     assert demand.public_wording == {}  # both texts were rewritten
     assert [(i.pk, i.name, i.target_value, i.unit) for i in demand.indicators.all()] == [
-        (kept, "新指标", "≥5", "%")]
+        (kept, "新指标", "≥5", "%")
+    ]
     assert list(demand.transitions.values_list("from_status", "to_status")) == [
-        (DemandStatus.RETURNED, DemandStatus.SUBMITTED)]
+        (DemandStatus.RETURNED, DemandStatus.SUBMITTED)
+    ]
     assert Demand.objects.count() == 1
 
 
 def test_import_refuses_to_update_a_submitted_demand(host_organiser, host_unit):
     organisation = OrganisationFactory(credit_code=credit_code(700000))
-    demand = DemandFactory(host_unit=host_unit, organisation=organisation,
-                           status=DemandStatus.SUBMITTED, entered_by_host=True)
+    demand = DemandFactory(
+        host_unit=host_unit,
+        organisation=organisation,
+        status=DemandStatus.SUBMITTED,
+        entered_by_host=True,
+    )
     before = Demand.objects.filter(pk=demand.pk).values().get()
     row = demand_row(host_unit, 0, **{COL_REF: demand.ref, COL_TITLE: "改过的标题"})
 
@@ -443,8 +513,7 @@ def test_import_refuses_to_update_a_submitted_demand(host_organiser, host_unit):
 
 
 def test_import_refuses_to_move_a_demand_to_another_organisation(host_organiser, host_unit):
-    demand = DemandFactory(host_unit=host_unit, status=DemandStatus.RETURNED,
-                           entered_by_host=True)
+    demand = DemandFactory(host_unit=host_unit, status=DemandStatus.RETURNED, entered_by_host=True)
     row = demand_row(host_unit, 3, **{COL_REF: demand.ref})
 
     _result, errors = run_import(host_organiser, csv_bytes([row]))
@@ -455,8 +524,12 @@ def test_import_refuses_to_move_a_demand_to_another_organisation(host_organiser,
 
 def test_import_same_number_twice_is_a_row_error(host_organiser, host_unit):
     organisation = OrganisationFactory(credit_code=credit_code(700000))
-    demand = DemandFactory(host_unit=host_unit, organisation=organisation,
-                           status=DemandStatus.RETURNED, entered_by_host=True)
+    demand = DemandFactory(
+        host_unit=host_unit,
+        organisation=organisation,
+        status=DemandStatus.RETURNED,
+        entered_by_host=True,
+    )
     rows = [demand_row(host_unit, 0, **{COL_REF: demand.ref}) for _ in range(2)]
 
     _result, errors = run_import(host_organiser, xlsx_bytes(rows))
@@ -466,8 +539,14 @@ def test_import_same_number_twice_is_a_row_error(host_organiser, host_unit):
 
 def test_import_never_updates_a_companys_unsubmitted_draft(host_organiser, host_unit):
     draft = DemandFactory(host_unit=host_unit, status=DemandStatus.DRAFT, entered_by_host=False)
-    row = demand_row(host_unit, **{COL_REF: draft.ref, COL_ORGANISATION: draft.organisation.name,
-                                   COL_CREDIT_CODE: draft.organisation.credit_code})
+    row = demand_row(
+        host_unit,
+        **{
+            COL_REF: draft.ref,
+            COL_ORGANISATION: draft.organisation.name,
+            COL_CREDIT_CODE: draft.organisation.credit_code,
+        },
+    )
 
     _result, errors = run_import(host_organiser, csv_bytes([row]))
 
@@ -488,8 +567,7 @@ def test_import_reads_without_a_query_per_row(host_organiser, host_unit):
     _queries_for(host_organiser, [demand_row(host_unit, 0)], dry_run=True)  # warm caches
 
     one = _queries_for(host_organiser, [demand_row(host_unit, 0)], dry_run=True)
-    many = _queries_for(host_organiser, [demand_row(host_unit, n) for n in range(25)],
-                        dry_run=True)
+    many = _queries_for(host_organiser, [demand_row(host_unit, n) for n in range(25)], dry_run=True)
 
     assert many == one
 
@@ -498,7 +576,8 @@ def test_import_writes_in_a_fixed_number_of_statements_per_batch(host_organiser,
     _queries_for(host_organiser, [demand_row(host_unit, 0)], dry_run=True)  # warm caches
 
     one = _queries_for(host_organiser, [demand_row(host_unit, 0)], dry_run=False)
-    three = _queries_for(host_organiser, [demand_row(host_unit, n + 1) for n in range(3)],
-                         dry_run=False)
+    three = _queries_for(
+        host_organiser, [demand_row(host_unit, n + 1) for n in range(3)], dry_run=False
+    )
 
     assert three == one

@@ -15,7 +15,7 @@ from demands.enums import DemandStatus
 from demands.import_format import COL_COOPERATION_MODES, COL_TITLE
 from demands.import_template import HEADERS, SHEET_NOTES, SHEET_VALUES
 from demands.models import Demand
-from tests.demands.collection import client  # noqa: F401  (signs staff in with their 2FA)
+from tests.demands.collection import *  # noqa: F403  (client: signs staff in with their 2FA)
 from tests.demands.import_support import csv_bytes, demand_row, run_import, xlsx_bytes
 from tests.factories.demands import DemandFactory
 
@@ -31,8 +31,9 @@ def upload(client, data, name="demands.csv", capture=None):
 
 
 # --- the upload page and jobs -----------------------------------------------------------------
-def test_import_page_opens_for_host_staff_with_template_and_columns(client, host_organiser,
-                                                                     host_unit):
+def test_import_page_opens_for_host_staff_with_template_and_columns(
+    client, host_organiser, host_unit
+):
     client.force_login(host_organiser)
 
     response = client.get(IMPORT_URL)
@@ -60,7 +61,8 @@ def test_import_page_sends_anonymous_users_to_sign_in(client):
 
 
 def test_import_upload_checks_then_confirm_imports(
-        client, host_organiser, host_unit, django_capture_on_commit_callbacks):
+    client, host_organiser, host_unit, django_capture_on_commit_callbacks
+):
     client.force_login(host_organiser)
     data = xlsx_bytes([demand_row(host_unit, n) for n in range(4)])
 
@@ -69,7 +71,11 @@ def test_import_upload_checks_then_confirm_imports(
     dry = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == dry.get_absolute_url()
     assert (dry.dry_run, dry.state, dry.total_rows, dry.totals["new"]) == (
-        True, ImportJobState.DONE, 4, 4)
+        True,
+        ImportJobState.DONE,
+        4,
+        4,
+    )
     assert Demand.objects.count() == 0
     assert "4" in client.get(dry.get_absolute_url()).content.decode()
 
@@ -83,10 +89,13 @@ def test_import_upload_checks_then_confirm_imports(
 
 
 def test_import_upload_with_row_errors_lists_them_and_cannot_be_confirmed(
-        client, host_organiser, host_unit, django_capture_on_commit_callbacks):
+    client, host_organiser, host_unit, django_capture_on_commit_callbacks
+):
     client.force_login(host_organiser)
-    rows = [demand_row(host_unit, 0), demand_row(host_unit, 1, **{COL_COOPERATION_MODES:
-                                                                   "合资经营"})]
+    rows = [
+        demand_row(host_unit, 0),
+        demand_row(host_unit, 1, **{COL_COOPERATION_MODES: "合资经营"}),
+    ]
 
     upload(client, xlsx_bytes(rows), capture=django_capture_on_commit_callbacks)
 
@@ -101,11 +110,16 @@ def test_import_upload_with_row_errors_lists_them_and_cannot_be_confirmed(
 
 
 def test_import_upload_of_a_file_that_is_no_spreadsheet_keeps_the_form(
-        client, host_organiser, django_capture_on_commit_callbacks):
+    client, host_organiser, django_capture_on_commit_callbacks
+):
     client.force_login(host_organiser)
 
-    response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "photo.csv",
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        client,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00binary",
+        "photo.csv",
+        capture=django_capture_on_commit_callbacks,
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
@@ -117,13 +131,15 @@ def _template(client):
     response = client.get(TEMPLATE_URL)
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert "attachment" in response["Content-Disposition"]
     return response.content
 
 
 def test_template_has_headers_example_allowed_values_and_drop_downs(
-        client, host_organiser, host_unit):
+    client, host_organiser, host_unit
+):
     client.force_login(host_organiser)
 
     workbook = openpyxl.load_workbook(io.BytesIO(_template(client)))
@@ -134,14 +150,19 @@ def test_template_has_headers_example_allowed_values_and_drop_downs(
     assert example["承办单位"] == host_unit.name
     assert example[COL_TITLE].startswith("【示例】")
     values = workbook[SHEET_VALUES]
-    columns = {values.cell(row=1, column=index).value: index
-               for index in range(1, values.max_column + 1)}
+    columns = {
+        values.cell(row=1, column=index).value: index for index in range(1, values.max_column + 1)
+    }
     modes = [values.cell(row=row, column=columns["合作方式"]).value for row in range(2, 8)]
     assert modes == ["委托开发", "合作开发", "技术转让", "技术许可", "技术咨询", "技术服务"]
-    units = [values.cell(row=row, column=columns["承办单位"]).value
-             for row in range(2, values.max_row + 1)]
+    units = [
+        values.cell(row=row, column=columns["承办单位"]).value
+        for row in range(2, values.max_row + 1)
+    ]
     assert host_unit.name in units
-    assert {"需求类型", "知识产权归属意向", "单位类型", "所属领域", "隐去信息", "成果形式"} <= set(columns)
+    assert {"需求类型", "知识产权归属意向", "单位类型", "所属领域", "隐去信息", "成果形式"} <= set(
+        columns
+    )
     validations = sheet.data_validations.dataValidation
     assert any(f"'{SHEET_VALUES}'" in (validation.formula1 or "") for validation in validations)
     assert workbook[SHEET_NOTES].max_row > len(HEADERS)
@@ -171,7 +192,10 @@ def test_template_round_trips(client, host_organiser, host_unit):
     assert errors == []
     demand = Demand.objects.get()
     assert (demand.title, demand.host_unit, demand.status) == (
-        "激光熔覆修复轧辊技术", host_unit, DemandStatus.SUBMITTED)
+        "激光熔覆修复轧辊技术",
+        host_unit,
+        DemandStatus.SUBMITTED,
+    )
     assert demand.indicators.count() == 2
     assert demand.hidden_fields == ["organisation", "contact_person", "phone"]
 
@@ -210,33 +234,43 @@ def test_admin_changelist_offers_import_and_export(client, host_organiser):
 
 
 def test_admin_import_dry_run_then_confirm_runs_a_job(
-        client, host_organiser, host_unit, django_capture_on_commit_callbacks):
+    client, host_organiser, host_unit, django_capture_on_commit_callbacks
+):
     client.force_login(host_organiser)
-    upload_file = SimpleUploadedFile("demands.csv", csv_bytes([demand_row(host_unit, 0),
-                                                               demand_row(host_unit, 1)]))
+    upload_file = SimpleUploadedFile(
+        "demands.csv", csv_bytes([demand_row(host_unit, 0), demand_row(host_unit, 1)])
+    )
 
-    response = client.post(ADMIN_IMPORT, {"resource": "0", "format": "0",
-                                          "import_file": upload_file})
+    response = client.post(
+        ADMIN_IMPORT, {"resource": "0", "format": "0", "import_file": upload_file}
+    )
 
     assert response.status_code == 200
     assert Demand.objects.count() == 0
     initial = response.context["confirm_form"].initial
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed = client.post(ADMIN_PROCESS, {key: initial[key] for key in (
-            "import_file_name", "original_file_name", "format", "resource")})
+        confirmed = client.post(
+            ADMIN_PROCESS,
+            {
+                key: initial[key]
+                for key in ("import_file_name", "original_file_name", "format", "resource")
+            },
+        )
     job = ImportJob.objects.get()
     assert confirmed.url == job.get_absolute_url()
     assert job.state == ImportJobState.DONE
     assert Demand.objects.filter(host_unit=host_unit).count() == 2
 
 
-def test_admin_import_shows_row_errors_and_saves_nothing(client, host_organiser, host_unit,
-                                                         other_host_unit):
+def test_admin_import_shows_row_errors_and_saves_nothing(
+    client, host_organiser, host_unit, other_host_unit
+):
     client.force_login(host_organiser)
     upload_file = SimpleUploadedFile("demands.csv", csv_bytes([demand_row(other_host_unit)]))
 
-    response = client.post(ADMIN_IMPORT, {"resource": "0", "format": "0",
-                                          "import_file": upload_file})
+    response = client.post(
+        ADMIN_IMPORT, {"resource": "0", "format": "0", "import_file": upload_file}
+    )
 
     assert response.status_code == 200
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
@@ -244,24 +278,30 @@ def test_admin_import_shows_row_errors_and_saves_nothing(client, host_organiser,
     assert Demand.objects.count() == 0
 
 
-def test_admin_export_holds_only_the_users_units(client, host_organiser, host_unit,
-                                                 other_host_unit):
+def test_admin_export_holds_only_the_users_units(
+    client, host_organiser, host_unit, other_host_unit
+):
     DemandFactory(host_unit=host_unit, status=DemandStatus.SUBMITTED, title="我们的需求")
     DemandFactory(host_unit=other_host_unit, status=DemandStatus.SUBMITTED, title="别人的需求")
     client.force_login(host_organiser)
 
-    response = client.post(reverse("admin:demands_demand_export"), {
-        "format": "0", "resource": "0",
-        **{f"demandresource_{name}": "on" for name in ("ref", "title", "host_unit")},
-    })
+    response = client.post(
+        reverse("admin:demands_demand_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"demandresource_{name}": "on" for name in ("ref", "title", "host_unit")},
+        },
+    )
 
     assert response.status_code == 200
     body = response.content.decode("utf-8-sig")
     assert "我们的需求" in body and "别人的需求" not in body
 
 
-def test_make_demand_template_command_writes_the_template(tmp_path, host_organiser, host_unit,
-                                                          other_host_unit):
+def test_make_demand_template_command_writes_the_template(
+    tmp_path, host_organiser, host_unit, other_host_unit
+):
     from django.core.management import call_command
 
     everyone, mine = tmp_path / "all.xlsx", tmp_path / "mine.xlsx"
@@ -270,8 +310,9 @@ def test_make_demand_template_command_writes_the_template(tmp_path, host_organis
 
     def units(path):
         values = openpyxl.load_workbook(path)[SHEET_VALUES]
-        return {row[0] for row in values.iter_rows(min_row=2, max_col=1, values_only=True)
-                if row[0]}
+        return {
+            row[0] for row in values.iter_rows(min_row=2, max_col=1, values_only=True) if row[0]
+        }
 
     assert units(everyone) == {host_unit.name, other_host_unit.name}
     assert units(mine) == {host_unit.name}

@@ -8,14 +8,19 @@ from demands.import_template import build_template
 
 
 class Command(BaseCommand):
-    help = ("Write the demand import template (.xlsx): the standard-format headers, an example "
-            "row and the allowed values of the choice columns.")
+    help = (
+        "Write the demand import template (.xlsx): the standard-format headers, an example "
+        "row and the allowed values of the choice columns."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="Where to write the .xlsx file.")
-        parser.add_argument("--user", metavar="EMAIL",
-                            help="List only the host units of this user (default: every host "
-                                 "unit of the current edition).")
+        parser.add_argument(
+            "--user",
+            metavar="EMAIL",
+            help="List only the host units of this user (default: every host "
+            "unit of the current edition).",
+        )
 
     def handle(self, *args, path, user=None, **options):
         account = None
