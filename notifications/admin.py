@@ -57,7 +57,8 @@ class OutboundEmailAdmin(TorchStaffOnlyAdmin):
     @admin.action(description=_("Send the selected failed e-mails again"),
                   permissions=["change"])
     def retry(self, request, queryset):
-        count = services.retry_emails(queryset.values_list("pk", flat=True))
+        count = services.retry_emails(queryset.values_list("pk", flat=True),
+                                      actor=request.user, request=request)
         self.message_user(request, ngettext(
             "%(count)d failed e-mail will be sent again.",
             "%(count)d failed e-mails will be sent again.", count) % {"count": count})

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.services import log_action
+
 from .enums import DeliveryMode, EmailState, can_transition
 from .kinds import KINDS, get_kind
 from .models import KEY_LENGTH, Notification, NotificationPreference, OutboundEmail
@@ -230,18 +232,23 @@ def build_digest_for(user_id, *, day, now):
 
 
 # --- staff ------------------------------------------------------------------------------------
-def retry_emails(email_ids):
+def retry_emails(email_ids, *, actor=None, request=None):
     """Send failed e-mails again (staff action): back to pending with fresh attempts, relayed
-    after commit. Returns how many were requeued; rows in any other state are left alone."""
+    after commit, each change in the audit log. Returns how many were requeued; rows in any
+    other state are left alone."""
     assert can_transition(EmailState.FAILED, EmailState.PENDING)
     with transaction.atomic():
-        ids = list(OutboundEmail.objects.select_for_update()
-                   .filter(pk__in=list(email_ids), state=EmailState.FAILED)
-                   .values_list("pk", flat=True))
+        emails = list(OutboundEmail.objects.select_for_update()
+                      .filter(pk__in=list(email_ids), state=EmailState.FAILED))
+        ids = [email.pk for email in emails]
         count = OutboundEmail.objects.filter(pk__in=ids, state=EmailState.FAILED).update(
             state=EmailState.PENDING, attempts=0, next_attempt_at=timezone.now(),
             claimed_until=None, updated_at=timezone.now(),
         )
+        for email in emails:
+            log_action("portal.notifications.email_retry", actor=actor, request=request,
+                       obj=email, from_state=EmailState.FAILED, to_state=EmailState.PENDING,
+                       data={"attempts": email.attempts, "last_error": email.last_error})
         if ids:
             kick_after_commit(ids)
     return count
