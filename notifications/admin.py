@@ -77,3 +77,7 @@ class NotificationAdmin(TorchStaffOnlyAdmin):
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, obj):
         return obj.get_kind_display()
+
+
+# The push: subscriptions, publication pushes, webhooks and their deliveries.
+from .push import admin as push_admin  # noqa: E402, F401

@@ -13,3 +13,8 @@ class NotificationsConfig(AppConfig):
 
         checks.register(kind_templates, "templates")
         workspace.register()
+        # The push: its workspace section, and its tasks registered with the worker.
+        from .push import tasks as push_tasks  # noqa: F401
+        from .push import workspace as push_workspace
+
+        push_workspace.register()

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from notifications.push import schedule_publication
+
 from .. import permissions
 from ..enums import TRANSITIONS, DemandStatus, ProposalState
 from ..models import Demand, DemandTransition
@@ -102,6 +104,7 @@ def on_published(demand):
     anything it sends must be written to the outbox here, in the same transaction.
     """
     _refresh_public(demand)
+    schedule_publication(demand)  # the push's outbox row; its fan-out runs after commit
 
 
 def on_unpublished(demand):
