@@ -21,6 +21,18 @@ from tests.factories.demands import DemandFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Import jobs run in the test process, whatever REDIS_URL says."""
+    from challenge_portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 IMPORT_URL = reverse("demands:import")
 TEMPLATE_URL = reverse("demands:import_template")
 
