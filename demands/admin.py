@@ -92,6 +92,11 @@ class DemandAdmin(HostScopedImportExportMixin, _ReadOnlyAdmin):
         return [field.name for field in self.model._meta.fields
                 if not field.name.startswith(self.internal_prefixes)]
 
+    def has_change_permission(self, request, obj=None):
+        # A demand is never edited here: "change" on the list only offers the workflow
+        # actions; a single demand opens read-only.
+        return obj is None and super().has_change_permission(request)
+
     def _apply(self, request, queryset, to_status):
         done, refused = 0, []
         for demand in queryset:
