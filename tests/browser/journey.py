@@ -62,6 +62,11 @@ class Journey:
                         if CSP_PATTERN.search(text)]
         return from_console + list(self.csp_events)
 
+    def forget_csp_violations(self):
+        """Drop what was reported so far (after a violation caused on purpose)."""
+        self.console = [entry for entry in self.console if not CSP_PATTERN.search(entry[1])]
+        self.csp_events.clear()
+
     def problems(self):
         return {
             "CSP violations": self.csp_violations(),
@@ -118,7 +123,13 @@ class Journey:
         assert "/accounts/login" not in self.page.url, self.text()
 
     def sign_out(self):
-        self.submit("form[action$='/accounts/logout/'] [type=submit]")
+        """With the button in the portal's header (from the home page when the page now shown
+        has no portal header, as in Django admin)."""
+        button = self.page.locator("header form[action$='/accounts/logout/'] [type=submit]")
+        if not button.count():
+            self.goto("/")
+        self.submit("header form[action$='/accounts/logout/'] [type=submit]")
+        assert self.page.locator("header a[href^='/accounts/login/']").count() == 1
 
 
 def totp_code(secret, at=None):

@@ -4,12 +4,13 @@ assigns an expert who signed the NDA, and finds only its own unit's rows in Djan
 
 import pytest
 
+from accounts.models import Organisation
 from contests.models import HostUnit
 from demands.enums import DemandStatus
-from demands.models import Demand, ExpertAssignment
+from demands.models import ExpertAssignment
 from tests.accounts.conftest import give_totp
-from tests.browser.journey import totp_code
 from tests.browser.data import DEMO_PASSWORD, seed_demo, verified_user, xian
+from tests.browser.journey import totp_code
 from tests.factories.demands import DemandFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,8 +23,7 @@ def test_organiser_signs_in_with_totp_assigns_expert_and_admin_is_scoped(journey
     seed_demo()
     organiser = give_totp(HostUnit.objects.get(slug="xian").memberships.get().user)
     secret = organiser.authenticator_set.get().data["secret"]
-    company = Demand._meta.get_field("organisation").related_model.objects.get(
-        name="西安示例智能装备有限公司")
+    company = Organisation.objects.get(name="西安示例智能装备有限公司")
     demand = DemandFactory(host_unit=xian(), organisation=company, title=OWN_TITLE,
                            status=DemandStatus.SUBMITTED,
                            industry_field=xian().fields.first())
