@@ -13,8 +13,8 @@ def pytest_runtest_teardown(item, nextitem):
     them back. Those tests ask for ``serialized_rollback``, so pytest-django keeps a copy."""
     yield
     marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
+    if nextitem is None or marker is None or not marker.kwargs.get("transaction"):
+        return  # (after the last test the test database is already gone)
     from django.db import connection
 
     contents = getattr(connection, "_test_serialized_contents", None)
