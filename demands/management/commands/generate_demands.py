@@ -179,7 +179,7 @@ BANKS = {
             ("额定负载", "≥", "kg", 5, 500, 0),
         ],
         "keywords": ["工业机器人", "数控机床", "减速器", "智能制造", "故障诊断", "运动控制",
-                     "芯片", "数字孪生", "激光加工", "高端装备"],
+                     "伺服控制", "数字孪生", "激光加工", "高端装备"],
     },
     "bio": {
         "subjects": ["单克隆抗体", "细胞治疗产品", "mRNA疫苗", "体外诊断试剂", "医用植入材料",
@@ -264,8 +264,10 @@ PROBLEM_SENTENCES = [
     "希望通过{method}，使{indicator}达到{target}。",
     "关键难点在于{aspect}与成本之间的平衡，现有工艺窗口较窄。",
     "同时需要解决{other_aspect}问题，保证在{scenario}长期稳定运行。",
-    "相关配套的{cross}也需同步验证。",
 ]
+# Added to a few problems of any domain (so 电池 and 芯片 also occur outside their banks).
+CROSS_SENTENCE = "相关配套的{cross}也需同步验证。"
+CROSS_SHARE = 0.06
 BASE_SENTENCES = [
     "公司成立于{year}年，主要从事{subject}的研发与生产，年产值约{revenue}亿元。",
     "拥有发明专利{patents}项，建有省级工程技术研究中心。",
@@ -493,6 +495,8 @@ class Composer:
         words = self.words(bank)
         title = self.pick(TITLE_PATTERNS).format(**words)[:120]
         key_problem = self.sentences(PROBLEM_SENTENCES, words, 2, 4)
+        if rng.random() < CROSS_SHARE:
+            key_problem += CROSS_SENTENCE.format(**words)
         current_base = self.sentences(BASE_SENTENCES, words, 2, 3)
         hidden_passages = []
         if rng.random() < HIDDEN_PASSAGE_SHARE:

@@ -1,0 +1,91 @@
+"""``python -m bench [--scale full|small] [--only list,search,...]`` (``make bench``).
+
+One run, on PostgreSQL, with gunicorn on loopback:
+
+1. ``list``, ``search``: server time (p50/p95) of the public list, filtered list and search
+   pages at 1k demands and at 100k (``--scale small``: 1k and 10k); goal: 100k ≤ 1.5× of 1k.
+2. ``scan``: the portal's search against a plain ``icontains`` scan at the large scale
+   (goal ≥ 10× faster) and its recall (every demand whose public text contains the query).
+3. ``rps``: requests/s of the anonymous list (goal ≥ 1.0×) and the signed-in list (≥ 0.25×)
+   against a raw-SQL plain-text view of the same rows, served by the same gunicorn.
+4. ``import``: rows/s of a 10k-row standard-format import through the real import path
+   against a plain ``bulk_create`` of the same rows (goal: within 5×).
+5. ``fanout``: time to fan one publication out to 100k subscribers, each exactly once.
+"""
+
+import argparse
+import sys
+import time
+import traceback
+
+from bench import config
+
+STEPS = ("list", "search", "scan", "rps", "import", "fanout")
+SCALES = {"full": (1_000, 100_000), "small": (1_000, 10_000)}
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full",
+                        help="full: 1k and 100k demands (default); small: 1k and 10k")
+    parser.add_argument("--only", default=",".join(STEPS),
+                        help=f"comma-separated steps to run, of {', '.join(STEPS)}")
+    parser.add_argument("--iterations", type=int, default=200,
+                        help="measured requests per page kind and scale (default 200)")
+    parser.add_argument("--duration", type=float, default=10.0,
+                        help="seconds of load per measurement in step 3 (default 10)")
+    parser.add_argument("--connections", type=int, default=4,
+                        help="concurrent connections in step 3 (default 4)")
+    parser.add_argument("--import-rows", type=int, default=None,
+                        help="rows of the import file (default 10,000; small scale 2,000)")
+    parser.add_argument("--subscribers", type=int, default=None,
+                        help="subscribers of the fan-out (default 100,000; small 10,000)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="tokenising processes of the generator (default 2)")
+    parser.add_argument("--database-url", default=None,
+                        help=f"PostgreSQL URL (default $DATABASE_URL or "
+                             f"{config.DEFAULT_DATABASE_URL})")
+    parser.add_argument("--cache-url", default=None,
+                        help=f"Redis URL of the cache (default $BENCH_CACHE_URL or "
+                             f"{config.DEFAULT_CACHE_URL})")
+    args = parser.parse_args(argv)
+    steps = [step.strip() for step in args.only.split(",") if step.strip()]
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(unknown)} (choose from {', '.join(STEPS)})")
+    args.steps = [step for step in STEPS if step in steps]
+    return args
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def main(argv=None):
+    args = parse(sys.argv[1:] if argv is None else argv)
+    try:
+        env = config.environment(args.database_url, args.cache_url)
+        created = config.ensure_database(env)
+        config.flush_cache(env)
+    except config.BenchConfigError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    log(f"database {env.database_name} ({'created' if created else 'existing'}), cache "
+        f"{env.cache_url}, steps: {', '.join(args.steps)}, scale {args.scale}")
+    config.apply(env)
+    from bench.runner import Runner
+
+    runner = Runner(args, env, log=log)
+    try:
+        runner.run()
+    except Exception:
+        traceback.print_exc()
+        log("the run stopped early; partial results follow")
+    print()
+    print(runner.report.table())
+    path = runner.report.save()
+    print(f"\nSaved {path}")
+    failed = [row for row in runner.report.rows if row.ok is False]
+    return 1 if runner.failed else (0 if not failed else 3)

@@ -1,0 +1,97 @@
+"""The benchmark database: schema, contest, generated demands at a given scale, and the
+signed-in reader's session."""
+
+import time
+from importlib import import_module
+from io import StringIO
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.management import call_command
+from django.db import connection
+
+from demands.management.commands.generate_demands import (
+    generate,
+    generated_demands,
+    reset_generated,
+)
+
+READER_EMAIL = "bench-reader@bench.invalid"
+STAFF_EMAIL = "bench-staff@bench.invalid"
+
+
+def prepare_database(log):
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_contest", stdout=StringIO())
+    call_command("collectstatic", interactive=False, verbosity=0)
+    log(f"database ready (migrate, load_contest, collectstatic) in "
+        f"{time.perf_counter() - started:.0f} s")
+
+
+def analyse():
+    """What autovacuum does sooner or later on a live database: fresh statistics and the
+    visibility map, so plans and index-only scans match a settled table."""
+    with connection.cursor() as cursor:
+        for table in ("demands_demand", "demands_indicator", "accounts_organisation"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def grow_to(target, *, seed, workers, log):
+    """Make the generated demands exactly ``target`` (deleting them all first when there are
+    more); returns the generator's report of what was added (or None)."""
+    have = generated_demands().count()
+    if have > target:
+        started = time.perf_counter()
+        deleted = reset_generated()
+        log(f"deleted {deleted} generated demands in {time.perf_counter() - started:.0f} s")
+        have = 0
+    report = None
+    if have < target:
+        last = [time.perf_counter()]
+
+        def progress(done, total):
+            if time.perf_counter() - last[0] > 15 or done == total:
+                last[0] = time.perf_counter()
+                log(f"  generated {done}/{total}")
+
+        report = generate(target - have, seed=seed, workers=workers, progress=progress)
+        phases = ", ".join(f"{k} {v:.0f} s" for k, v in report.phases.items())
+        log(f"generated {report.demands} demands in {report.seconds:.0f} s "
+            f"({report.rate:.0f}/s; {phases})")
+    analyse()
+    return report
+
+
+def reader_cookie():
+    """A signed-in session of a plain user (no staff role, so no second factor), written to
+    the session store the server reads; returns the Cookie header value."""
+    from accounts.models import User
+
+    user, created = User.objects.get_or_create(email=READER_EMAIL,
+                                               defaults={"full_name": "Bench reader"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    engine = import_module(settings.SESSION_ENGINE)
+    session = engine.SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def torch_staff():
+    """A Torch Center staff user (imports for every host unit, publishes any demand)."""
+    from accounts.enums import RoleCode
+    from accounts.models import Role, User
+
+    user, created = User.objects.get_or_create(email=STAFF_EMAIL,
+                                               defaults={"full_name": "Bench staff"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    role, _created = Role.objects.get_or_create(code=RoleCode.TORCH_STAFF)
+    user.roles.add(role)
+    return user

@@ -1,0 +1,119 @@
+"""The order of a run: data at the small scale, gunicorn, step 1 there; data at the large
+scale, steps 1-3 there; then the import and the fan-out, which bring their own data."""
+
+import time
+
+from bench import data
+from bench.cli import SCALES
+from bench.report import OUT_DIR, Report, Row
+from bench.server import Gunicorn
+
+
+class Runner:
+    def __init__(self, args, env, *, log):
+        self.args = args
+        self.env = env
+        self.log = log
+        self.steps = set(args.steps)
+        self.small, self.large = SCALES[args.scale]
+        self.report = Report(scale=args.scale)
+        self.failed = False
+
+    def run(self):
+        self.report.details["settings"] = {
+            "scale": {"small": self.small, "large": self.large}, "steps": self.args.steps,
+            "iterations": self.args.iterations, "duration_s": self.args.duration,
+            "connections": self.args.connections, "database": self.env.database_name,
+            "gunicorn": "2 sync workers, DEBUG=false, Redis cache",
+        }
+        data.prepare_database(self.log)
+        try:
+            self._demand_steps()
+            if "import" in self.steps:
+                self._step("import", self._import)
+            if "fanout" in self.steps:
+                self._step("fanout", self._fanout)
+        finally:
+            self.report.details["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+
+    def _step(self, name, function, *args):
+        started = time.perf_counter()
+        self.log(f"step {name}")
+        try:
+            function(*args)
+        except Exception as error:
+            self.failed = True
+            self.log(f"step {name} failed: {error!r}")
+            self.report.add(Row(step=name, name="(failed)", value="", reference="", ratio=None,
+                                goal="", ok=False, note=f"failed: {error!r}"))
+            import traceback
+
+            traceback.print_exc()
+        self.report.details.setdefault("step_seconds", {})[name] = time.perf_counter() - started
+
+    # --- steps 1-3: the public pages over generated demands ----------------------------------
+    def _demand_steps(self):
+        pages = {"list", "search"} & self.steps
+        needs_large = pages or {"scan", "rps"} & self.steps
+        if not needs_large:
+            return
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        log_path = OUT_DIR / "gunicorn.log"
+        timings = {}
+        if pages:
+            data.grow_to(self.small, seed=self.args.seed, workers=self.args.workers,
+                         log=self.log)
+            with Gunicorn(self.env, log_path=log_path) as server:
+                self.log(f"gunicorn on 127.0.0.1:{server.port}")
+                self._step("pages@small", self._pages, server, timings, self.small)
+        generated = data.grow_to(self.large, seed=self.args.seed, workers=self.args.workers,
+                                 log=self.log)
+        if generated is not None:
+            self.report.details["generator"] = {
+                "demands": generated.demands, "seconds": generated.seconds,
+                "per_second": generated.rate, "phases": generated.phases,
+            }
+        with Gunicorn(self.env, log_path=log_path) as server:
+            self.log(f"gunicorn on 127.0.0.1:{server.port}")
+            if pages:
+                self._step("pages@large", self._pages, server, timings, self.large)
+                if self.small in timings and self.large in timings:
+                    from bench.steps import pages as step
+
+                    step.add_rows(self.report, timings[self.small], timings[self.large],
+                                  small_n=self.small, large_n=self.large)
+            if "scan" in self.steps:
+                from bench.steps import scan
+
+                self._step("scan", scan.run, self.report)
+            if "rps" in self.steps:
+                self._step("rps", self._throughput, server)
+
+    def _pages(self, server, timings, scale):
+        from bench.steps import pages
+
+        timings[scale] = pages.measure(server.port, iterations=self.args.iterations)
+        summary = ", ".join(f"{kind} p50 {t.p50 * 1000:.1f} ms p95 {t.p95 * 1000:.1f} ms"
+                            for kind, t in timings[scale].items())
+        self.log(f"  at {scale:,}: {summary}")
+
+    def _throughput(self, server):
+        from bench.steps import throughput
+
+        throughput.run(self.report, server.port, cookie=data.reader_cookie(),
+                       duration=self.args.duration, connections=self.args.connections,
+                       log=self.log)
+
+    # --- steps 4 and 5 ------------------------------------------------------------------------
+    def _import(self):
+        from bench.steps import importing
+
+        rows = self.args.import_rows or (10_000 if self.args.scale == "full" else 2_000)
+        importing.run(self.report, rows=rows, seed=self.args.seed, log=self.log)
+
+    def _fanout(self):
+        from bench.steps import fanout
+
+        subscribers = self.args.subscribers or (100_000 if self.args.scale == "full"
+                                                else 10_000)
+        fanout.run(self.report, subscribers=subscribers, log=self.log)

@@ -1,0 +1,1 @@
+"""One module per benchmark step; each adds rows to the report."""

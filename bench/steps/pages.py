@@ -1,0 +1,58 @@
+"""Step 1: server time of the public list and search pages at two scales.
+
+Sequential requests from one client on loopback, after a warm-up; the time is from sending the
+request to having read the whole response. Anonymous visitors normally get the list body from
+the page cache, so every measured request carries a distinct, otherwise ignored ``_bench``
+parameter: the cache key differs and the page is built (queries, template) each time, which is
+what grows with the data. (Signed-in pages, never cached, are measured in step 3.)
+"""
+
+from urllib.parse import urlencode
+
+from bench.client import time_sequential
+from bench.report import Row, at_most, ms, ratio_of
+
+LIST_PARAMS = [{"page": page} for page in (1, 2, 3, 5, 10)]
+FILTER_PARAMS = [{"field": "new-energy"}, {"state": "open"}, {"region": "610100"},
+                 {"mode": "joint"}, {"event": 7}]
+QUERIES = ["电池", "芯片", "热管理", "视觉检测", "储能", "碳纤维", "工业机器人", "抗体",
+           "余热回收", "动力电池 热失控"]
+GOAL = 1.5
+
+
+def _paths(params):
+    def path(i):
+        return "/demands/?" + urlencode({**params[i % len(params)], "_bench": i})
+
+    return path
+
+
+def measure(port, *, iterations):
+    """Timings of the three kinds of page at the current scale."""
+    searches = [{"q": query} for query in QUERIES]
+    return {
+        "list": time_sequential(port, _paths(LIST_PARAMS), iterations=iterations),
+        "filtered list": time_sequential(port, _paths(FILTER_PARAMS), iterations=iterations),
+        "search": time_sequential(port, _paths(searches), iterations=iterations),
+    }
+
+
+def add_rows(report, small, large, *, small_n, large_n):
+    """Rows comparing the timings at ``large_n`` demands against ``small_n``."""
+    for kind in ("list", "filtered list", "search"):
+        for name in ("p50", "p95"):
+            value = getattr(large[kind], name)
+            reference = getattr(small[kind], name)
+            ratio = ratio_of(value, reference)
+            report.add(Row(
+                step="1", name=f"{kind} {name} ({large_n:,} vs {small_n:,})",
+                value=ms(value), reference=ms(reference), ratio=ratio,
+                goal=f"≤ {GOAL}×", ok=at_most(ratio, GOAL),
+            ))
+    report.details["pages"] = {
+        str(small_n): {kind: timings.as_dict() for kind, timings in small.items()},
+        str(large_n): {kind: timings.as_dict() for kind, timings in large.items()},
+        "method": "sequential GETs on loopback, anonymous, distinct ignored _bench parameter "
+                  "per request (page cache missed, page built each time)",
+        "queries": QUERIES, "list_params": LIST_PARAMS, "filter_params": FILTER_PARAMS,
+    }

@@ -1,0 +1,46 @@
+"""Step 3: requests per second of the public list under load, against a minimal view that
+returns the same rows from raw SQL as plain text (``bench.views.reference_list``), served by
+the same gunicorn (2 sync workers).
+
+The load is N concurrent connections from ``bench.client`` for a fixed duration each. The
+reference is measured before and after the portal's pages and averaged, so drift in the
+machine's load during the step does not favour either side. The anonymous list is the page as
+crowds get it (its body from the shared page cache); the signed-in list is built for every
+request (session, user, unread count, queries and template).
+"""
+
+from bench.client import load
+from bench.report import Row, at_least, ratio_of
+
+LIST = "/demands/"
+REFERENCE = "/bench/reference/list/"
+ANONYMOUS_GOAL = 1.0
+SIGNED_IN_GOAL = 0.25
+
+
+def run(report, port, *, cookie, duration, connections, log=print):
+    def measure(label, path, headers=None):
+        result = load(port, path, connections=connections, duration=duration, headers=headers)
+        log(f"  {label}: {result.rps:.0f} req/s ({result.errors} errors, client CPU "
+            f"{result.client_cpu:.0%} of a core)")
+        if result.errors:
+            raise RuntimeError(f"{label}: {result.errors} requests failed")
+        return result
+
+    before = measure("reference (raw SQL)", REFERENCE)
+    anonymous = measure("anonymous list", LIST)
+    signed_in = measure("signed-in list", LIST, {"Cookie": cookie})
+    after = measure("reference (raw SQL) again", REFERENCE)
+    reference = (before.rps + after.rps) / 2
+    for label, result, goal in (("anonymous list", anonymous, ANONYMOUS_GOAL),
+                                ("signed-in list", signed_in, SIGNED_IN_GOAL)):
+        ratio = ratio_of(result.rps, reference)
+        report.add(Row(step="3", name=f"{label} req/s vs raw SQL", value=f"{result.rps:.0f}/s",
+                       reference=f"{reference:.0f}/s", ratio=ratio, goal=f"≥ {goal:.2f}×",
+                       ok=at_least(ratio, goal)))
+    report.details["throughput"] = {
+        "connections": connections, "duration_s": duration,
+        "reference_before": before.as_dict(), "reference_after": after.as_dict(),
+        "anonymous_list": anonymous.as_dict(), "signed_in_list": signed_in.as_dict(),
+        "client": "bench.client (threads, raw sockets)",
+    }
