@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import privacy_views, sections
+        from . import privacy_views, sections, signals
+
+        signals.connect(self)
 
         sections.register()
         privacy_views.register_workspace_section()

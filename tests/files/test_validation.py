@@ -91,17 +91,20 @@ def test_validate_upload_type_not_allowed_for_kind():
     assert refused("report.pdf", pdf_bytes(), kind="image").code == "type_not_allowed"
 
 
-@pytest.mark.parametrize("name, content, code, content_type", [
-    ("需求说明.pdf", pdf_bytes(), "pdf", "application/pdf"),
-    ("photo.JPG", jpeg_bytes(), "jpeg", "image/jpeg"),
-    ("logo.png", png_bytes(), "png", "image/png"),
-    ("方案.docx", docx_bytes(), "docx",
+# Builders, not bytes: zip-based samples embed the time, and xdist workers must collect
+# identical test ids.
+@pytest.mark.parametrize("name, build, code, content_type", [
+    ("需求说明.pdf", pdf_bytes, "pdf", "application/pdf"),
+    ("photo.JPG", jpeg_bytes, "jpeg", "image/jpeg"),
+    ("logo.png", png_bytes, "png", "image/png"),
+    ("方案.docx", docx_bytes, "docx",
      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("名单.csv", "名称,地区\n西安示例,610100\n".encode("gbk"), "csv", "text/csv; charset=gbk"),
-    ("说明.txt", "纯文本说明\n".encode(), "txt", "text/plain; charset=utf-8"),
-])
-def test_validate_upload_accepts_allowed_types(name, content, code, content_type):
-    detected = validate_upload(upload(name, content), "attachment")
+    ("名单.csv", lambda: "名称,地区\n西安示例,610100\n".encode("gbk"), "csv",
+     "text/csv; charset=gbk"),
+    ("说明.txt", lambda: "纯文本说明\n".encode(), "txt", "text/plain; charset=utf-8"),
+], ids=["pdf", "jpeg", "png", "docx", "csv-gbk", "txt"])
+def test_validate_upload_accepts_allowed_types(name, build, code, content_type):
+    detected = validate_upload(upload(name, build()), "attachment")
 
     assert (detected.code, detected.content_type) == (code, content_type)
 
