@@ -33,6 +33,9 @@ def parse(argv):
                         help=f"comma-separated steps to run, of {', '.join(STEPS)}")
     parser.add_argument("--iterations", type=int, default=200,
                         help="measured requests per page kind and scale (default 200)")
+    parser.add_argument("--page-budget", type=float, default=90.0,
+                        help="at most this many seconds per page kind and scale, once 20 "
+                             "requests are measured (default 90)")
     parser.add_argument("--duration", type=float, default=10.0,
                         help="seconds of load per measurement in step 3 (default 10)")
     parser.add_argument("--connections", type=int, default=4,

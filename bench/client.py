@@ -127,13 +127,22 @@ class Timings:
                 "min_ms": min(self.seconds) * 1000 if self.seconds else 0.0}
 
 
-def time_sequential(port, paths, *, iterations, warmup=10, headers=None, expect=200):
+def time_sequential(port, paths, *, iterations, warmup=10, headers=None, expect=200,
+                    budget=None, minimum=20):
     """Request ``paths(i)`` (a function of the iteration number) one after another; returns
-    :class:`Timings` of the measured iterations (after ``warmup`` unmeasured ones)."""
+    :class:`Timings` of the measured iterations (after ``warmup`` unmeasured ones). With a
+    ``budget`` (seconds), measuring stops early once it is spent and ``minimum`` iterations
+    are done."""
     connection = Connection(port)
     timings = Timings()
+    deadline = None
     try:
         for i in range(warmup + iterations):
+            if i == warmup and budget is not None:
+                deadline = time.perf_counter() + budget
+            if deadline is not None and len(timings.seconds) >= minimum \
+                    and time.perf_counter() > deadline:
+                break
             request = _request_bytes(paths(i), headers)
             started = time.perf_counter()
             status, body = connection.get(request)

@@ -22,7 +22,8 @@ class Runner:
     def run(self):
         self.report.details["settings"] = {
             "scale": {"small": self.small, "large": self.large}, "steps": self.args.steps,
-            "iterations": self.args.iterations, "duration_s": self.args.duration,
+            "iterations": self.args.iterations, "page_budget_s": self.args.page_budget,
+            "duration_s": self.args.duration,
             "connections": self.args.connections, "database": self.env.database_name,
             "gunicorn": "2 sync workers, DEBUG=false, Redis cache",
         }
@@ -92,7 +93,8 @@ class Runner:
     def _pages(self, server, timings, scale):
         from bench.steps import pages
 
-        timings[scale] = pages.measure(server.port, iterations=self.args.iterations)
+        timings[scale] = pages.measure(server.port, iterations=self.args.iterations,
+                                       budget=self.args.page_budget)
         summary = ", ".join(f"{kind} p50 {t.p50 * 1000:.1f} ms p95 {t.p95 * 1000:.1f} ms"
                             for kind, t in timings[scale].items())
         self.log(f"  at {scale:,}: {summary}")

@@ -27,14 +27,13 @@ def _paths(params):
     return path
 
 
-def measure(port, *, iterations):
-    """Timings of the three kinds of page at the current scale."""
+def measure(port, *, iterations, budget):
+    """Timings of the three kinds of page at the current scale: ``iterations`` requests of
+    each, or as many as fit in ``budget`` seconds (at least 20)."""
     searches = [{"q": query} for query in QUERIES]
-    return {
-        "list": time_sequential(port, _paths(LIST_PARAMS), iterations=iterations),
-        "filtered list": time_sequential(port, _paths(FILTER_PARAMS), iterations=iterations),
-        "search": time_sequential(port, _paths(searches), iterations=iterations),
-    }
+    kinds = {"list": LIST_PARAMS, "filtered list": FILTER_PARAMS, "search": searches}
+    return {kind: time_sequential(port, _paths(params), iterations=iterations, budget=budget)
+            for kind, params in kinds.items()}
 
 
 def add_rows(report, small, large, *, small_n, large_n):
@@ -53,6 +52,7 @@ def add_rows(report, small, large, *, small_n, large_n):
         str(small_n): {kind: timings.as_dict() for kind, timings in small.items()},
         str(large_n): {kind: timings.as_dict() for kind, timings in large.items()},
         "method": "sequential GETs on loopback, anonymous, distinct ignored _bench parameter "
-                  "per request (page cache missed, page built each time)",
+                  "per request (page cache missed, page built each time); after 10 warm-up "
+                  "requests, --iterations requests or as many as fit in --page-budget seconds",
         "queries": QUERIES, "list_params": LIST_PARAMS, "filter_params": FILTER_PARAMS,
     }
