@@ -15,6 +15,9 @@ from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
+# Seconds a TOTP code must still be valid for when it is typed in (see totp_code).
+TOTP_MARGIN = 4
+
 # Reported by Chromium in the console when the policy blocks something.
 CSP_PATTERN = re.compile(r"Content Security Policy|Refused to", re.IGNORECASE)
 
@@ -132,10 +135,18 @@ class Journey:
         assert self.page.locator("header a[href^='/accounts/login/']").count() == 1
 
 
-def totp_code(secret, at=None):
-    """The code an authenticator app shows now for ``secret`` (allauth's own HOTP)."""
+def totp_code(secret):
+    """The code an authenticator app shows now for ``secret`` (allauth's own HOTP).
+
+    allauth accepts only the current period's code (no tolerance), so a code that would expire
+    within a few seconds, before the form reaches the server, is not handed out: wait for the
+    next one, as a person would.
+    """
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    counter = int(at or time.time()) // app_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < TOTP_MARGIN:
+        time.sleep(left + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))

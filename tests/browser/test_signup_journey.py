@@ -5,6 +5,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -44,7 +45,8 @@ def test_visitor_signs_up_confirms_email_signs_in_and_opens_event(journey):
     assert (user.full_name, user.mobile) == ("李娜", "13929001234")
     assert not EmailAddress.objects.get(user=user).verified
 
-    # The live server runs in this process with the test's locmem e-mail backend.
+    # The live server runs in a thread of this process, with the test's locmem e-mail backend.
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
     assert [message.to for message in mail.outbox] == [["li.na@example.cn"]]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
     link = journey.base_url + link[link.index("/accounts/"):]
