@@ -67,10 +67,8 @@ COL_CREATED_AT = "创建时间"
 
 # Headers people type differently; renamed to the standard ones before the import.
 HEADER_ALIASES = {
-    "预期投入(万元)": COL_BUDGET,
     "预期投入": COL_BUDGET,
     "预期投入（万）": COL_BUDGET,
-    "奖励资金(万元)": COL_PRIZE,
     "奖励资金": COL_PRIZE,
     "奖励资金（万）": COL_PRIZE,
     "信用代码": COL_CREDIT_CODE,
@@ -92,6 +90,18 @@ HEADER_ALIASES = {
     "揭榜方应具备的条件": COL_CHALLENGER_CONDITIONS,
     "详细地址": COL_ADDRESS,
 }
+
+_HEADER_MARKS = re.compile(r"^[*＊\s]+|[*＊\s]+$|[（(](必填|选填|可选)[）)]$")
+
+
+def normalise_header(header):
+    """A header as the standard names it: required-field marks (``*需求名称``,
+    ``需求名称（必填）``) and ASCII parentheses are tolerated, known variants renamed."""
+    text = _HEADER_MARKS.sub("", str(header or "").strip())
+    text = _HEADER_MARKS.sub("", text)
+    text = text.replace("(", "（").replace(")", "）")
+    return HEADER_ALIASES.get(text, text)
+
 
 # One separator set for every multi-value cell: 、 , ， ; ； / and line breaks.
 MULTI_SEPARATORS = re.compile(r"[、,，;；/／\n\r]+")

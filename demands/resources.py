@@ -88,7 +88,6 @@ from .import_format import (
     COL_TITLE,
     COOPERATION_WORDS,
     DEMAND_TYPE_WORDS,
-    HEADER_ALIASES,
     HIDDEN_WORDS,
     IP_WORDS,
     ORGANISATION_KIND_WORDS,
@@ -105,6 +104,7 @@ from .import_format import (
     MobileWidget,
     MultiChoiceWidget,
     TextWidget,
+    normalise_header,
 )
 from .models import Demand, DemandTransition, Indicator
 
@@ -515,7 +515,7 @@ class DemandResource(HostScopedResource):
 
     def import_data(self, dataset, *args, **kwargs):
         self._reset()
-        dataset.headers = [HEADER_ALIASES.get(header, header) for header in dataset.headers or []]
+        dataset.headers = [normalise_header(header) for header in dataset.headers or []]
         return super().import_data(dataset, *args, **kwargs)
 
     def get_import_fields(self):

@@ -224,6 +224,22 @@ def test_import_accepts_header_variants(host_organiser, host_unit):
     assert errors == [] and Demand.objects.get().budget == Decimal("300")
 
 
+def test_import_tolerates_required_marks_in_headers(host_organiser, host_unit):
+    row = demand_row(host_unit)
+    marked = {
+        COL_TITLE: "*需求名称",
+        COL_KEY_PROBLEM: "拟解决的关键技术问题（必填）",
+        "座机": "座机(选填)",
+    }
+    headers = [marked.get(header, header) for header in STANDARD_HEADERS]
+    row = {marked.get(key, key): value for key, value in row.items()}
+
+    _result, errors = run_import(host_organiser, csv_bytes([row], headers=headers))
+
+    assert errors == []
+    assert Demand.objects.get().contact_landline == "029-88886666"
+
+
 # --- encodings and formula text ---------------------------------------------------------------
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
 def test_import_csv_in_gbk_and_utf8_with_bom(encoding, host_organiser, host_unit):
