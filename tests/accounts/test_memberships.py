@@ -56,7 +56,8 @@ def test_join_request_creates_pending_membership(client, login_as, applicant, or
                                                     MembershipRole.MEMBER)
 
 
-def test_join_request_twice_refused_with_message(client, login_as, applicant, organisation):
+def test_join_request_twice_refused_with_message(client, login_as, applicant, organisation,
+                                                 english):
     login_as(applicant)
     client.post(JOIN, {"organisation": organisation.pk})
 

@@ -74,7 +74,7 @@ def test_import_page_dry_run_then_confirm_imports_rows(
     assert sorted(ComplaintChannel.objects.values_list("name", flat=True)) == [
         "受理机构0", "受理机构1", "受理机构2"]
     assert ActivityLog.objects.filter(action="portal.import.run", object_id=str(real.pk)).exists()
-    assert "Imported" in client.get(confirmed.url).content.decode()
+    assert "Imported" in client.get(confirmed.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_import_confirm_twice_imports_once(

@@ -74,12 +74,13 @@ def test_import_goes_through_the_service_and_is_audited(host_organiser, host_uni
 def test_import_other_units_name_is_row_error_and_nothing_changes(
         host_organiser, host_unit, other_host_unit, other_channel):
     before = snapshot(other_channel)
-    result, errors = run_import(host_organiser, [
-        ["", host_unit.name, "西安市科技局", "029-86786000", "", "", 1],
-        ["", other_host_unit.name, "冒名受理处", "010-12345678", "", "", 2],
-    ])
-    assert errors == [{"row": 3, "column": column("host_unit"),
-                       "message": f"“{other_host_unit.name}” is not one of your host units."}]
+    with translation.override("en"):
+        result, errors = run_import(host_organiser, [
+            ["", host_unit.name, "西安市科技局", "029-86786000", "", "", 1],
+            ["", other_host_unit.name, "冒名受理处", "010-12345678", "", "", 2],
+        ])
+        assert errors == [{"row": 3, "column": column("host_unit"),
+                           "message": f"“{other_host_unit.name}” is not one of your host units."}]
     assert ComplaintChannel.objects.count() == 1
     assert snapshot(other_channel) == before
 
@@ -87,9 +88,10 @@ def test_import_other_units_name_is_row_error_and_nothing_changes(
 def test_import_other_units_id_is_row_error_not_update_nor_copy(
         host_organiser, host_unit, other_channel):
     before = snapshot(other_channel)
-    result, errors = run_import(host_organiser, [
-        [other_channel.pk, host_unit.name, "改名", "029-86786000", "", "", 1],
-    ])
+    with translation.override("en"):
+        result, errors = run_import(host_organiser, [
+            [other_channel.pk, host_unit.name, "改名", "029-86786000", "", "", 1],
+        ])
     assert [(e["row"], e["column"]) for e in errors] == [(2, "ID")]
     assert "no record with this ID" in errors[0]["message"]
     assert snapshot(other_channel) == before

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import translation
 
 from files.forms import PrivateFileField
 from tests.factories.files import pdf_bytes, png_bytes, upload
@@ -33,8 +34,9 @@ def test_private_file_field_oversize_refused_at_clean_time(settings):
     form = EvidenceForm(data={"title": "x"}, files={"attachment": upload("photo.png",
                                                                          png_bytes())})
 
-    assert not form.is_valid()
-    assert "too large" in form.errors["attachment"][0]
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert "too large" in form.errors["attachment"][0]
 
 
 def test_private_file_field_announces_accepted_types():

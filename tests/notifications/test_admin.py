@@ -52,7 +52,8 @@ def test_retry_action_requeues_only_failed(torch_client, torch_staff, failed_ema
 
     with django_capture_on_commit_callbacks(execute=True):
         response = torch_client.post(reverse(CHANGELIST), {
-            "action": "retry", "_selected_action": [failed_email.pk, sent.pk]}, follow=True)
+            "action": "retry", "_selected_action": [failed_email.pk, sent.pk]}, follow=True,
+            HTTP_ACCEPT_LANGUAGE="en")
 
     failed_email.refresh_from_db()
     sent.refresh_from_db()

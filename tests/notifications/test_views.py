@@ -165,7 +165,7 @@ def test_inbox_paginates(user_client, challenger):
 
 # --- preferences ------------------------------------------------------------------------------
 def test_preferences_page_shows_security_kind_disabled(user_client):
-    response = user_client.get(reverse("notifications:preferences"))
+    response = user_client.get(reverse("notifications:preferences"), HTTP_ACCEPT_LANGUAGE="en")
 
     content = response.content.decode()
     form = response.context["form"]
