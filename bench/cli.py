@@ -29,6 +29,10 @@ def parse(argv):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=sorted(SCALES), default="full",
                         help="full: 1k and 100k demands (default); small: 1k and 10k")
+    parser.add_argument("--small", type=int, default=None,
+                        help="demands at the small scale (overrides --scale)")
+    parser.add_argument("--large", type=int, default=None,
+                        help="demands at the large scale (overrides --scale)")
     parser.add_argument("--only", default=",".join(STEPS),
                         help=f"comma-separated steps to run, of {', '.join(STEPS)}")
     parser.add_argument("--iterations", type=int, default=200,
@@ -45,6 +49,9 @@ def parse(argv):
     parser.add_argument("--subscribers", type=int, default=None,
                         help="subscribers of the fan-out (default 100,000; small 10,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="generate the demands afresh (by default a database that holds "
+                             "exactly the generated demands a scale needs is reused)")
     parser.add_argument("--workers", type=int, default=2,
                         help="tokenising processes of the generator (default 2)")
     parser.add_argument("--database-url", default=None,
@@ -70,7 +77,7 @@ def main(argv=None):
     args = parse(sys.argv[1:] if argv is None else argv)
     try:
         env = config.environment(args.database_url, args.cache_url)
-        created = config.ensure_database(env)
+        created = config.ensure_database(env.database_url)
         config.flush_cache(env)
     except config.BenchConfigError as error:
         print(f"bench: {error}", file=sys.stderr)

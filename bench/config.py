@@ -1,7 +1,8 @@
 """The environment of a benchmark run, set before Django starts.
 
 Everything runs against PostgreSQL (``DATABASE_URL``, by default a dedicated database
-``portal_bench`` on 127.0.0.1:5432, created when absent) and a Redis cache in a database number
+``portal_bench`` on 127.0.0.1:5432, created when absent; the small scale of step 1 lives in a
+second database, the same name with ``_small``) and a Redis cache in a database number
 of its own (``BENCH_CACHE_URL``, by default ``redis://127.0.0.1:6379/14``; flushed at the start
 of a run). Celery runs eagerly. The same variables, plus production-like security settings
 over plain HTTP on loopback, are given to the gunicorn subprocess.
@@ -31,13 +32,23 @@ class BenchEnvironment:
     def database_name(self):
         return urlparse(self.database_url).path.lstrip("/")
 
-    def django_env(self):
-        """Variables for this process and the gunicorn subprocess."""
+    @property
+    def small_database_url(self):
+        """The database of the small scale: the same server, the name with ``_small``. The
+        two scales live in two databases, so that each keeps its data between runs."""
+        parts = urlparse(self.database_url)
+        return urlunparse(parts._replace(path=f"/{self.database_name}_small"))
+
+    def django_env(self, database_url=None):
+        """Variables for this process and the subprocesses (gunicorn, manage.py)."""
+        database_url = database_url or self.database_url
         return {
             "DJANGO_SETTINGS_MODULE": "challenge_portal.settings",
-            "DATABASE_URL": self.database_url,
+            "DATABASE_URL": database_url,
             "CACHE_URL": self.cache_url,
-            "CACHE_KEY_PREFIX": "bench",
+            # One key space per database: a page cached from one scale is never served at the
+            # other, and sessions stay with their users' database.
+            "CACHE_KEY_PREFIX": "bench:" + urlparse(database_url).path.lstrip("/"),
             # No broker: Celery tasks run eagerly (the fan-out step says so in its result).
             "REDIS_URL": "",
             "CELERY_TASK_ALWAYS_EAGER": "true",
@@ -74,12 +85,14 @@ def environment(database_url=None, cache_url=None):
                             secret_key=secrets.token_urlsafe(50))
 
 
-def ensure_database(env):
-    """Create the database when absent (connecting to the server's ``postgres`` database)."""
+def ensure_database(database_url):
+    """Create the database when absent (connecting to the server's ``postgres`` database);
+    returns whether it was created."""
     import psycopg2
     from psycopg2 import sql
 
-    parts = urlparse(env.database_url)
+    parts = urlparse(database_url)
+    name = parts.path.lstrip("/")
     maintenance = urlunparse(parts._replace(path="/postgres"))
     try:
         conn = psycopg2.connect(maintenance)
@@ -89,10 +102,9 @@ def ensure_database(env):
     conn.autocommit = True
     try:
         with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [env.database_name])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(
-                    sql.Identifier(env.database_name)))
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                 return True
     finally:
         conn.close()

@@ -1,9 +1,12 @@
 """The benchmark database: schema, contest, generated demands at a given scale, and the
 signed-in reader's session."""
 
+import subprocess
+import sys
 import time
 from importlib import import_module
 from io import StringIO
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -16,6 +19,7 @@ from demands.management.commands.generate_demands import (
     reset_generated,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 READER_EMAIL = "bench-reader@bench.invalid"
 STAFF_EMAIL = "bench-staff@bench.invalid"
 
@@ -37,11 +41,14 @@ def analyse():
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def grow_to(target, *, seed, workers, log):
+def grow_to(target, *, seed, workers, log, regenerate=False):
     """Make the generated demands exactly ``target`` (deleting them all first when there are
-    more); returns the generator's report of what was added (or None)."""
+    more, or with ``regenerate``); returns the generator's report of what was added (or None
+    when the database already held them)."""
     have = generated_demands().count()
-    if have > target:
+    if have == target and not regenerate:
+        log(f"reusing the {have:,} generated demands of {connection.settings_dict['NAME']}")
+    if have > target or (regenerate and have):
         started = time.perf_counter()
         deleted = reset_generated()
         log(f"deleted {deleted} generated demands in {time.perf_counter() - started:.0f} s")
@@ -95,3 +102,43 @@ def torch_staff():
     role, _created = Role.objects.get_or_create(code=RoleCode.TORCH_STAFF)
     user.roles.add(role)
     return user
+
+
+def prepare_other_database(env, database_url, target, *, seed, workers, log, regenerate=False):
+    """The same as :func:`prepare_database` and :func:`grow_to` for another database, through
+    ``manage.py`` subprocesses (this process stays on its own database)."""
+    from bench import config
+
+    created = config.ensure_database(database_url)
+    environ = {**_environ(), **env.django_env(database_url)}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    started = time.perf_counter()
+    for command in (["migrate", "--noinput", "-v0"], ["load_contest"]):
+        subprocess.run(manage + command, cwd=ROOT, env=environ, check=True,
+                       stdout=subprocess.DEVNULL)
+    generate_command = ["generate_demands", "--total", str(target), "--seed", str(seed),
+                        "--workers", str(workers), "-v0"]
+    if regenerate:
+        generate_command.append("--reset")
+    result = subprocess.run(manage + generate_command, cwd=ROOT, env=environ, check=True,
+                            capture_output=True, text=True)
+    summary = result.stdout.strip().splitlines()
+    name = database_url.rsplit("/", 1)[-1]
+    log(f"database {name} ({'created' if created else 'existing'}) ready in "
+        f"{time.perf_counter() - started:.0f} s: {summary[-1] if summary else 'unchanged'}")
+    import psycopg2
+
+    conn = psycopg2.connect(database_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            for table in ("demands_demand", "demands_indicator", "accounts_organisation"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    finally:
+        conn.close()
+
+
+def _environ():
+    import os
+
+    return dict(os.environ)

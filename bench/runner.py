@@ -1,5 +1,7 @@
-"""The order of a run: data at the small scale, gunicorn, step 1 there; data at the large
-scale, steps 1-3 there; then the import and the fan-out, which bring their own data."""
+"""The order of a run: the small scale's database (``<name>_small``) with its data, gunicorn
+on it, step 1 there; the large scale's database, gunicorn on it, steps 1-3 there; then the
+import and the fan-out, which bring their own data and remove it afterwards. Each database
+keeps its generated demands, so the next run reuses them (``--regenerate`` starts afresh)."""
 
 import time
 
@@ -15,7 +17,8 @@ class Runner:
         self.env = env
         self.log = log
         self.steps = set(args.steps)
-        self.small, self.large = SCALES[args.scale]
+        small, large = SCALES[args.scale]
+        self.small, self.large = args.small or small, args.large or large
         self.report = Report(scale=args.scale)
         self.failed = False
 
@@ -62,13 +65,15 @@ class Runner:
         log_path = OUT_DIR / "gunicorn.log"
         timings = {}
         if pages:
-            data.grow_to(self.small, seed=self.args.seed, workers=self.args.workers,
-                         log=self.log)
-            with Gunicorn(self.env, log_path=log_path) as server:
-                self.log(f"gunicorn on 127.0.0.1:{server.port}")
+            small_url = self.env.small_database_url
+            data.prepare_other_database(self.env, small_url, self.small, seed=self.args.seed,
+                                        workers=self.args.workers, log=self.log,
+                                        regenerate=self.args.regenerate)
+            with Gunicorn(self.env, log_path=log_path, database_url=small_url) as server:
+                self.log(f"gunicorn on 127.0.0.1:{server.port} ({small_url.rsplit('/', 1)[-1]})")
                 self._step("pages@small", self._pages, server, timings, self.small)
         generated = data.grow_to(self.large, seed=self.args.seed, workers=self.args.workers,
-                                 log=self.log)
+                                 log=self.log, regenerate=self.args.regenerate)
         if generated is not None:
             self.report.details["generator"] = {
                 "demands": generated.demands, "seconds": generated.seconds,

@@ -29,8 +29,9 @@ class Gunicorn:
     port with the run's environment; a context manager that stops it (its own process group
     only) on exit."""
 
-    def __init__(self, env, *, workers=2, log_path=None):
+    def __init__(self, env, *, workers=2, log_path=None, database_url=None):
         self.env = env
+        self.database_url = database_url
         self.workers = workers
         self.port = free_port()
         self.log_path = log_path
@@ -48,7 +49,7 @@ class Gunicorn:
                 "--timeout", "120", "--log-level", "warning"]
 
     def __enter__(self):
-        env = {**os.environ, **self.env.django_env()}
+        env = {**os.environ, **self.env.django_env(self.database_url)}
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=self._log,
                                         stderr=self._log, start_new_session=True)

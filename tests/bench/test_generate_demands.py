@@ -146,11 +146,22 @@ def test_reset_option_of_the_command_replaces_generated_rows(contest6):
     assert generated_demands().count() == 20
 
 
+def test_total_option_grows_to_and_shrinks_to_the_given_number(contest6):
+    call_command("generate_demands", total=30, workers=0, verbosity=0)
+    call_command("generate_demands", total=45, workers=0, verbosity=0)
+    assert generated_demands().count() == 45
+    first = set(generated_demands().values_list("pk", flat=True))
+    call_command("generate_demands", total=45, workers=0, verbosity=0)
+    assert set(generated_demands().values_list("pk", flat=True)) == first
+    call_command("generate_demands", total=20, workers=0, verbosity=0)
+    assert generated_demands().count() == 20
+
+
 def test_generate_demands_refuses_without_a_contest(db):
     with pytest.raises(CommandError, match="load_contest"):
         call_command("generate_demands", count=5, workers=0, verbosity=0)
 
 
 def test_generate_demands_refuses_a_negative_count(contest6):
-    with pytest.raises(CommandError, match="--count"):
+    with pytest.raises(CommandError, match="--count and --total"):
         call_command("generate_demands", count=-1, verbosity=0)

@@ -820,14 +820,23 @@ class Command(BaseCommand):
                             help="Processes tokenising with jieba (default 2; 0 or 1: none).")
         parser.add_argument("--reset", action="store_true",
                             help="Delete previously generated demands and organisations first.")
+        parser.add_argument("--total", type=int, default=None,
+                            help="Instead of --count: make the generated demands exactly this "
+                                 "many (nothing to do when they are; reset first when there "
+                                 "are more).")
 
     def handle(self, *args, **options):
-        count, batch = options["count"], options["batch"]
-        if count < 0:
-            raise CommandError("--count must not be negative.")
+        count, batch, total = options["count"], options["batch"], options["total"]
+        if count < 0 or (total is not None and total < 0):
+            raise CommandError("--count and --total must not be negative.")
         if batch < 1:
             raise CommandError("--batch must be at least 1.")
-        if options["reset"]:
+        reset = options["reset"]
+        if total is not None:
+            have = 0 if reset else generated_demands().count()
+            reset = reset or have > total
+            count = total if reset else total - have
+        if reset:
             deleted = reset_generated()
             self.stdout.write(f"Deleted {deleted} generated demands.")
         verbosity = options["verbosity"]
