@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.utils.translation import gettext_lazy as _
 from django.urls import include, path
 
 from contests.views import home
@@ -9,6 +10,9 @@ from demands.sitemaps import SITEMAPS
 # One sign-in path: the admin's login page sends to allauth's, so the lockout, the rate limits
 # and the second factor apply to the admin too (accounts.security).
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("China Innovation Challenge · administration")
+admin.site.site_title = _("China Innovation Challenge")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", home, name="home"),

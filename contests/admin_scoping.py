@@ -16,7 +16,8 @@ host unit is not one of its own. Everybody else sees nothing, whatever Django pe
 they hold: host data is never visible by accident.
 """
 
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib import admin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, lookup_spawns_duplicates
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 
@@ -140,6 +141,24 @@ class HostScopedAdminMixin(_HostScopeChoicesMixin):
         if not ids:
             return queryset.none()
         return scope_queryset(queryset, self.host_unit_lookup, ids)
+
+    def get_list_filter(self, request):
+        """Relation filters offer only values present in the scoped rows, so the sidebar of a
+        host organiser never lists other units (or their organisations)."""
+        filters = super().get_list_filter(request)
+        if self.is_unrestricted(request):
+            return filters
+        scoped = []
+        for item in filters:
+            if isinstance(item, str):
+                try:
+                    field = get_fields_from_path(self.model, item)[-1]
+                except (FieldDoesNotExist, NotRelationField):
+                    field = None
+                if field is not None and field.is_relation:
+                    item = (item, admin.RelatedOnlyFieldListFilter)
+            scoped.append(item)
+        return scoped
 
     def host_unit_ids_of(self, obj):
         return host_unit_ids_of_instance(obj, self.host_unit_lookup)

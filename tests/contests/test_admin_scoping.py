@@ -396,3 +396,27 @@ def test_mixin_lets_torch_staff_save_anywhere(rf, torch_staff, other_host_unit):
         ends_on=datetime.date(2021, 10, 2)), form=None, change=False)
 
     assert plan.stages.count() == 1
+
+
+@pytest.mark.django_db
+def test_demand_admin_host_filter_lists_only_own_units_for_host_organiser(rf):
+    from django.contrib import admin as django_admin
+
+    from demands.models import Demand
+    from tests.factories.contests import HostMembershipFactory, HostUnitFactory
+    from tests.factories.demands import DemandFactory
+
+    own, second, other = HostUnitFactory(), HostUnitFactory(), HostUnitFactory()
+    for unit in (own, second, other):
+        DemandFactory(host_unit=unit, status="submitted")
+    organiser = HostMembershipFactory(host_unit=own).user
+    HostMembershipFactory(host_unit=second, user=organiser)
+    model_admin = django_admin.site._registry[Demand]
+    request = rf.get("/admin/demands/demand/")
+    request.user = organiser
+
+    changelist = model_admin.get_changelist_instance(request)
+
+    host_spec = next(spec for spec in changelist.filter_specs
+                     if getattr(spec, "field_path", "") == "host_unit")
+    assert sorted(pk for pk, _name in host_spec.lookup_choices) == sorted([own.pk, second.pk])
