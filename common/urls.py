@@ -1,11 +1,9 @@
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("imports/", include("common.importexport.urls")),
 ]

@@ -69,6 +69,18 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in the test process unless a test says otherwise (the worker and broker-down
+    tests do): with REDIS_URL set and no worker, a queued task would never run."""
+    from challenge_portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
 def _private_media(tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {

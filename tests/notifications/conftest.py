@@ -1,26 +1,8 @@
 import pytest
 from allauth.mfa.models import Authenticator
-from pytest_django.plugin import blocking_manager_key
 
 from challenge_portal.celery import app as celery_app
 from notifications import relay
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends with the database flushed, the rows the migrations wrote
-    (roles, sites, content types) included, and later tests in this process need them: put
-    them back. Those tests ask for ``serialized_rollback``, so pytest-django keeps a copy."""
-    yield
-    marker = item.get_closest_marker("django_db")
-    if nextitem is None or marker is None or not marker.kwargs.get("transaction"):
-        return  # (after the last test the test database is already gone)
-    from django.db import connection
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with item.config.stash[blocking_manager_key].unblock():
-            connection.creation.deserialize_db_from_string(contents)
 
 
 def _reset_producer_pool():

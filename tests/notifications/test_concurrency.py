@@ -13,7 +13,7 @@ from notifications.services import notify
 from tests.factories.accounts import UserFactory
 from tests.factories.notifications import OutboundEmailFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.services]
 
 

@@ -15,7 +15,7 @@ from notifications.push.outbox import notify_many
 from tests.factories.contests import IndustryFieldFactory
 from tests.notifications.push_support import bulk_subscribers, published
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.services]
 
 

@@ -26,7 +26,7 @@ from tests.factories.notifications import OutboundEmailFactory
 
 from .conftest import _reset_producer_pool
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.services, pytest.mark.xdist_group("celery-worker")]
 
 CELERY = Path(sys.executable).with_name("celery")
