@@ -13,8 +13,7 @@ class NotificationsConfig(AppConfig):
 
         checks.register(kind_templates, "templates")
         workspace.register()
-        # The push: its workspace section, and its tasks registered with the worker.
-        from .push import tasks as push_tasks  # noqa: F401
-        from .push import workspace as push_workspace
+        # The push: its tasks, workspace section and personal-data registries.
+        from .push.ready import ready as push_ready
 
-        push_workspace.register()
+        push_ready()

@@ -201,3 +201,32 @@ def test_torch_workspace_leads_to_webhooks(torch_client):
     workspace = _page(torch_client.get(reverse("accounts:dashboard")))
 
     assert f'href="{reverse("notifications:webhooks")}"' in workspace
+
+
+# --- personal data and admin ------------------------------------------------------------------
+def test_subscriptions_are_in_the_data_download_and_go_with_the_account(challenger, field):
+    from accounts.privacy import erase_user, export_user_data
+
+    create_subscription(challenger, fields=[field], regions=["610000"], keywords=["液冷"])
+    create_subscription(UserFactory(), keywords=["别人的"])
+
+    [exported] = export_user_data(challenger)["sections"]["demand_subscriptions"]
+    assert (exported["industry_fields"], exported["regions"], exported["keywords"]) == (
+        ["新能源汽车"], ["610000"], ["液冷"])
+
+    erase_user(challenger)
+
+    assert not Subscription.objects.filter(user=challenger).exists()
+    assert Subscription.objects.count() == 1
+
+
+def test_push_admin_is_for_torch_staff_only(torch_client, client, host_organiser, with_totp,
+                                            challenger):
+    create_subscription(challenger, keywords=["液冷"])
+    pages = [reverse(f"admin:notifications_{model}_changelist")
+             for model in ("subscription", "publicationpush", "webhook", "webhookdelivery")]
+    for url in pages:
+        assert torch_client.get(url).status_code == 200
+    client.force_login(with_totp(host_organiser))
+    for url in pages:
+        assert client.get(url).status_code == 403
