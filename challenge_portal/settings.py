@@ -414,8 +414,8 @@ CELERY_BEAT_SCHEDULE["portal.importexport.purge_tmp_files"] = {
 # A publication's fan-out writes the outbox in batches of PUSH_BATCH_SIZE recipients, one
 # transaction each; a task run stops after PUSH_RUN_SECONDS and queues itself to go on.
 PUSH_BATCH_SIZE = envint("PUSH_BATCH_SIZE", 2000)
-PUSH_RUN_SECONDS = envint("PUSH_RUN_SECONDS", 120)
-if not 0 < PUSH_RUN_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT - 30:
+PUSH_RUN_SECONDS = envint("PUSH_RUN_SECONDS", min(120, CELERY_TASK_SOFT_TIME_LIMIT // 2))
+if not 0 < PUSH_RUN_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
     raise RuntimeError("PUSH_RUN_SECONDS must leave a batch's time below the soft time limit")
 # Webhooks: HTTPS only and public addresses only in production (server-side request forgery);
 # development and tests call http://127.0.0.1. Retries double from the base up to the cap, a
@@ -425,11 +425,13 @@ WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
 WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 5)
 WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE = envint("WEBHOOK_RETRY_BASE", 30)
-WEBHOOK_RETRY_MAX = envint("WEBHOOK_RETRY_MAX", 30 * 60)
+WEBHOOK_RETRY_MAX = envint("WEBHOOK_RETRY_MAX", NOTIFICATIONS_RETRY_MAX)
 if not WEBHOOK_RETRY_MAX < CELERY_VISIBILITY_TIMEOUT:
     raise RuntimeError("WEBHOOK_RETRY_MAX (a countdown) must be below the visibility timeout")
-if not WEBHOOK_TIMEOUT * 4 < NOTIFICATIONS_SWEEP_SECONDS:
-    raise RuntimeError("WEBHOOK_TIMEOUT must be far below NOTIFICATIONS_SWEEP_SECONDS")
+# A sweep stops starting attempts after NOTIFICATIONS_SWEEP_SECONDS; the one under way may
+# take a connect and a read timeout more.
+if not 0 < WEBHOOK_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise RuntimeError("WEBHOOK_TIMEOUT must be below CELERY_TASK_SOFT_TIME_LIMIT")
 CELERY_BEAT_SCHEDULE["portal.notifications.push_sweep"] = {
     "task": "portal.notifications.push_sweep", "schedule": 60.0, "options": {"expires": 55},
 }
