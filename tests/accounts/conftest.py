@@ -43,4 +43,5 @@ def field_block(html, name):
     """The HTML of one text field's wrapper (label, input, help, errors) on a rendered form."""
     position = html.index(f'id="id_{name}"')
     start = html.rindex('class="field', 0, position)
-    return html[start:html.index("</div>", position)]
+    end = html.find('class="field', position)
+    return html[start:end if end != -1 else len(html)]

@@ -120,7 +120,8 @@ def test_two_factor_pages_have_no_inline_code(client, member):
 def production_env(**overrides):
     env = {
         name: value for name, value in os.environ.items()
-        if name not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if name not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE"}
         and not name.startswith(("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_"))
     }
     env.update({
