@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class DemandsConfig(AppConfig):
     name = "demands"
+    verbose_name = _("Demands")
 
     def ready(self):
         # Registers the demands.* permissions with django-rules, and the workspace sections.

@@ -147,13 +147,14 @@ class Indicator(models.Model):
 class DemandTransition(models.Model):
     """Every state change of a demand: who, when, from what to what, and why."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=DemandStatus.choices)
-    to_status = models.CharField(max_length=20, choices=DemandStatus.choices)
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="transitions",
+                               verbose_name=_("demand"))
+    from_status = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                              related_name="+", verbose_name=_("by"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("status change")
