@@ -1,6 +1,7 @@
 """Who may download a private file: its uploader, Torch staff, and whoever may view the object
 it is attached to (``<app_label>.view_<model_name>``, declared by that object's app with
-``rules.add_perm``)."""
+``rules.add_perm``). Who may remove an attached file: whoever may change the object it is
+attached to (``<app_label>.change_<model_name>``), and nobody else, not even its uploader."""
 
 import rules
 
@@ -26,6 +27,20 @@ def may_view_attached_object(user, private_file):
     return user.has_perm(f"{meta.app_label}.view_{meta.model_name}", obj)
 
 
+@rules.predicate
+def may_change_attached_object(user, private_file):
+    if private_file is None or private_file.object_id is None:
+        return False
+    obj = private_file.content_object
+    if obj is None:
+        return False
+    meta = obj._meta
+    return user.has_perm(f"{meta.app_label}.change_{meta.model_name}", obj)
+
+
 can_view_file = is_uploader | is_torch_staff | may_view_attached_object
+# An app that declares no change permission for its objects keeps their files unremovable.
+can_remove_file = may_change_attached_object
 
 rules.add_perm("files.view_privatefile", can_view_file)
+rules.add_perm("files.remove_privatefile", can_remove_file)

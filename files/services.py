@@ -1,4 +1,5 @@
-"""Every write to private files: storing an upload and attaching it to its object."""
+"""Every write to private files: storing an upload, attaching it to its object and removing
+it."""
 
 import hashlib
 
@@ -66,6 +67,37 @@ def attach(private_file, obj, *, actor=None):
     private_file.save(update_fields=["object_type", "object_id"])
     log_action("portal.file.attach", actor=actor, obj=private_file,
                data={"attached_to": _object_label(obj)})
+    return private_file
+
+
+@transaction.atomic
+def detach_file(private_file, *, actor, request=None):
+    """Remove an attached file for good: its row now, its stored bytes once the transaction
+    commits. Returns the removed (unsaved) ``PrivateFile``.
+
+    Only whoever may change the object the file is attached to may
+    (``files.remove_privatefile``); anyone else, or a file attached to nothing, gets a
+    ``ValidationError``. The audit entry keeps the name, size and hash of what was removed.
+    This function knows nothing of the object: an object with a public projection (a demand)
+    is removed from through its own service, which refreshes that projection.
+    """
+    private_file = (PrivateFile.objects.select_for_update().select_related("object_type")
+                    .get(pk=private_file.pk))
+    if private_file.object_id is None:
+        raise ValidationError(_("This file is not attached to anything."), code="not_attached")
+    if not actor.has_perm("files.remove_privatefile", private_file):
+        raise ValidationError(_("You may not remove this file."), code="not_allowed")
+    log_action("portal.file.remove", actor=actor, obj=private_file, request=request, data={
+        "name": private_file.original_name, "kind": private_file.kind,
+        "size": private_file.size, "sha256": private_file.sha256,
+        "attached_to": _object_label(private_file.content_object),
+    })
+    storage, name = private_file.file.storage, private_file.file.name
+    private_file.delete()
+    # After commit only: a rollback must find the bytes still there for the row it restores.
+    # Robust: the removal stands even when the storage fails (the bytes stay orphaned, as after
+    # a rolled-back upload, and are never served).
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
     return private_file
 
 
