@@ -16,6 +16,8 @@ urlpatterns = [
     path("manage/export.<str:fmt>", import_views.export_demands, name="export_full"),
     path("manage/<str:ref>/", views.detail, name="manage_detail"),
     path("manage/<str:ref>/edit/", views.edit, name="edit"),
+    path("manage/<str:ref>/attachments/<uuid:key>/remove/", views.remove_attachment,
+         name="remove_attachment"),
     path("manage/<str:ref>/preview/", views.preview, name="preview"),
     path("manage/<str:ref>/status/", views.change_status, name="change_status"),
     path("manage/<str:ref>/experts/", views.assign_experts, name="assign_experts"),

@@ -23,6 +23,7 @@ from accounts.agreements import (
 from accounts.enums import AgreementKind, MembershipState, RoleCode
 from accounts.models import AgreementSignature, Organisation
 from contests.permissions import staffed_host_unit_ids
+from files.selectors import files_for_object
 
 from . import permissions, public, selectors, services
 from .diff import proposal_rows
@@ -207,7 +208,33 @@ def _demand_form_page(request, *, demand, organisations, host_units, entered_by_
                                    mode="full")
     return render(request, "demands/form.html", {
         "form": form, "formset": formset, "demand": demand, "entered_by_host": entered_by_host,
+        "may_remove_attachments": (demand is not None
+                                   and request.user.has_perm("demands.change_demand", demand)),
     })
+
+
+@login_required
+@require_POST
+def remove_attachment(request, ref, key):
+    """Remove one attachment (confirmed on the page that lists it) and go back to that page
+    (the edit page or the detail page). Like the edit page, it is a 404 to anyone but the
+    demand's authors; ``services.remove_attachment`` refuses other states with a message."""
+    demand = selectors.demands_visible_to(request.user).filter(ref=ref).first()
+    if demand is None or not permissions.is_author(request.user, demand):
+        raise Http404
+    private_file = files_for_object(demand).filter(uuid=key).first()
+    if private_file is None:
+        raise Http404
+    try:
+        services.remove_attachment(demand, private_file, actor=request.user, request=request)
+    except services.DemandError as error:
+        messages.error(request, error.message)
+        return redirect(demand.get_private_url())
+    messages.success(request, _("The attachment “%(name)s” was removed.")
+                     % {"name": private_file.original_name})
+    if request.POST.get("back") == "edit":
+        return redirect("demands:edit", ref=demand.ref)
+    return redirect(demand.get_private_url())
 
 
 @login_required
@@ -274,12 +301,14 @@ def detail(request, ref):
     if not is_reviewer:
         analyses = [a for a in analyses if a.expert_id == user.pk]
     proposals = list(demand.proposals.all())
+    may_edit = user.has_perm("demands.change_demand", demand)
     return render(request, "demands/detail.html", {
         "demand": demand,
         "buttons": buttons,
         "is_owner": is_owner,
         "is_reviewer": is_reviewer,
-        "may_edit": user.has_perm("demands.change_demand", demand),
+        "may_edit": may_edit,
+        "may_remove_attachments": may_edit,
         "may_submit": (DemandStatus.SUBMITTED in TRANSITIONS[DemandStatus(demand.status)]
                        and permissions.may_transition(user, demand, DemandStatus.SUBMITTED)),
         "may_assign": user.has_perm("demands.assign_experts", demand),

@@ -19,6 +19,7 @@ from .content import (
     current_wording,
     format_reference,
     passages_missing,
+    remove_attachment,
     split_keywords,
     submission_problems,
     update_demand,
@@ -31,6 +32,6 @@ __all__ = [
     "CONTENT_FIELDS", "FREE_TEXT_FIELDS", "MAX_KEYWORDS", "REQUIRED_FOR_SUBMISSION",
     "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired", "create_demand",
     "current_wording", "decide_proposal", "format_reference", "on_published", "on_unpublished",
-    "passages_missing", "propose_wording", "save_analysis", "split_keywords", "submission_problems",
-    "submit", "transition", "update_demand",
+    "passages_missing", "propose_wording", "remove_attachment", "save_analysis",
+    "split_keywords", "submission_problems", "submit", "transition", "update_demand",
 ]

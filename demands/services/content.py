@@ -1,5 +1,5 @@
 """Creating and editing demands: references, the standard-format fields, indicators and
-attachments."""
+attachments (added with an edit, removed one by one)."""
 
 import re
 
@@ -15,7 +15,8 @@ from accounts.models import Membership
 from contests.permissions import is_host_staff_of
 from contests.selectors import current_contest
 from files.enums import FileKind
-from files.services import store_upload
+from files.selectors import files_for_object
+from files.services import detach_file, store_upload
 
 from .. import permissions
 from ..enums import (
@@ -27,6 +28,7 @@ from ..enums import (
     OutcomeForm,
 )
 from ..models import Demand, Indicator
+from ..public import is_public, refresh_public_index
 from .base import (
     CONTENT_FIELDS,
     FREE_TEXT_FIELDS,
@@ -284,6 +286,36 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, upl
              data={"fields": sorted(fields), "dropped_wording": stale} if stale
              else {"fields": sorted(fields)})
     return locked
+
+
+def remove_attachment(demand, private_file, *, actor, request=None):
+    """Remove one of the demand's attachments for good (``files.services.detach_file``: the
+    row, its stored bytes after commit, an audit entry).
+
+    Allowed to whoever may edit the demand (``permissions.can_edit_demand``: its authors,
+    while it is a draft or returned for revision); anyone else, another state or a file of
+    another object is refused with a message that says why. Returns the removed file.
+    """
+    with transaction.atomic():
+        locked = Demand.objects.select_for_update().get(pk=demand.pk)
+        if not permissions.is_author(actor, locked):
+            raise DemandError(gettext("You may not remove attachments of this demand."))
+        if locked.status not in EDITABLE_STATES:
+            raise DemandError(gettext("The attachments of a demand that is “%(status)s” can no "
+                                      "longer be removed.")
+                              % {"status": locked.get_status_display()})
+        if not files_for_object(locked).filter(pk=private_file.pk).exists():
+            raise DemandError(gettext("This file is not an attachment of the demand."))
+        try:
+            removed = detach_file(private_file, actor=actor, request=request)
+        except ValidationError as error:
+            raise DemandError(" ".join(error.messages)) from None
+        Demand.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+        # The public projection lists attachment names. No public state is editable today, so
+        # this does not run yet; it keeps a removed name off public pages if that changes.
+        if is_public(locked):
+            refresh_public_index(locked)
+    return removed
 
 
 # --- public wording ---------------------------------------------------------------------------
