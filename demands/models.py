@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
+
+from .search import VECTOR_SOURCES, SimpleVector, vector_column
 
 from .enums import (
     AccessState,
@@ -17,6 +20,12 @@ from .enums import (
 )
 
 money = dict(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+
+
+class DemandManager(models.Manager):
+    def get_queryset(self):
+        # The stored search vectors are large and read only inside search queries.
+        return super().get_queryset().defer(*(vector_column(name) for name in VECTOR_SOURCES))
 
 
 class Demand(models.Model):
@@ -91,6 +100,17 @@ class Demand(models.Model):
     search_bigrams = models.TextField(editable=False, blank=True)
     # Title and keywords only (tokens and bigrams), to rank title matches first.
     search_title = models.TextField(editable=False, blank=True)
+    # Their tsvectors, stored by PostgreSQL under GIN indexes (migration 0005); see
+    # demands.search. Deferred by default: only the search reads them.
+    search_title_vector = models.GeneratedField(
+        expression=SimpleVector("search_title"), output_field=SearchVectorField(),
+        db_persist=True)
+    search_tokens_vector = models.GeneratedField(
+        expression=SimpleVector("search_tokens"), output_field=SearchVectorField(),
+        db_persist=True)
+    search_bigrams_vector = models.GeneratedField(
+        expression=SimpleVector("search_bigrams"), output_field=SearchVectorField(),
+        db_persist=True)
     # demands.public.project(demand).to_dict(), written by refresh_public_index: public lists,
     # feeds and the sitemap render from it without reading the model.
     public_snapshot = models.JSONField(editable=False, default=dict, blank=True)
@@ -107,11 +127,20 @@ class Demand(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = DemandManager()
+
     class Meta:
         verbose_name = _("demand")
         verbose_name_plural = _("demands")
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="demand_status_pub")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="demand_status_pub"),
+            # The public list's order and count (demands.public.public_demands()).
+            models.Index(fields=["-published_at", "-id"], name="demand_public_newest",
+                         condition=models.Q(public_indexed_at__isnull=False,
+                                            status__in=[DemandStatus.PUBLISHED,
+                                                        DemandStatus.CLOSED])),
+        ]
 
     def __str__(self):
         return f"{self.ref} {self.title}"

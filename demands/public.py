@@ -403,6 +403,24 @@ def public_demands():
     return Demand.objects.filter(status__in=PUBLIC_STATES, public_indexed_at__isnull=False)
 
 
+# Sizes of the windows of recent demands in which searches look for their newest matches.
+RECENT_WINDOWS = (5_000, 25_000)
+
+
+def recent_cutoffs():
+    """``published_at`` of the 5,000th and 25,000th newest public demand (those that exist),
+    cached until anything public changes: the windows of :func:`demands.search.search`."""
+    key = f"demands:public:cutoffs:{public_version()}"
+    cutoffs = cache.get(key)
+    if cutoffs is None:
+        newest = public_demands().order_by("-published_at", "-id").values_list(
+            "published_at", flat=True)
+        cutoffs = [cutoff for cutoff in (newest[size:size + 1].first()
+                                         for size in RECENT_WINDOWS) if cutoff is not None]
+        cache.set(key, cutoffs, 3600)
+    return tuple(cutoffs)
+
+
 def from_snapshot(snapshot):
     """A :class:`PublicDemand` from a stored ``public_snapshot``."""
     return PublicDemand.from_dict(snapshot)

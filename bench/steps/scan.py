@@ -86,7 +86,7 @@ def run(report, *, repeat=3, log=print):
         scan_time, (scan_count, _rows) = _median_time(
             lambda q=query: _first_page(scan_queryset(q)), repeat)
         # Every match (no cap), without ranking them: only the set matters here.
-        found = set(search.search(public_demands(), query, cap=None).order_by()
+        found = set(search.search(public_demands(), query, rank_all=True).order_by()
                     .values_list("pk", flat=True))
         scanned = set(scan_queryset(query).values_list("pk", flat=True))
         truth_set = expected[query]

@@ -108,7 +108,7 @@ def test_search_finds_every_generated_demand_whose_public_text_contains_the_quer
     expected = {demand.pk for demand in demands
                 if any(query in text for text in public_texts(demand))}
     assert expected, f"the generator wrote no public text with {query}"
-    found = set(search.search(public_demands(), query, cap=None).values_list("pk", flat=True))
+    found = set(search.search(public_demands(), query, rank_all=True).values_list("pk", flat=True))
     assert expected <= found
 
 

@@ -153,8 +153,8 @@ def test_match_is_served_by_the_gin_indexes_postgresql(postgres, query):
     plan = Demand.objects.filter(
         search._match(search._PostgreSQL, search.parse_query(query))).order_by().explain()
 
-    assert "demand_search_tokens_gin" in plan
-    assert "demand_search_bigrams_gin" in plan
+    assert "demand_search_tokens_vgin" in plan
+    assert "demand_search_bigrams_vgin" in plan
 
 
 def test_unpublished_demands_are_not_found(db):
