@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.utils.translation import gettext_lazy as _
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from contests.views import home
 from demands.sitemaps import SITEMAPS
@@ -20,7 +22,9 @@ urlpatterns = [
     path("", include("contests.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token, so that pages carrying the language switch hold nothing per visitor
+    # and can be cached whole (demands.page_cache); a forged switch changes only a language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("files/", include("files.urls")),
     path("notifications/", include("notifications.urls")),
     path("demands/", include("demands.urls")),

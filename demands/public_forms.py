@@ -5,6 +5,7 @@ import re
 import uuid
 
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -32,6 +33,28 @@ class RegionField(forms.ChoiceField):
         return bool(REGION_CODE.fullmatch(str(value))) or super().valid_value(value)
 
 
+# Choices change only when staff edit events, host units or fields in admin.
+CHOICES_TIMEOUT = 600
+
+
+def filter_choices(contest):
+    """The event, host unit and industry field choices of the contest's list filters, from
+    the shared cache (three queries on a miss)."""
+    key = f"demands:filter-choices:{contest.pk if contest else 0}"
+    choices = cache.get(key)
+    if choices is None:
+        events = [(event.number, f"{event.number}. {event.name}") for event in
+                  (Event.objects.filter(contest=contest).order_by("number") if contest else [])]
+        hosts = list(HostUnit.objects.filter(event__contest=contest)
+                     .order_by("event__number", "pk").values_list("slug", "name")
+                     if contest else [])
+        industry_fields = list(IndustryField.objects.order_by("code")
+                               .values_list("code", "name"))
+        choices = (events, hosts, industry_fields)
+        cache.set(key, choices, CHOICES_TIMEOUT)
+    return choices
+
+
 class DemandFilterForm(forms.Form):
     """``GET`` filters of the public list; an invalid value is dropped (with its error shown),
     the others still apply."""
@@ -52,14 +75,10 @@ class DemandFilterForm(forms.Form):
     def __init__(self, *args, contest=None, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("Any"))]
-        events = Event.objects.filter(contest=contest).order_by("number") if contest else []
-        self.fields["event"].choices = everything + [
-            (event.number, f"{event.number}. {event.name}") for event in events]
-        hosts = (HostUnit.objects.filter(event__contest=contest).order_by("event__number", "pk")
-                 .values_list("slug", "name") if contest else [])
-        self.fields["host"].choices = everything + list(hosts)
-        self.fields["field"].choices = everything + list(
-            IndustryField.objects.order_by("code").values_list("code", "name"))
+        events, hosts, industry_fields = filter_choices(contest)
+        self.fields["event"].choices = everything + events
+        self.fields["host"].choices = everything + hosts
+        self.fields["field"].choices = everything + industry_fields
         self.fields["region"].choices = everything + region_choices()
 
     def clean_q(self):

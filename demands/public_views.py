@@ -2,15 +2,14 @@
 full details for granted challengers, the owner's access page, messages, national publishing
 and the CSV export.
 
-Public pages render :class:`demands.public.PublicDemand` only, never a model. For anonymous
-visitors the body of the list and detail pages comes from the shared cache (key: page, public
-version, language, full path); the surrounding layout, which carries the CSRF token of the
-language switch and the flashed messages, is rendered for every request, so neither ever
-lands in the cache. Signed-in users get everything fresh.
+Public pages render :class:`demands.public.PublicDemand` only, never a model. The list and
+detail pages come from the shared page cache (:mod:`demands.page_cache`): their bodies for
+everyone, the whole response for anonymous visitors.
 """
 
 import csv
 import hashlib
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -34,6 +33,7 @@ from .access import AccessError
 from .enums import AccessState
 from .models import AccessRequest, Demand
 from .national import NationalError, set_national
+from .page_cache import CACHE_TIMEOUT, anonymous_page, cached_body
 from .public import (
     PUBLIC_STATES,
     for_projection,
@@ -45,34 +45,12 @@ from .public import (
 from .public_forms import AccessRequestForm, DemandFilterForm, MessageForm
 
 PAGE_SIZE = 20
-# Public bodies also expire on their own, for changes that do not pass through
-# refresh_public_index (a host unit or an industry field renamed in admin).
-CACHE_TIMEOUT = 600
 
 
 def _current_contest():
     from contests.selectors import current_contest
 
     return current_contest()
-
-
-def body_cache_key(request, page):
-    """The key of a cached public page body: page, public version, language, full path."""
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"demands:public:{page}:{public_version()}:{get_language()}:{path}"
-
-
-def cached_body(request, page, build):
-    """The HTML of a public page body: from the shared cache for anonymous visitors, built by
-    ``build()`` (and stored) on a miss, always built for signed-in users."""
-    if request.user.is_authenticated:
-        return build()
-    key = body_cache_key(request, page)
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, CACHE_TIMEOUT)
-    return mark_safe(body)  # noqa: S308 - our own rendered template output
 
 
 def _public_demand_or_404(ref):
@@ -82,33 +60,78 @@ def _public_demand_or_404(ref):
 
 # --- list -------------------------------------------------------------------------------------
 def _filtered(request):
+    """The filter form, the filtered public demands (unordered, unsearched) and the query."""
     contest = _current_contest()
     form = DemandFilterForm(request.GET or None, contest=contest)
     if form.is_bound:
         form.is_valid()  # invalid filters drop out of cleaned_data; the rest apply
-    queryset = form.filtered(public_demands(), contest)
     query = form.cleaned_data.get("q", "") if form.is_bound else ""
+    return form, form.filtered(public_demands(), contest), query
+
+
+def _ordered(queryset, query):
+    """Best matches first for a search, else newest first."""
     if query:
-        queryset = search.search(queryset, query)
+        return search.search(queryset, query)
+    return queryset.order_by("-published_at", "-pk")
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (cached), so that it does not run ``COUNT(*)``."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+def _cached_count(form, compute):
+    """``compute()``, cached per set of valid filters (query included) until anything public
+    changes: counting reads every matching row, the page only twenty."""
+    data = sorted((name, value) for name, value in (form.cleaned_data.items()
+                                                    if form.is_bound else ())
+                  if value not in (None, ""))
+    digest = hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode())
+    key = f"demands:public:count:{public_version()}:{digest.hexdigest()}"
+    count = cache.get(key)
+    if count is None:
+        count = compute()
+        cache.set(key, count, CACHE_TIMEOUT)
+    return count
+
+
+def _list_context(request):
+    form, queryset, query = _filtered(request)
+    snapshots = _ordered(queryset, query).values_list("public_snapshot", flat=True)
+    if query:
+        # Only the best few hundred matches are ranked and listed (demands.search); the count
+        # says how many there are in all, up to COUNT_LIMIT.
+        total = _cached_count(form, lambda: search.count_matches(queryset, query))
+        paginator = Paginator(snapshots, PAGE_SIZE)
     else:
-        queryset = queryset.order_by("-published_at", "-pk")
-    return form, queryset, query
+        total = _cached_count(form, queryset.count)
+        paginator = _CountedPaginator(snapshots, PAGE_SIZE, count=total)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "form": form, "rows": [from_snapshot(snapshot) for snapshot in page.object_list],
+        "page_obj": page, "query": query,
+        # A search counts up to COUNT_LIMIT + 1: more means "more than COUNT_LIMIT".
+        "total": min(total, search.COUNT_LIMIT) if query else total,
+        "more_than_total": bool(query) and total > search.COUNT_LIMIT,
+        "listed": paginator.count, "not_all_listed": bool(query) and total > paginator.count,
+        "query_string": params.urlencode(), "export_query": params.urlencode(),
+    }
 
 
+@anonymous_page("list")
 def demand_list(request):
-    def build():
-        form, queryset, query = _filtered(request)
-        paginator = Paginator(queryset.values_list("public_snapshot", flat=True), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        rows = [from_snapshot(snapshot) for snapshot in page.object_list]
-        params = request.GET.copy()
-        params.pop("page", None)
-        return render_to_string("demands/public/list_body.html", {
-            "form": form, "rows": rows, "page_obj": page, "query": query,
-            "query_string": params.urlencode(), "export_query": params.urlencode(),
-        }, request=request)
-
-    body = cached_body(request, "list", build)
+    body = cached_body(request, "list", lambda: render_to_string(
+        "demands/public/list_body.html", _list_context(request), request=request))
     return render(request, "demands/public/list.html", {"body": body})
 
 
@@ -144,6 +167,7 @@ def _actions(request, ref, demand=None):
     return context
 
 
+@anonymous_page("detail")
 def demand_detail(request, ref):
     demand = None
 
@@ -308,8 +332,8 @@ def export_csv(request):
     search), streamed."""
     from .public_export import PublicDemandResource
 
-    _form, queryset, _query = _filtered(request)
-    snapshots = queryset.values_list("public_snapshot", flat=True)
+    _form, queryset, query = _filtered(request)
+    snapshots = _ordered(queryset, query).values_list("public_snapshot", flat=True)
     resource = PublicDemandResource()
     writer = csv.writer(_Echo())
 
