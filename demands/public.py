@@ -404,11 +404,12 @@ def public_demands():
 
 
 # Sizes of the windows of recent demands in which searches look for their newest matches.
-RECENT_WINDOWS = (5_000, 25_000)
+RECENT_WINDOWS = (2_000, 10_000, 40_000)
 
 
 def recent_cutoffs():
-    """``published_at`` of the 5,000th and 25,000th newest public demand (those that exist),
+    """``published_at`` of the 2,000th, 10,000th and 40,000th newest public demand (those that
+    exist),
     cached until anything public changes: the windows of :func:`demands.search.search`."""
     key = f"demands:public:cutoffs:{public_version()}"
     cutoffs = cache.get(key)

@@ -89,8 +89,8 @@ class _CountedPaginator(Paginator):
 
 
 def _cached_count(form, compute):
-    """``compute()``, cached per set of valid filters (query included) until anything public
-    changes: counting reads every matching row, the page only twenty."""
+    """``compute()``, cached per set of valid filters until anything public changes: counting
+    reads every matching row, the page only twenty."""
     data = sorted((name, value) for name, value in (form.cleaned_data.items()
                                                     if form.is_bound else ())
                   if value not in (None, ""))
@@ -107,23 +107,20 @@ def _list_context(request):
     form, queryset, query = _filtered(request)
     snapshots = _ordered(queryset, query).values_list("public_snapshot", flat=True)
     if query:
-        # Only the best few hundred matches are ranked and listed (demands.search); the count
-        # says how many there are in all, up to COUNT_LIMIT.
-        total = _cached_count(form, lambda: search.count_matches(queryset, query))
+        # The best matches among the newest few hundred (demands.search), counted cheaply;
+        # CANDIDATE_CAP or more means the search was cut short.
         paginator = Paginator(snapshots, PAGE_SIZE)
     else:
-        total = _cached_count(form, queryset.count)
-        paginator = _CountedPaginator(snapshots, PAGE_SIZE, count=total)
+        paginator = _CountedPaginator(snapshots, PAGE_SIZE,
+                                      count=_cached_count(form, queryset.count))
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return {
         "form": form, "rows": [from_snapshot(snapshot) for snapshot in page.object_list],
         "page_obj": page, "query": query,
-        # A search counts up to COUNT_LIMIT + 1: more means "more than COUNT_LIMIT".
-        "total": min(total, search.COUNT_LIMIT) if query else total,
-        "more_than_total": bool(query) and total > search.COUNT_LIMIT,
-        "listed": paginator.count, "not_all_listed": bool(query) and total > paginator.count,
+        "cut_short": bool(query) and paginator.count >= search.CANDIDATE_CAP,
+        "candidate_cap": search.CANDIDATE_CAP,
         "query_string": params.urlencode(), "export_query": params.urlencode(),
     }
 

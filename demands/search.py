@@ -20,8 +20,7 @@ Queries go through the same tokeniser. A demand matches when all query tokens oc
 every Chinese run of the query occurs as written (and every Latin word as a token); a quoted
 part ("电池隔膜", “…”, 「…」) must occur exactly.
 Ranking is what grows with the number of matches, so only the newest ``CANDIDATE_CAP``
-matches and the newest ``CANDIDATE_CAP`` title matches are ranked; :func:`matches` counts all
-of them. SQLite (the embedded default) falls back to LIKE on the text columns and a simpler
+matches and the newest ``CANDIDATE_CAP`` title matches are ranked (and listed). SQLite (the embedded default) falls back to LIKE on the text columns and a simpler
 title-first rank.
 """
 
@@ -52,9 +51,7 @@ from django.db.models import (
 
 # Ranking a broad match is the expensive part (DOMAIN.md: 418 ms for 23k rows), so only this
 # many of the newest matches (and as many of the newest title matches) are ranked.
-CANDIDATE_CAP = 200
-# Result counts stop here ("more than 1,000"): counting every match of a broad query is slow.
-COUNT_LIMIT = 1000
+CANDIDATE_CAP = 100
 # Longer queries are cut: nobody types more, and each run becomes a phrase condition.
 MAX_QUERY_LENGTH = 100
 
@@ -214,14 +211,6 @@ def matches(queryset, text):
     return queryset.filter(_match(_backend(), query))
 
 
-def count_matches(queryset, text, *, limit=None):
-    """How many demands of ``queryset`` match ``text``, counted up to ``limit + 1`` (default
-    ``COUNT_LIMIT``; a count above ``limit`` means "more than ``limit``"): an exact count of a
-    broad query reads every match."""
-    limit = COUNT_LIMIT if limit is None else limit
-    return matches(queryset, text).order_by()[:limit + 1].count()
-
-
 def search(queryset, text, *, cap=None, rank_all=False, cutoffs=None):
     """``queryset`` (of ``Demand``) narrowed to the demands matching ``text``, best first
     (then newest first). An empty query returns ``queryset`` unchanged; a query without any
@@ -229,8 +218,8 @@ def search(queryset, text, *, cap=None, rank_all=False, cutoffs=None):
 
     The newest ``cap`` (default ``CANDIDATE_CAP``) matches and the newest ``cap`` title
     matches are chosen here and only they are ranked; ``rank_all`` ranks every match. The newest matches are
-    looked for among recent demands first (``cutoffs``: ``published_at`` of the 5,000th,
-    25,000th… newest public demand, by default :func:`demands.public.recent_cutoffs`), so that
+    looked for among recent demands first (``cutoffs``: ``published_at`` of the 2,000th,
+    10,000th… newest public demand, by default :func:`demands.public.recent_cutoffs`), so that
     a broad query reads a few hundred matches, not all of them."""
     if not (text or "").strip():
         return queryset
@@ -248,7 +237,11 @@ def search(queryset, text, *, cap=None, rank_all=False, cutoffs=None):
         candidates = set(_newest(found, cap, cutoffs))
         in_title = _title_match(backend, query)
         if in_title is not None:
-            candidates.update(_newest(found.filter(in_title), cap, cutoffs))
+            # A title match is a match when the query is Chinese runs and words only (the
+            # title's tokens and bigrams are in the body columns too): then the small title
+            # vectors alone are read.
+            titled = found if query.quoted or query.rest.words else queryset
+            candidates.update(_newest(titled.filter(in_title), cap, cutoffs))
         found = queryset.filter(pk__in=candidates)
     return (found.annotate(search_tier=_tier(backend, query), search_rank=backend.rank(query))
             .order_by(F("search_tier").desc(), F("search_rank").desc(), "-published_at", "-pk"))
