@@ -407,19 +407,22 @@ def public_demands():
 RECENT_WINDOWS = (2_000, 10_000, 40_000)
 
 
-def recent_cutoffs():
-    """``published_at`` of the 2,000th, 10,000th and 40,000th newest public demand (those that
-    exist),
-    cached until anything public changes: the windows of :func:`demands.search.search`."""
-    key = f"demands:public:cutoffs:{public_version()}"
-    cutoffs = cache.get(key)
-    if cutoffs is None:
-        newest = public_demands().order_by("-published_at", "-id").values_list(
-            "published_at", flat=True)
-        cutoffs = [cutoff for cutoff in (newest[size:size + 1].first()
-                                         for size in RECENT_WINDOWS) if cutoff is not None]
-        cache.set(key, cutoffs, 3600)
-    return tuple(cutoffs)
+def recent_windows():
+    """``(size, published_at)`` of the 2,000th, 10,000th and 40,000th newest public demand
+    (those that exist), then ``(number of public demands, None)``, cached until anything public
+    changes: the windows in which :func:`demands.search.search` looks for the newest matches
+    first."""
+    key = f"demands:public:windows:{public_version()}"
+    windows = cache.get(key)
+    if windows is None:
+        public = public_demands()
+        newest = public.order_by("-published_at", "-id").values_list("published_at", flat=True)
+        windows = [(size, cutoff) for size, cutoff in
+                   ((size, newest[size:size + 1].first()) for size in RECENT_WINDOWS)
+                   if cutoff is not None]
+        windows.append((public.count(), None))
+        cache.set(key, windows, 3600)
+    return tuple(windows)
 
 
 def from_snapshot(snapshot):

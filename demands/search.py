@@ -52,6 +52,9 @@ from django.db.models import (
 # Ranking a broad match is the expensive part (DOMAIN.md: 418 ms for 23k rows), so only this
 # many of the newest matches (and as many of the newest title matches) are ranked.
 CANDIDATE_CAP = 100
+# Matches are read all at once when they are expected to be at most this many (their rows are
+# visited in any case when PostgreSQL underestimates a query of several words).
+READ_ALL_MATCHES = 2000
 # Longer queries are cut: nobody types more, and each run becomes a phrase condition.
 MAX_QUERY_LENGTH = 100
 
@@ -211,16 +214,16 @@ def matches(queryset, text):
     return queryset.filter(_match(_backend(), query))
 
 
-def search(queryset, text, *, cap=None, rank_all=False, cutoffs=None):
+def search(queryset, text, *, cap=None, rank_all=False, windows=None):
     """``queryset`` (of ``Demand``) narrowed to the demands matching ``text``, best first
     (then newest first). An empty query returns ``queryset`` unchanged; a query without any
     searchable character matches nothing.
 
     The newest ``cap`` (default ``CANDIDATE_CAP``) matches and the newest ``cap`` title
-    matches are chosen here and only they are ranked; ``rank_all`` ranks every match. The newest matches are
-    looked for among recent demands first (``cutoffs``: ``published_at`` of the 2,000th,
-    10,000th… newest public demand, by default :func:`demands.public.recent_cutoffs`), so that
-    a broad query reads a few hundred matches, not all of them."""
+    matches are chosen here and only they are ranked; ``rank_all`` ranks every match. The
+    newest matches are looked for among recent demands first (``windows``, by default
+    :func:`demands.public.recent_windows`; see :func:`_newest`), so that a broad query reads a
+    few hundred matches, not all of them."""
     if not (text or "").strip():
         return queryset
     query = parse_query(text)
@@ -230,32 +233,49 @@ def search(queryset, text, *, cap=None, rank_all=False, cutoffs=None):
     found = queryset.filter(_match(backend, query))
     if not rank_all:
         cap = CANDIDATE_CAP if cap is None else cap
-        if cutoffs is None:
-            from .public import recent_cutoffs
+        if windows is None:
+            from .public import recent_windows
 
-            cutoffs = recent_cutoffs()
-        candidates = set(_newest(found, cap, cutoffs))
+            windows = recent_windows()
+        newest, window = _newest(found, cap, windows)
+        candidates = set(newest)
         in_title = _title_match(backend, query)
-        if in_title is not None:
+        # Fewer than cap: every match is a candidate already, title matches included.
+        if len(newest) >= cap and in_title is not None:
             # A title match is a match when the query is Chinese runs and words only (the
             # title's tokens and bigrams are in the body columns too): then the small title
-            # vectors alone are read.
+            # vectors alone are read. Title matches are no denser than matches, so their
+            # search starts in the window where the matches were found.
             titled = found if query.quoted or query.rest.words else queryset
-            candidates.update(_newest(titled.filter(in_title), cap, cutoffs))
+            candidates.update(_newest(titled.filter(in_title), cap, windows, start=window)[0])
         found = queryset.filter(pk__in=candidates)
     return (found.annotate(search_tier=_tier(backend, query), search_rank=backend.rank(query))
             .order_by(F("search_tier").desc(), F("search_rank").desc(), "-published_at", "-pk"))
 
 
-def _newest(queryset, cap, cutoffs):
-    """The pks of the ``cap`` newest demands of ``queryset``, looked for in ever wider windows
-    of recent demands: when a window holds ``cap`` of them, they are the newest overall."""
-    for cutoff in (*cutoffs, None):
+def _newest(queryset, cap, windows, start=0):
+    """The pks of the ``cap`` newest demands of ``queryset`` and the index of the window that
+    held them. ``windows`` are ``(size, cutoff)`` pairs of recent demands, smallest first; the
+    last, ``(total, None)``, is every demand. When a window holds ``cap`` of them, they are the
+    newest overall. One that falls short tells how dense the matches are: windows too small at
+    that density are skipped, and when all the matches are few, they are read at once."""
+    newest = ("-published_at", "-pk")
+    windows = tuple(windows) or ((0, None),)
+    total = windows[-1][0]
+    index = min(start, len(windows) - 1)
+    while True:
+        size, cutoff = windows[index]
         window = queryset if cutoff is None else queryset.filter(published_at__gte=cutoff)
-        pks = list(window.order_by("-published_at", "-pk").values_list("pk", flat=True)[:cap])
+        pks = list(window.order_by(*newest).values_list("pk", flat=True)[:cap])
         if len(pks) >= cap or cutoff is None:
-            return pks
-    return []
+            return pks, index
+        if total * len(pks) / size <= READ_ALL_MATCHES:
+            index = len(windows) - 1
+            continue
+        needed = size * cap / max(len(pks), 1)
+        index += 1
+        while windows[index][1] is not None and windows[index][0] < needed:
+            index += 1
 
 
 def _all(conditions):
@@ -391,10 +411,13 @@ class _PostgreSQL:
                 values.append(run_phrase(run))
         if not parts:
             return Value(0.0, output_field=FloatField())
-        queries = " || ".join(f"({part % (3 + i)})" for i, part in enumerate(parts))
-        # The stored vectors carry weight D; the title's is raised to A.
-        template = "ts_rank_cd(setweight({0}, 'A') || {1} || {2}, " + queries + ")"
-        return _Sql(template, *(F(vector_column(column)) for column in VECTOR_SOURCES),
+        queries = " || ".join(f"({part % (2 + i)})" for i, part in enumerate(parts))
+        # The stored vectors carry weight D; the title's is raised to A. The body's bigram
+        # vector, the largest, is left out: reading it for every candidate cost more than the
+        # rest of the page, and the tier already tells where the runs occur as written.
+        template = "ts_rank_cd(setweight({0}, 'A') || {1}, " + queries + ")"
+        return _Sql(template, F(vector_column("search_title")),
+                    F(vector_column("search_tokens")),
                     *(Value(value) for value in values), output_field=FloatField())
 
 

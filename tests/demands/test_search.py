@@ -206,3 +206,49 @@ def test_tokens_and_bigrams_of_a_text():
     assert "电池" in search.tokens("废旧动力电池回收")
     assert search.parse_query("ＡＩ 芯片").rest == search.Phrase(runs=("芯片",), words=("ai",))
     assert search.parse_query("“电池 隔膜” AI").quoted == (search.Phrase(("电池", "隔膜"), ()),)
+
+
+# --- the newest matches, looked for in windows of recent demands -------------------------------
+def _published_days_ago(title, days):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    demand = _demand(title)
+    type(demand).objects.filter(pk=demand.pk).update(
+        published_at=timezone.now() - timedelta(days=days))
+    return demand
+
+
+@pytest.mark.parametrize("sizes", [(), (2,), (3,), (1, 3), (2, 4, 5)])
+def test_candidates_are_the_newest_matches_whatever_the_windows(sizes):
+    from demands.models import Demand
+
+    matching = [_published_days_ago(f"钠电池{n}", days=n) for n in range(6)]
+    for n in range(6):
+        _published_days_ago(f"芯片{n}", days=n)
+    newest = Demand.objects.order_by("-published_at")
+    windows = [(size, newest[size - 1].published_at) for size in sizes]
+    windows.append((Demand.objects.count(), None))
+
+    found, _window = search._newest(search.matches(public_demands(), "电池"), 3, windows)
+
+    assert found == [demand.pk for demand in matching[:3]]
+
+
+def test_sparse_matches_are_read_at_once(monkeypatch, django_assert_num_queries):
+    from demands.models import Demand
+
+    monkeypatch.setattr(search, "READ_ALL_MATCHES", 100)
+    _published_days_ago("钠电池", days=5)
+    for n in range(8):
+        _published_days_ago(f"芯片{n}", days=n)
+    newest = Demand.objects.order_by("-published_at")
+    windows = [(2, newest[1].published_at), (4, newest[3].published_at), (9, None)]
+
+    # The first window holds none: at that density all matches are few, so the next query
+    # reads them all instead of trying the next window.
+    with django_assert_num_queries(2):
+        found, window = search._newest(search.matches(public_demands(), "电池"), 3, windows)
+
+    assert (len(found), window) == (1, 2)
