@@ -24,6 +24,7 @@ matches and the newest ``CANDIDATE_CAP`` title matches are ranked (and listed). 
 title-first rank.
 """
 
+import json
 import logging
 import re
 import threading
@@ -237,7 +238,9 @@ def search(queryset, text, *, cap=None, rank_all=False, windows=None):
             from .public import recent_windows
 
             windows = recent_windows()
-        newest, window = _newest(found, cap, windows)
+        windows = tuple(windows)
+        skip = len(windows) > 1 and _expected_few(found, cap)
+        newest, window = _newest(found, cap, windows, start=len(windows) - 1 if skip else 0)
         candidates = set(newest)
         in_title = _title_match(backend, query)
         # Fewer than cap: every match is a candidate already, title matches included.
@@ -251,6 +254,17 @@ def search(queryset, text, *, cap=None, rank_all=False, windows=None):
         found = queryset.filter(pk__in=candidates)
     return (found.annotate(search_tier=_tier(backend, query), search_rank=backend.rank(query))
             .order_by(F("search_tier").desc(), F("search_rank").desc(), "-published_at", "-pk"))
+
+
+def _expected_few(found, cap):
+    """Whether PostgreSQL expects fewer than ``cap`` rows in ``found`` (one EXPLAIN, no rows
+    read). It then plans every window as "read all the matches, keep the recent ones" instead
+    of combining the match with the date index, so the windows would only repeat that work. It
+    expects that of several words together, whose estimate it multiplies down to one row."""
+    if connection.vendor != "postgresql":
+        return False
+    plan = json.loads(found.order_by().values("pk").explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"] < cap
 
 
 def _newest(queryset, cap, windows, start=0):

@@ -3,8 +3,10 @@
 Sequential requests from one client on loopback, after a warm-up; the time is from sending the
 request to having read the whole response. Anonymous visitors normally get the list body from
 the page cache, so every measured request carries a distinct, otherwise ignored ``_bench``
-parameter: the cache key differs and the page is built (queries, template) each time, which is
-what grows with the data. (Signed-in pages, never cached, are measured in step 3.)
+parameter: the cache keys of the whole page and of its body differ and the page is built
+(queries, template) each time, which is what grows with the data. The list's counts and the
+filter choices are cached per set of filters until anything public changes, and so stay cached
+here as they do in production. (Signed-in pages are measured in step 3.)
 """
 
 from urllib.parse import urlencode

@@ -1,14 +1,15 @@
 """Step 2: the portal's Chinese search against a plain ``icontains`` scan of the same data, and
 its recall.
 
-Both are evaluated as the list page evaluates a search: the count and the first page of
-snapshots (``Paginator`` over ``values_list("public_snapshot")``), in this process, against the
-same PostgreSQL database; the time is the median of several runs after one warm-up.
+Both are evaluated as the list page evaluates a search: the candidates (for the portal), the
+count and the first page of snapshots (``Paginator`` over ``values_list("public_snapshot")``),
+in this process, against the same PostgreSQL database; the time is the median of several runs
+after one warm-up.
 
 Recall is checked against the truth computed in Python from every public projection (the
 stored snapshots): a demand must be found when the query occurs in one of its public texts
 (title, keywords, body, indicators), exactly as written. The portal's result is taken
-without its candidate cap (the cap only limits how many matches are ranked). The scan runs over
+without its candidate cap (the cap only limits how many matches are ranked and listed). The scan runs over
 the model's text columns, as a naive implementation would, and so also finds text the owner
 hid; those demands are counted and shown, as the reason a scan of the model is no option.
 """

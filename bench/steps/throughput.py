@@ -5,8 +5,8 @@ the same gunicorn (2 sync workers).
 The load is N concurrent connections from ``bench.client`` for a fixed duration each. The
 reference is measured before and after the portal's pages and averaged, so drift in the
 machine's load during the step does not favour either side. The anonymous list is the page as
-crowds get it (its body from the shared page cache); the signed-in list is built for every
-request (session, user, unread count, queries and template).
+crowds get it (the whole response from the shared page cache); the signed-in list is the cached
+body in a layout rendered for every request (session, user, roles, unread count, template).
 """
 
 from bench.client import load

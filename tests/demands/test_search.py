@@ -252,3 +252,11 @@ def test_sparse_matches_are_read_at_once(monkeypatch, django_assert_num_queries)
         found, window = search._newest(search.matches(public_demands(), "电池"), 3, windows)
 
     assert (len(found), window) == (1, 2)
+
+
+def test_windows_are_skipped_when_postgresql_expects_few_matches_postgresql(postgres):
+    _demand("动力电池热失控预警")
+    found = search.matches(public_demands(), "动力电池 热失控")
+
+    assert search._expected_few(found, 100)
+    assert not search._expected_few(public_demands(), 0)
