@@ -69,10 +69,11 @@ def _filtered(request):
     return form, form.filtered(public_demands(), contest), query
 
 
-def _ordered(queryset, query):
-    """Best matches first for a search, else newest first."""
+def _ordered(queryset, query, *, rank_all=False):
+    """Best matches first for a search (the best of the newest few hundred, or of all with
+    ``rank_all``), else newest first."""
     if query:
-        return search.search(queryset, query)
+        return search.search(queryset, query, rank_all=rank_all)
     return queryset.order_by("-published_at", "-pk")
 
 
@@ -330,7 +331,9 @@ def export_csv(request):
     from .public_export import PublicDemandResource
 
     _form, queryset, query = _filtered(request)
-    snapshots = _ordered(queryset, query).values_list("public_snapshot", flat=True)
+    # A download holds every match, not only those the page lists.
+    snapshots = _ordered(queryset, query, rank_all=True).values_list("public_snapshot",
+                                                                     flat=True)
     resource = PublicDemandResource()
     writer = csv.writer(_Echo())
 

@@ -407,3 +407,17 @@ def test_main_navigation_links_to_the_demand_list(client):
     page = client.get(reverse("home")).content.decode()
 
     assert f'href="{reverse("demands:list")}"' in page
+
+
+def test_search_download_holds_every_match_not_only_the_listed(client, monkeypatch):
+    from demands import search
+
+    monkeypatch.setattr(search, "CANDIDATE_CAP", 2)
+    for n in range(4):
+        _published(title=f"电池{n}")
+
+    listed = client.get(reverse("demands:list"), {"q": "电池"})
+    download = b"".join(client.get(reverse("demands:export"), {"q": "电池"}).streaming_content)
+
+    assert len(listed.context["rows"]) == 2
+    assert all(f"电池{n}" in download.decode("utf-8-sig") for n in range(4))
