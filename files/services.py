@@ -81,8 +81,9 @@ def detach_file(private_file, *, actor, request=None):
     This function knows nothing of the object: an object with a public projection (a demand)
     is removed from through its own service, which refreshes that projection.
     """
-    private_file = (PrivateFile.objects.select_for_update().select_related("object_type")
-                    .get(pk=private_file.pk))
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to object_type.
+    private_file = (PrivateFile.objects.select_for_update(of=("self",))
+                    .select_related("object_type").get(pk=private_file.pk))
     if private_file.object_id is None:
         raise ValidationError(_("This file is not attached to anything."), code="not_attached")
     if not actor.has_perm("files.remove_privatefile", private_file):
