@@ -147,7 +147,8 @@ REDIS_URL = env("REDIS_URL", "")
 # production it lives in another Redis database than the broker, or on another server.
 CACHE_URL = env("CACHE_URL", "")
 if not CACHE_URL and REDIS_URL:
-    CACHE_URL = REDIS_URL.rstrip("/").rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") > 2 else REDIS_URL + "/1"
+    CACHE_URL = (REDIS_URL.rstrip("/").rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") > 2
+                 else REDIS_URL + "/1")
 if CACHE_URL:
     CACHES = {
         "default": {

@@ -17,7 +17,11 @@ they hold: host data is never visible by accident.
 """
 
 from django.contrib import admin
-from django.contrib.admin.utils import NotRelationField, get_fields_from_path, lookup_spawns_duplicates
+from django.contrib.admin.utils import (
+    NotRelationField,
+    get_fields_from_path,
+    lookup_spawns_duplicates,
+)
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 

@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
 
-from .search import VECTOR_SOURCES, SimpleVector, vector_column
-
 from .enums import (
     AccessState,
     AnalysisVerdict,
@@ -18,6 +16,7 @@ from .enums import (
     IPOwnership,
     ProposalState,
 )
+from .search import VECTOR_SOURCES, SimpleVector, vector_column
 
 money = dict(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
 

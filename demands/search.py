@@ -20,8 +20,8 @@ Queries go through the same tokeniser. A demand matches when all query tokens oc
 every Chinese run of the query occurs as written (and every Latin word as a token); a quoted
 part ("电池隔膜", “…”, 「…」) must occur exactly.
 Ranking is what grows with the number of matches, so only the newest ``CANDIDATE_CAP``
-matches and the newest ``CANDIDATE_CAP`` title matches are ranked (and listed). SQLite (the embedded default) falls back to LIKE on the text columns and a simpler
-title-first rank.
+matches and the newest ``CANDIDATE_CAP`` title matches are ranked (and listed). SQLite (the
+embedded default) falls back to LIKE on the text columns and a simpler title-first rank.
 """
 
 import json

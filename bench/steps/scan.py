@@ -9,9 +9,10 @@ after one warm-up.
 Recall is checked against the truth computed in Python from every public projection (the
 stored snapshots): a demand must be found when the query occurs in one of its public texts
 (title, keywords, body, indicators), exactly as written. The portal's result is taken
-without its candidate cap (the cap only limits how many matches are ranked and listed). The scan runs over
-the model's text columns, as a naive implementation would, and so also finds text the owner
-hid; those demands are counted and shown, as the reason a scan of the model is no option.
+without its candidate cap (the cap only limits how many matches are ranked and listed). The
+scan runs over the model's text columns, as a naive implementation would, and so also finds
+text the owner hid; those demands are counted and shown, as the reason a scan of the model is
+no option.
 """
 
 import statistics

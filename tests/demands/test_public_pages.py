@@ -293,8 +293,8 @@ def test_cache_key_includes_query_string(client):
 def test_cache_key_includes_language_path_and_version(rf):
     from django.utils import translation
 
-    from demands.public import bump_public_version
     from demands.page_cache import cache_key
+    from demands.public import bump_public_version
 
     def key(path, language):
         with translation.override(language):
