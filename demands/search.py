@@ -204,9 +204,9 @@ def _backend():
 
 
 def matches(queryset, text):
-    """``queryset`` (of ``Demand``) narrowed to every demand matching ``text``, unordered: what
-    a result count counts. An empty query returns ``queryset``; a query without any searchable
-    character matches nothing."""
+    """``queryset`` (of ``Demand``) narrowed to every demand matching ``text``, unordered and
+    unranked. An empty query returns ``queryset``; a query without any searchable character
+    matches nothing."""
     if not (text or "").strip():
         return queryset
     query = parse_query(text)
