@@ -1,5 +1,6 @@
-"""Admin for accounts. Torch Center staff manage everything here; host organisers see
-organisations and verify them, nothing else. Every permission is a predicate."""
+"""Admin for accounts. Torch Center staff manage everything here; host organisers see the
+organisations they deal with (a demand at, or a member on the staff of, one of their units) and
+verify them, nothing else. Every permission is a predicate."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -8,10 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from common.admin_scope import SelectorScopedAdminMixin
+
+from . import selectors, services
 from .exceptions import AccountsError
 from .models import Agreement, AgreementSignature, Membership, Organisation, Role, User
-from .permissions import can_verify_organisation, is_torch_staff
+from .permissions import is_torch_staff, may_list_organisations
 
 
 class TorchOnlyAdmin(admin.ModelAdmin):
@@ -126,7 +129,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TorchOnlyAdmin):
+class OrganisationAdmin(SelectorScopedAdminMixin, TorchOnlyAdmin):
+    visible_to = selectors.organisations_managed_by
     list_display = ["name", "kind", "credit_code", "region", "verified", "verified_by",
                     "created_at"]
     list_filter = ["kind", "verified", "credit_code_override"]
@@ -138,15 +142,16 @@ class OrganisationAdmin(TorchOnlyAdmin):
     actions = ["verify", "unverify"]
     list_select_related = ["verified_by"]
 
-    # Host organisers see organisations and verify them; only Torch staff change them.
+    # Host organisers see the organisations they deal with and verify them (the service checks
+    # each one again); only Torch staff change them.
     def has_module_permission(self, request):
-        return can_verify_organisation(request.user)
+        return may_list_organisations(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return can_verify_organisation(request.user)
+        return may_list_organisations(request.user)
 
     def has_verify_permission(self, request):
-        return can_verify_organisation(request.user)
+        return may_list_organisations(request.user)
 
     def has_unverify_permission(self, request):
         return is_torch_staff(request.user)

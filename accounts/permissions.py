@@ -71,8 +71,22 @@ def forget_cached_memberships(user):
         user.__dict__.pop(name, None)
 
 
-# Who may mark an organisation as verified: host organisers and Torch Center staff.
-can_verify_organisation = is_host_organiser | is_torch_staff
+@rules.predicate
+def deals_with_organisation(user, organisation):
+    """The organisation is one the user deals with as staff (a demand at one of the user's host
+    units, a member on their staff: ``selectors.organisations_managed_by``)."""
+    if organisation is None:
+        return False
+    from .selectors import organisations_managed_by
+
+    return organisations_managed_by(user).filter(pk=_org_id(organisation)).exists()
+
+
+# Who may open the organisations in admin (each sees those it deals with).
+may_list_organisations = is_host_organiser | is_torch_staff
+# Who may mark an organisation as verified: Torch Center staff, and host organisers for the
+# organisations they deal with.
+can_verify_organisation = is_torch_staff | (is_host_organiser & deals_with_organisation)
 # Who may decide join requests: the organisation's administrators, and Torch staff.
 can_manage_organisation = is_org_admin | is_torch_staff
 

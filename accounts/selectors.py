@@ -26,6 +26,30 @@ def organisations_visible_to(user):
     ).distinct()
 
 
+# Functions ``user -> queryset of organisation ids`` that apps above accounts register from
+# their ``AppConfig.ready()``: the ways a host organiser deals with an organisation (a demand
+# filed at its units, a member on its staff).
+_organisation_ties = []
+
+
+def register_organisation_tie(tie):
+    if tie not in _organisation_ties:
+        _organisation_ties.append(tie)
+
+
+def organisations_managed_by(user):
+    """Organisations a staff user deals with, in admin: all of them for Torch staff; for
+    anybody else those tied to the user by a registered tie, none without one."""
+    if is_torch_staff(user):
+        return Organisation.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active or not _organisation_ties:
+        return Organisation.objects.none()
+    condition = Q()
+    for tie in _organisation_ties:
+        condition |= Q(pk__in=tie(user))
+    return Organisation.objects.filter(condition)
+
+
 def members_of(organisation):
     """Active members, administrators first."""
     return (Membership.objects.filter(organisation=organisation, state=MembershipState.ACTIVE)

@@ -190,9 +190,10 @@ def save_organisation(organisation, *, by):
 
 
 def verify_organisation(organisation, by):
-    """Mark the organisation as verified (checked against its licence) by a host organiser or
-    Torch staff. Verifying it again keeps the first verification."""
-    if not can_verify_organisation(by):
+    """Mark the organisation as verified (checked against its licence) by Torch staff or by a
+    host organiser it is tied to (a demand at, or a member on the staff of, one of its units).
+    Verifying it again keeps the first verification."""
+    if not can_verify_organisation(by, organisation):
         raise PermissionDenied
     with transaction.atomic():
         updated = Organisation.objects.filter(pk=organisation.pk, verified=False).update(

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from common.importexport.admin import HostScopedImportExportMixin
 
-from . import services
+from . import selectors, services
 from .admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 from .exceptions import ContestsError
 from .forms import ReturnWorkPlanForm
@@ -48,6 +48,7 @@ class IndustryFieldAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Event)
 class EventAdmin(HostScopedAdminMixin, admin.ModelAdmin):
     # Host staff see the events they host (read-only); Torch staff manage all 22.
+    visible_to = selectors.events_hosted_for
     host_unit_lookup = "host_units"
     host_staff_permissions = READ_ONLY
     list_display = ["number", "name", "kind", "contest"]
@@ -60,6 +61,7 @@ class EventAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(HostUnit)
 class HostUnitAdmin(HostScopedAdminMixin, admin.ModelAdmin):
+    visible_to = selectors.host_units_of
     host_unit_lookup = ""
     host_staff_permissions = frozenset({"view", "change"})
     list_display = ["name", "event_number", "region_name", "region", "slug"]
@@ -81,6 +83,7 @@ class HostUnitAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(HostMembership)
 class HostMembershipAdmin(HostScopedAdminMixin, admin.ModelAdmin):
+    visible_to = selectors.host_memberships_visible_to
     host_staff_permissions = READ_ONLY
     list_display = ["user", "host_unit", "created_at"]
     list_select_related = ["user", "host_unit"]
@@ -131,6 +134,7 @@ class WorkPlanTransitionInline(HostScopedInlineMixin, admin.TabularInline):
 
 @admin.register(WorkPlan)
 class WorkPlanAdmin(HostScopedAdminMixin, admin.ModelAdmin):
+    visible_to = selectors.work_plans_visible_to
     host_staff_permissions = frozenset({"view", "add", "change"})
     list_display = ["host_unit", "event_number", "state", "submitted_at", "decided_at"]
     list_select_related = ["host_unit__event"]
@@ -211,6 +215,7 @@ class WorkPlanAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ChallengeNotice)
 class ChallengeNoticeAdmin(HostScopedAdminMixin, admin.ModelAdmin):
+    visible_to = selectors.notices_visible_to
     list_display = ["title", "host_unit", "is_published", "published_at"]
     list_select_related = ["host_unit"]
     list_filter = ["is_published", ("host_unit", admin.RelatedOnlyFieldListFilter)]
@@ -248,6 +253,7 @@ class ChallengeNoticeAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ComplaintChannel)
 class ComplaintChannelAdmin(HostScopedImportExportMixin, HostScopedAdminMixin, admin.ModelAdmin):
+    visible_to = selectors.complaint_channels_visible_to
     # Import/export scoped to the user's host units, with its own permissions (common.importexport)
     resource_classes = [ComplaintChannelResource]
     list_display = ["name", "host_unit", "phone", "email", "position"]

@@ -4,45 +4,35 @@ Usage::
 
     @admin.register(Demand)
     class DemandAdmin(HostScopedAdminMixin, admin.ModelAdmin):
+        visible_to = selectors.managed_scope      # the rows: the pages' selector
         host_unit_lookup = "host_unit"            # ORM path from Demand to HostUnit
 
     class SolutionAdmin(HostScopedAdminMixin, admin.ModelAdmin):
+        visible_to = selectors.solutions_managed_by
         host_unit_lookup = "demand__host_unit"
 
-Torch Center staff (and superusers) see and change everything. A host organiser sees only the
-rows of the host units it is a staff member of, may pick only those units (and rows of other
-scoped models it can see) in foreign-key and many-to-many fields, and cannot save a row whose
-host unit is not one of its own. Everybody else sees nothing, whatever Django permissions
-they hold: host data is never visible by accident.
+Which rows a user sees comes only from ``visible_to``, the selector the pages use
+(``common.admin_scope``): a row outside it answers 404, choice fields and sidebar filters offer
+nothing outside it. ``host_unit_lookup`` decides what host staff may write: they may save a row
+only when every host unit it belongs to (after the edit) is one of theirs. Torch Center staff
+(and superusers) may write everything their selector shows. Everybody else sees nothing,
+whatever Django permissions they hold: host data is never visible by accident.
 """
 
-from django.contrib import admin
-from django.contrib.admin.utils import (
-    NotRelationField,
-    get_fields_from_path,
-    lookup_spawns_duplicates,
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
 )
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 
 from accounts.permissions import is_torch_staff
+from common.admin_scope import ScopedChoicesMixin, SelectorScopedAdminMixin
 
-from .models import HostUnit
 from .permissions import staffed_host_unit_ids
-from .selectors import host_units_of
 
 ALL_PERMISSIONS = frozenset({"view", "add", "change", "delete"})
-
-
-def scope_queryset(queryset, host_unit_lookup, host_unit_ids):
-    """Rows of ``queryset`` whose host unit (reached by ``host_unit_lookup``; "" when the
-    queryset is of HostUnit itself) is one of ``host_unit_ids``."""
-    if not host_unit_lookup:
-        return queryset.filter(pk__in=host_unit_ids)
-    queryset = queryset.filter(**{f"{host_unit_lookup}__in": host_unit_ids})
-    if lookup_spawns_duplicates(queryset.model._meta, host_unit_lookup):
-        queryset = queryset.distinct()
-    return queryset
 
 
 def host_unit_ids_of_instance(obj, host_unit_lookup):
@@ -82,48 +72,19 @@ def host_unit_ids_of_instance(obj, host_unit_lookup):
     return {value if isinstance(value, int) else value.pk for value in values}
 
 
-class _HostScopeChoicesMixin:
-    """Restricts FK/M2M choices to what the user may see; shared by model and inline admins."""
-
+class _HostStaffMixin:
     def is_unrestricted(self, request):
         return is_torch_staff(request.user)
 
     def scoped_host_unit_ids(self, request):
         return staffed_host_unit_ids(request.user)
 
-    def scoped_choices(self, request, model):
-        """The queryset a choice field pointing at ``model`` is limited to, or None when the
-        model is not host-scoped (or the user sees everything)."""
-        if self.is_unrestricted(request):
-            return None
-        if issubclass(model, HostUnit):
-            return host_units_of(request.user)
-        related_admin = self.admin_site._registry.get(model)
-        if isinstance(related_admin, HostScopedAdminMixin) and (
-                related_admin.host_unit_lookup is not None):
-            return related_admin.get_queryset(request)
-        return None
 
-    def _limit(self, request, db_field, kwargs):
-        scoped = self.scoped_choices(request, db_field.related_model)
-        if scoped is None:
-            return
-        if "queryset" in kwargs:
-            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=scoped.values("pk"))
-        else:
-            kwargs["queryset"] = scoped
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        self._limit(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        self._limit(request, db_field, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-class HostScopedAdminMixin(_HostScopeChoicesMixin):
+class HostScopedAdminMixin(_HostStaffMixin, SelectorScopedAdminMixin):
     """Put before ``admin.ModelAdmin``. Class attributes:
+
+    ``visible_to``: the selector (``user -> queryset``) the pages list these rows with;
+    required unless ``host_unit_lookup`` is None.
 
     ``host_unit_lookup``: ORM path from the model to HostUnit ("host_unit",
     "demand__host_unit"; "" for HostUnit itself). ``None`` marks shared reference data
@@ -136,34 +97,13 @@ class HostScopedAdminMixin(_HostScopeChoicesMixin):
     host_unit_lookup = "host_unit"
     host_staff_permissions = ALL_PERMISSIONS
 
+    def __init__(self, model, admin_site):
+        if self.host_unit_lookup is not None and self.visible_to is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} is host-scoped: name the pages' selector in visible_to.")
+        super().__init__(model, admin_site)
+
     # --- rows ---------------------------------------------------------------------------------
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.host_unit_lookup is None or self.is_unrestricted(request):
-            return queryset
-        ids = self.scoped_host_unit_ids(request)
-        if not ids:
-            return queryset.none()
-        return scope_queryset(queryset, self.host_unit_lookup, ids)
-
-    def get_list_filter(self, request):
-        """Relation filters offer only values present in the scoped rows, so the sidebar of a
-        host organiser never lists other units (or their organisations)."""
-        filters = super().get_list_filter(request)
-        if self.is_unrestricted(request):
-            return filters
-        scoped = []
-        for item in filters:
-            if isinstance(item, str):
-                try:
-                    field = get_fields_from_path(self.model, item)[-1]
-                except (FieldDoesNotExist, NotRelationField):
-                    field = None
-                if field is not None and field.is_relation:
-                    item = (item, admin.RelatedOnlyFieldListFilter)
-            scoped.append(item)
-        return scoped
-
     def host_unit_ids_of(self, obj):
         return host_unit_ids_of_instance(obj, self.host_unit_lookup)
 
@@ -215,7 +155,7 @@ class HostScopedAdminMixin(_HostScopeChoicesMixin):
         super().delete_model(request, obj)
 
 
-class HostScopedInlineMixin(_HostScopeChoicesMixin):
+class HostScopedInlineMixin(_HostStaffMixin, ScopedChoicesMixin):
     """Put before ``admin.TabularInline`` / ``StackedInline`` inside a host-scoped admin: the
     inline's rows may be seen and edited exactly when its parent may be (``obj`` is the
     parent), and its choice fields are scoped like the parent's. ``host_staff_permissions``

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from accounts.enums import MembershipState
+from accounts.models import Membership
 from accounts.permissions import is_torch_staff
 
 from .enums import EVENT_KIND_GROUPS, WORK_PLAN_REVIEW_STATES, EventKind, WorkPlanState
@@ -10,6 +12,7 @@ from .models import (
     ComplaintChannel,
     Contest,
     Event,
+    HostMembership,
     HostUnit,
     WorkPlan,
     WorkPlanStage,
@@ -49,12 +52,52 @@ def host_units_of(user):
     """The host units whose data the user may see and manage: all of them for Torch Center
     staff (and superusers), the units the user is a staff member of for everyone else, none
     for anonymous users."""
+    return of_host_units(HostUnit.objects.all(), user, "pk")
+
+
+def of_host_units(queryset, user, host_unit_lookup="host_unit"):
+    """The rows of ``queryset`` that belong (through ``host_unit_lookup``) to a host unit the
+    user may see: all of them for Torch staff, those of the user's own units for host staff,
+    none for anybody else. The one host-scoping filter the selectors below are built on."""
     if is_torch_staff(user):
-        return HostUnit.objects.all()
+        return queryset
     ids = staffed_host_unit_ids(user)
     if not ids:
-        return HostUnit.objects.none()
-    return HostUnit.objects.filter(pk__in=ids)
+        return queryset.none()
+    return queryset.filter(**{f"{host_unit_lookup}__in": ids})
+
+
+def events_hosted_for(user):
+    """The events of the host units the user may see."""
+    return Event.objects.filter(pk__in=of_host_units(HostUnit.objects.all(), user, "pk")
+                                .values("event_id"))
+
+
+def host_memberships_visible_to(user):
+    """Who is on the staff of the host units the user may see."""
+    return of_host_units(HostMembership.objects.all(), user)
+
+
+def work_plans_visible_to(user):
+    return of_host_units(WorkPlan.objects.all(), user)
+
+
+def notices_visible_to(user):
+    """Challenge notices of the user's host units, published or not (the organiser's view;
+    the public sees :func:`published_notices`)."""
+    return of_host_units(ChallengeNotice.objects.all(), user)
+
+
+def complaint_channels_visible_to(user):
+    return of_host_units(ComplaintChannel.objects.all(), user)
+
+
+def organisation_ids_on_staff(user):
+    """The organisations with an active member on the staff of a host unit the user may see
+    (for the accounts admin's organisation scope)."""
+    members = host_memberships_visible_to(user).values("user_id")
+    return Membership.objects.filter(user_id__in=members, state=MembershipState.ACTIVE).values(
+        "organisation_id")
 
 
 def staffed_host_units(user):

@@ -1,4 +1,5 @@
-"""Demands in Django admin, scoped to the host organiser's units (Torch staff see all).
+"""Demands in Django admin, listed from the organiser pages' selectors: the host organiser's
+units (Torch staff: all units), never a company's draft before it is submitted.
 
 Admin shows demands and their expert work; it never writes them directly. State changes are
 actions that go through ``services.transition`` like the organiser pages, so every change is
@@ -12,7 +13,7 @@ from django.utils.translation import ngettext
 from common.importexport.admin import HostScopedImportExportMixin
 from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
-from . import national, services
+from . import national, selectors, services
 from .enums import DemandStatus
 from .models import Analysis, Demand, DemandTransition, ExpertAssignment, Indicator, WordingProposal
 from .resources import DemandResource
@@ -69,6 +70,8 @@ class _ReadOnlyAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Demand)
 class DemandAdmin(HostScopedImportExportMixin, _ReadOnlyAdmin):
+    # The organiser pages' scope: a company's draft stays with it until submitted.
+    visible_to = selectors.managed_scope
     host_unit_lookup = "host_unit"
     # Import and export in the standard format (demands/resources.py): the import runs as an
     # import job through the demand resource, which creates and submits demands in bulk.
@@ -130,6 +133,7 @@ class DemandAdmin(HostScopedImportExportMixin, _ReadOnlyAdmin):
 
 @admin.register(Analysis)
 class AnalysisAdmin(_ReadOnlyAdmin):
+    visible_to = selectors.analyses_managed_by
     host_unit_lookup = "demand__host_unit"
     list_display = ["demand", "expert", "verdict", "submitted_at"]
     list_select_related = ["demand", "expert"]
@@ -139,6 +143,7 @@ class AnalysisAdmin(_ReadOnlyAdmin):
 
 @admin.register(ExpertAssignment)
 class ExpertAssignmentAdmin(_ReadOnlyAdmin):
+    visible_to = selectors.assignments_managed_by
     host_unit_lookup = "demand__host_unit"
     list_display = ["demand", "expert", "assigned_by", "assigned_at"]
     list_select_related = ["demand", "expert", "assigned_by"]
@@ -147,6 +152,7 @@ class ExpertAssignmentAdmin(_ReadOnlyAdmin):
 
 @admin.register(WordingProposal)
 class WordingProposalAdmin(_ReadOnlyAdmin):
+    visible_to = selectors.proposals_managed_by
     host_unit_lookup = "demand__host_unit"
     list_display = ["demand", "proposed_by", "state", "created_at", "decided_at"]
     list_select_related = ["demand", "proposed_by"]

@@ -13,6 +13,7 @@ class DemandsConfig(AppConfig):
         from . import permissions, workspace  # noqa: F401
 
         workspace.register()
+        register_scopes()
         register_kind("demand.wording_proposed", _("Wording proposals for my demands"))
         register_kind("demand.expert_assigned", _("Demands I am asked to analyse"))
         # the public side (demands.access)
@@ -20,3 +21,16 @@ class DemandsConfig(AppConfig):
                       _("Requests for the hidden details of my demands"))
         register_kind("demand.access_decided", _("Answers to my requests for hidden details"))
         register_kind("demand.message", _("Messages from challengers about my demands"))
+
+
+def register_scopes():
+    """What lower apps show of demands to whom: the attachments a user may download, and the
+    organisations a host organiser deals with in admin."""
+    from accounts.selectors import register_organisation_tie
+    from files.selectors import register_attached_model
+
+    from .models import Demand
+    from .selectors import demands_visible_to, organisation_ids_with_managed_demands
+
+    register_attached_model(Demand, demands_visible_to)
+    register_organisation_tie(organisation_ids_with_managed_demands)

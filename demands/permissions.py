@@ -69,10 +69,11 @@ def _status_in(*states):
 
 is_reviewer = is_host_staff_of_demand | is_torch_staff
 
-# The private full view: everyone who may read every field, hidden or not. H7b's access grants
-# for challengers are OR-ed in where ``demands.view_demand`` is declared below.
+# The private full view: everyone who may read every field, hidden or not. A company's draft is
+# its own until submitted, for Torch staff too. Access grants for challengers are OR-ed in
+# where ``demands.view_demand`` is declared below.
 can_view_full_demand = (
-    is_owner_member | (is_host_staff_of_demand & has_reached_host) | is_torch_staff
+    is_owner_member | ((is_host_staff_of_demand | is_torch_staff) & has_reached_host)
     | is_assigned_expert
 )
 

@@ -8,7 +8,7 @@ from accounts.models import Membership, User
 from accounts.permissions import is_expert, is_torch_staff
 from contests.models import HostMembership, HostUnit
 from contests.permissions import staffed_host_unit_ids
-from contests.selectors import current_contest
+from contests.selectors import current_contest, of_host_units
 from files.models import PrivateFile
 
 from .enums import ProposalState
@@ -35,12 +35,13 @@ _REACHED_HOST = Q(entered_by_host=True) | Q(submitted_at__isnull=False)
 
 def demands_visible_to(user):
     """Every demand whose private full view the user may open: the owner organisation's active
-    members, the staff of its host unit, Torch staff (all) and assigned experts. Mirrors
+    members, and once it reached its host (a company's draft is its own until submitted) the
+    staff of its host unit, Torch staff and assigned experts. Mirrors
     ``permissions.can_view_full_demand``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Demand.objects.none()
     if is_torch_staff(user):
-        return Demand.objects.all()
+        return Demand.objects.filter(Q(_owner_q(user)) | _REACHED_HOST)
     condition = Q(_owner_q(user)) | (Q(_host_q(user)) & _REACHED_HOST)
     if is_expert(user):
         condition |= Q(_expert_q(user))
@@ -71,11 +72,28 @@ def owner_demands(user):
 def managed_scope(user):
     """The demands of the user's host units (all of them for Torch staff), not annotated. A
     company's drafts stay with it until submitted."""
-    if is_torch_staff(user):
-        queryset = Demand.objects.all()
-    else:
-        queryset = Demand.objects.filter(host_unit_id__in=staffed_host_unit_ids(user))
-    return queryset.filter(_REACHED_HOST)
+    return of_host_units(Demand.objects.all(), user).filter(_REACHED_HOST)
+
+
+def analyses_managed_by(user):
+    """Expert analyses of the demands in :func:`managed_scope`."""
+    return Analysis.objects.filter(demand__in=managed_scope(user))
+
+
+def assignments_managed_by(user):
+    """Expert assignments of the demands in :func:`managed_scope`."""
+    return ExpertAssignment.objects.filter(demand__in=managed_scope(user))
+
+
+def proposals_managed_by(user):
+    """Wording proposals on the demands in :func:`managed_scope`."""
+    return WordingProposal.objects.filter(demand__in=managed_scope(user))
+
+
+def organisation_ids_with_managed_demands(user):
+    """The organisations that filed a demand in :func:`managed_scope` (for the accounts
+    admin's organisation scope)."""
+    return managed_scope(user).values("organisation_id")
 
 
 def status_counts(queryset):

@@ -4,12 +4,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import ReadOnlyForTorchStaffAdmin
+from common.admin_scope import SelectorScopedAdminMixin
 
 from .models import PrivateFile
+from .selectors import files_visible_to
 
 
 @admin.register(PrivateFile)
-class PrivateFileAdmin(ReadOnlyForTorchStaffAdmin):
+class PrivateFileAdmin(SelectorScopedAdminMixin, ReadOnlyForTorchStaffAdmin):
+    # What the download view would serve: never the attachments of a company's draft.
+    visible_to = files_visible_to
     list_display = ("original_name", "kind", "content_type", "size_display", "uploader",
                     "object_type", "object_id", "public_safe", "created_at", "download_link")
     list_filter = ("kind", "public_safe", "content_type", "created_at")

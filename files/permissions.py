@@ -1,7 +1,10 @@
-"""Who may download a private file: its uploader, Torch staff, and whoever may view the object
-it is attached to (``<app_label>.view_<model_name>``, declared by that object's app with
-``rules.add_perm``). Who may remove an attached file: whoever may change the object it is
-attached to (``<app_label>.change_<model_name>``), and nobody else, not even its uploader."""
+"""Who may download a private file: its uploader, and whoever may view the object it is
+attached to (``<app_label>.view_<model_name>``, declared by that object's app with
+``rules.add_perm``); Torch staff also open files attached to nothing. An attached file, Torch
+staff too open only through its object: a company's draft, and so its attachments, are the
+company's own until submitted. Who may remove an attached file: whoever
+may change the object it is attached to (``<app_label>.change_<model_name>``), and nobody else,
+not even its uploader."""
 
 import rules
 
@@ -38,7 +41,12 @@ def may_change_attached_object(user, private_file):
     return user.has_perm(f"{meta.app_label}.change_{meta.model_name}", obj)
 
 
-can_view_file = is_uploader | is_torch_staff | may_view_attached_object
+@rules.predicate
+def is_unattached(user, private_file):
+    return private_file is not None and private_file.object_id is None
+
+
+can_view_file = is_uploader | may_view_attached_object | (is_torch_staff & is_unattached)
 # An app that declares no change permission for its objects keeps their files unremovable.
 can_remove_file = may_change_attached_object
 

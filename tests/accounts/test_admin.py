@@ -13,6 +13,16 @@ from tests.factories.accounts import (
 ORG_CHANGELIST = reverse("admin:accounts_organisation_changelist")
 
 
+def tie(organisation, host_organiser):
+    """Gives the organisation a submitted demand at the host organiser's unit: the tie that
+    lets a host organiser see and verify it in admin."""
+    from tests.factories.demands import DemandFactory
+
+    unit = host_organiser.host_memberships.get().host_unit
+    DemandFactory(organisation=organisation, host_unit=unit, status="submitted")
+    return organisation
+
+
 def org_change_data(organisation, **overrides):
     data = {
         "name": organisation.name, "kind": organisation.kind,
@@ -95,8 +105,9 @@ def test_plain_user_cannot_enter_admin(client, login_as, challenger):
 
 # --- organisations ----------------------------------------------------------------------------
 def test_host_organiser_sees_and_searches_organisations(client, login_as, host_organiser):
-    wanted = OrganisationFactory(name="西安光机科技有限公司", credit_code="91110108551385082Q")
-    OrganisationFactory(name="其他公司")
+    wanted = tie(OrganisationFactory(name="西安光机科技有限公司",
+                                     credit_code="91110108551385082Q"), host_organiser)
+    tie(OrganisationFactory(name="其他公司"), host_organiser)
     login_as(host_organiser)
 
     by_name = client.get(ORG_CHANGELIST, {"q": "光机"})
@@ -107,7 +118,7 @@ def test_host_organiser_sees_and_searches_organisations(client, login_as, host_o
 
 
 def test_host_organiser_verifies_via_action(client, login_as, host_organiser):
-    organisation = OrganisationFactory(verified=False)
+    organisation = tie(OrganisationFactory(verified=False), host_organiser)
     login_as(host_organiser)
 
     response = client.post(ORG_CHANGELIST, {"action": "verify",
@@ -121,7 +132,7 @@ def test_host_organiser_verifies_via_action(client, login_as, host_organiser):
 
 
 def test_host_organiser_cannot_change_organisation(client, login_as, host_organiser):
-    organisation = OrganisationFactory(name="原名称")
+    organisation = tie(OrganisationFactory(name="原名称"), host_organiser)
     login_as(host_organiser)
 
     response = client.post(reverse("admin:accounts_organisation_change",
@@ -134,7 +145,7 @@ def test_host_organiser_cannot_change_organisation(client, login_as, host_organi
 
 
 def test_host_organiser_cannot_unverify_or_delete(client, login_as, host_organiser):
-    organisation = OrganisationFactory(verified=True)
+    organisation = tie(OrganisationFactory(verified=True), host_organiser)
     login_as(host_organiser)
 
     actions = client.get(ORG_CHANGELIST).context["action_form"].fields["action"].choices
@@ -279,7 +290,7 @@ def test_signatures_are_read_only_in_admin(client, login_as, torch_staff, contes
 
 def test_membership_inline_count_does_not_leak_to_host_organiser(client, login_as,
                                                                  host_organiser):
-    organisation = OrganisationFactory()
+    organisation = tie(OrganisationFactory(), host_organiser)
     MembershipFactory(organisation=organisation, user=UserFactory(email="secret@example.cn"))
     login_as(host_organiser)
 

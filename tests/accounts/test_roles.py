@@ -183,9 +183,13 @@ def test_org_predicates_answer_a_whole_list_in_one_query(db, django_assert_num_q
         assert all(permissions.is_org_member(user, org) for org in organisations)
 
 
-def test_verify_permission_for_host_organiser_and_torch_only(db, host_organiser, torch_staff,
-                                                             challenger, stranger):
+def test_verify_permission_for_tied_host_organiser_and_torch_only(db, host_organiser, host_unit,
+                                                                  torch_staff, challenger,
+                                                                  stranger):
+    from tests.factories.demands import DemandFactory
+
     organisation = OrganisationFactory()
+    DemandFactory(organisation=organisation, host_unit=host_unit, status="submitted")
 
     assert host_organiser.has_perm("accounts.verify_organisation", organisation)
     assert torch_staff.has_perm("accounts.verify_organisation", organisation)
