@@ -27,7 +27,9 @@ def may_view_attached_object(user, private_file):
     if obj is None:
         return False
     meta = obj._meta
-    return user.has_perm(f"{meta.app_label}.view_{meta.model_name}", obj)
+    # The object's own rule, not ``user.has_perm``, which grants a superuser everything: a
+    # company's draft and its attachments are its own, a superuser's view included.
+    return rules.has_perm(f"{meta.app_label}.view_{meta.model_name}", user, obj)
 
 
 @rules.predicate

@@ -1,6 +1,7 @@
 import logging
 from urllib.parse import quote
 
+import rules
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
@@ -27,8 +28,10 @@ def download(request, key):
     """Stream a private file to whoever may see it; anyone else gets the same 404 as for a
     key that does not exist."""
     private_file = PrivateFile.objects.select_related("object_type").filter(uuid=key).first()
-    if private_file is None or not request.user.has_perm("files.view_privatefile",
-                                                         private_file):
+    # The rule itself, not ``user.has_perm``, which lets a superuser open anything: a company's
+    # draft and its attachments are its own until submitted, for everyone.
+    if private_file is None or not rules.has_perm("files.view_privatefile", request.user,
+                                                  private_file):
         log_denied(request, obj=private_file, data={"file": str(key)})
         raise Http404
     try:

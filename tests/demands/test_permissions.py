@@ -12,8 +12,8 @@ SEES = {"demand_owner", "host_organiser", "torch_staff", "assigned"}
 
 
 def _expected(persona, status):
-    if persona == "host_organiser" and status == DemandStatus.DRAFT:
-        return False  # a company's draft is its own until submitted
+    if persona in ("host_organiser", "torch_staff") and status == DemandStatus.DRAFT:
+        return False  # a company's draft is its own until submitted, for Torch staff too
     return persona in SEES
 
 

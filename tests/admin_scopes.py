@@ -1,0 +1,126 @@
+"""The host-scoped models of Django admin, each with the selector the pages list its rows with
+and a maker of rows that belong to one host unit (with rows that must not leak: a company's
+draft, its attachments, organisations with no tie).
+
+``tests/common/test_admin_scope.py`` checks, per persona, that each model's admin changelist
+lists exactly what its selector returns, and that every other admin model is Torch staff's
+only. A new app with host-scoped admin models adds one line per model here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from accounts.models import Organisation
+from accounts.permissions import is_torch_staff
+from accounts.selectors import organisations_managed_by
+from contests import selectors as contest_selectors
+from contests.models import (
+    ChallengeNotice,
+    ComplaintChannel,
+    Event,
+    HostMembership,
+    HostUnit,
+    WorkPlan,
+)
+from demands import selectors as demand_selectors
+from demands.models import Analysis, Demand, ExpertAssignment, WordingProposal
+from files.models import PrivateFile
+from files.selectors import files_visible_to
+from tests.factories.accounts import MembershipFactory, OrganisationFactory
+from tests.factories.contests import (
+    ChallengeNoticeFactory,
+    ComplaintChannelFactory,
+    HostMembershipFactory,
+    WorkPlanFactory,
+)
+from tests.factories.demands import (
+    AnalysisFactory,
+    DemandFactory,
+    ExpertAssignmentFactory,
+    WordingProposalFactory,
+)
+from tests.factories.files import PrivateFileFactory
+
+
+@dataclass(frozen=True)
+class AdminScope:
+    model: type
+    selector: Callable  # user -> queryset: what the pages list
+    make_rows: Callable  # host unit -> None: rows of that unit, leaky ones included
+    # who may open this admin at all (others get 403 and see nothing); None: whoever the
+    # selector serves
+    audience: Callable | None = None
+
+    def __str__(self):
+        return self.model._meta.label_lower
+
+
+def _demands(unit):
+    DemandFactory(host_unit=unit, status="submitted")
+    DemandFactory(host_unit=unit, status="published")
+    DemandFactory(host_unit=unit, status="draft")  # the company's own until submitted
+    DemandFactory(host_unit=unit, status="draft", entered_by_host=True)
+
+
+def _on_demands(factory):
+    def make(unit):
+        factory(demand=DemandFactory(host_unit=unit, status="in_analysis"))
+        factory(demand=DemandFactory(host_unit=unit, status="draft"))
+
+    return make
+
+
+def _organisations(unit):
+    DemandFactory(host_unit=unit, status="submitted")  # tied by a demand
+    DemandFactory(host_unit=unit, status="draft")  # a draft alone is no tie
+    staff = HostMembershipFactory(host_unit=unit).user
+    MembershipFactory(user=staff)  # tied by a member on the unit's staff
+    OrganisationFactory()  # tied to nobody
+
+
+def _files(unit):
+    submitted = DemandFactory(host_unit=unit, status="submitted")
+    draft = DemandFactory(host_unit=unit, status="draft")
+    PrivateFileFactory(attach_to=submitted)
+    PrivateFileFactory(attach_to=draft)
+    PrivateFileFactory()  # attached to nothing yet
+
+
+ADMIN_SCOPES = [
+    AdminScope(Event, contest_selectors.events_hosted_for, lambda unit: None),
+    AdminScope(HostUnit, contest_selectors.host_units_of, lambda unit: None),
+    AdminScope(
+        HostMembership,
+        contest_selectors.host_memberships_visible_to,
+        lambda unit: HostMembershipFactory(host_unit=unit),
+    ),
+    AdminScope(
+        WorkPlan,
+        contest_selectors.work_plans_visible_to,
+        lambda unit: WorkPlanFactory(host_unit=unit),
+    ),
+    AdminScope(
+        ChallengeNotice,
+        contest_selectors.notices_visible_to,
+        lambda unit: ChallengeNoticeFactory(host_unit=unit),
+    ),
+    AdminScope(
+        ComplaintChannel,
+        contest_selectors.complaint_channels_visible_to,
+        lambda unit: ComplaintChannelFactory(host_unit=unit),
+    ),
+    AdminScope(Demand, demand_selectors.managed_scope, _demands),
+    AdminScope(Analysis, demand_selectors.analyses_managed_by, _on_demands(AnalysisFactory)),
+    AdminScope(
+        ExpertAssignment,
+        demand_selectors.assignments_managed_by,
+        _on_demands(ExpertAssignmentFactory),
+    ),
+    AdminScope(
+        WordingProposal, demand_selectors.proposals_managed_by, _on_demands(WordingProposalFactory)
+    ),
+    AdminScope(Organisation, organisations_managed_by, _organisations),
+    # Files are downloaded on the pages by everyone their selector serves; admin lists them to
+    # Torch staff only.
+    AdminScope(PrivateFile, files_visible_to, _files, audience=is_torch_staff),
+]
