@@ -1,4 +1,5 @@
-"""The accounts app's own sections of the workspace dashboard (see accounts.workspace)."""
+"""The accounts app's own sections of the workspace dashboard (see accounts.workspace), and
+those of the kernel apps below it, which cannot reach the dashboard themselves."""
 
 from .agreements import agreement_status, current_contest
 from .enums import SELF_SERVICE_ROLES, RoleCode
@@ -42,3 +43,11 @@ def register():
                      organisations_context, order=30)
     register_section("agreements", "accounts/workspace/agreements.html", agreements_context,
                      order=40)
+
+
+def register_kernel_sections():
+    from common.importexport import workspace as imports
+    from notifications import workspace as notifications
+
+    notifications.register(register_section)
+    imports.register(register_section)

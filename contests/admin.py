@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.importexport.admin import HostScopedImportExportMixin
+from common.importexport.admin import ScopedImportExportMixin
 
 from . import services
 from .admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
@@ -247,8 +247,8 @@ class ChallengeNoticeAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ComplaintChannel)
-class ComplaintChannelAdmin(HostScopedImportExportMixin, HostScopedAdminMixin, admin.ModelAdmin):
-    # Import/export scoped to the user's host units, with its own permissions (common.importexport)
+class ComplaintChannelAdmin(ScopedImportExportMixin, HostScopedAdminMixin, admin.ModelAdmin):
+    # Import/export scoped to the user's host units, with its own permissions (contests.importing)
     resource_classes = [ComplaintChannelResource]
     list_display = ["name", "host_unit", "phone", "email", "position"]
     list_select_related = ["host_unit"]

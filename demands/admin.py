@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.importexport.admin import HostScopedImportExportMixin
+from common.importexport.admin import ScopedImportExportMixin
 from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
 from . import national, services
@@ -68,7 +68,7 @@ class _ReadOnlyAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Demand)
-class DemandAdmin(HostScopedImportExportMixin, _ReadOnlyAdmin):
+class DemandAdmin(ScopedImportExportMixin, _ReadOnlyAdmin):
     host_unit_lookup = "host_unit"
     # Import and export in the standard format (demands/resources.py): the import runs as an
     # import job through the demand resource, which creates and submits demands in bulk.

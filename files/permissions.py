@@ -1,11 +1,12 @@
-"""Who may download a private file: its uploader, Torch staff, and whoever may view the object
-it is attached to (``<app_label>.view_<model_name>``, declared by that object's app with
-``rules.add_perm``). Who may remove an attached file: whoever may change the object it is
-attached to (``<app_label>.change_<model_name>``), and nobody else, not even its uploader."""
+"""Who may download a private file: its uploader, the portal's overseers
+(``audit.permissions``: Torch staff), and whoever may view the object it is attached to
+(``<app_label>.view_<model_name>``, declared by that object's app with ``rules.add_perm``).
+Who may remove an attached file: whoever may change the object it is attached to
+(``<app_label>.change_<model_name>``), and nobody else, not even its uploader."""
 
 import rules
 
-from accounts.permissions import is_torch_staff
+from audit.permissions import is_overseer
 
 
 @rules.predicate
@@ -38,7 +39,7 @@ def may_change_attached_object(user, private_file):
     return user.has_perm(f"{meta.app_label}.change_{meta.model_name}", obj)
 
 
-can_view_file = is_uploader | is_torch_staff | may_view_attached_object
+can_view_file = is_uploader | is_overseer | may_view_attached_object
 # An app that declares no change permission for its objects keeps their files unremovable.
 can_remove_file = may_change_attached_object
 
