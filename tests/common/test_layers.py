@@ -136,13 +136,18 @@ def test_the_scanner_sees_each_kind_of_reference():
         "g = models.ForeignKey('self', on_delete=None)\n"
     )
     assert model_references(tree) == [
-        (1, "contests"), (2, "demands"), (3, "files"), (4, "contests"), (5, "demands"),
+        (1, "contests"),
+        (2, "demands"),
+        (3, "files"),
+        (4, "contests"),
+        (5, "demands"),
     ]
 
 
 def test_layer_order_is_the_contracts():
     order = layer_order()
-    ranks = [order[name][0] for name in
-             ("push", "demands", "contests", "accounts", "common", "audit")]
+    ranks = [
+        order[name][0] for name in ("push", "demands", "contests", "accounts", "common", "audit")
+    ]
     assert ranks == sorted(ranks) and len(set(ranks[:4])) == 4
     assert order["common"] == order["files"] == order["notifications"]
