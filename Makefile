@@ -32,6 +32,7 @@ run: demo
 # The whole suite. Browser, service and fault tests run when their services are there
 # (always under CI=true, where a missing service is a failure, not a skip).
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 test-fast: install

@@ -2,16 +2,20 @@
 organisations they deal with (a demand at, or a member on the staff of, one of their units) and
 verify them, nothing else. Every permission is a predicate."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin_scope import SelectorScopedAdminMixin
 
-from . import selectors, services
+from . import agreements, selectors, services
 from .exceptions import AccountsError
 from .models import Agreement, AgreementSignature, Membership, Organisation, Role, User
 from .permissions import is_torch_staff, may_list_organisations
@@ -245,18 +249,79 @@ class MembershipAdmin(TorchOnlyAdmin):
 
 
 # --- agreements -------------------------------------------------------------------------------
+def _scope_label():
+    """The registered scope model's name (``contest``), as a column and field label."""
+    model = agreements.scope_model()
+    return capfirst(model._meta.verbose_name) if model else ""
+
+
+scope_label = lazy(_scope_label, str)()
+
+
+class ScopeListFilter(admin.SimpleListFilter):
+    """Versions (or, with ``lookup_prefix``, signatures) by their scope: by contest."""
+
+    title = scope_label
+    parameter_name = "scope"
+    lookup_prefix = ""
+
+    def lookups(self, request, model_admin):
+        model = agreements.scope_model()
+        return [(obj.pk, str(obj)) for obj in model._default_manager.all()] if model else []
+
+    def queryset(self, request, queryset):
+        model = agreements.scope_model()
+        if self.value() is None or model is None:
+            return queryset
+        return queryset.filter(**{
+            f"{self.lookup_prefix}scope_type": ContentType.objects.get_for_model(model),
+            f"{self.lookup_prefix}scope_id": self.value(),
+        })
+
+
+class SignatureScopeListFilter(ScopeListFilter):
+    lookup_prefix = "agreement__"
+
+
+class AgreementAddForm(forms.ModelForm):
+    """A new version: its scope (a contest) is one of the registered scope model's objects."""
+
+    # Not "scope": the model's generic foreign key of that name is no form field.
+    applies_to = forms.ModelChoiceField(queryset=Agreement.objects.none(), label=scope_label)
+
+    class Meta:
+        model = Agreement
+        fields = ["kind", "title", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = agreements.scope_model()
+        if model is not None:
+            self.fields["applies_to"].queryset = model._default_manager.all()
+
+
 @admin.register(Agreement)
 class AgreementAdmin(TorchOnlyAdmin):
-    list_display = ["title", "contest", "kind", "version", "published_at", "signature_count"]
-    list_filter = ["contest", "kind"]
+    list_display = ["title", "scope_display", "kind", "version", "published_at",
+                    "signature_count"]
+    list_filter = [ScopeListFilter, "kind"]
     search_fields = ["title"]
     actions = ["publish"]
 
     def get_queryset(self, request):
         from django.db.models import Count
 
-        return super().get_queryset(request).select_related("contest").annotate(
+        return super().get_queryset(request).prefetch_related("scope").annotate(
             _signature_count=Count("signatures"))
+
+    @admin.display(description=scope_label)
+    def scope_display(self, obj):
+        return obj.scope
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AgreementAddForm
+        return super().get_form(request, obj, **kwargs)
 
     @admin.display(description=_("signatures"), ordering="_signature_count")
     def signature_count(self, obj):
@@ -264,14 +329,14 @@ class AgreementAdmin(TorchOnlyAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["contest", "kind", "title", "body"]
-        return ["contest", "kind", "version", "title", "body", "published_at", "published_by",
-                "created_at"]
+            return ["applies_to", "kind", "title", "body"]
+        return ["scope_display", "kind", "version", "title", "body", "published_at",
+                "published_by", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["contest", "kind", "version", "published_at", "published_by", "created_at"]
+        return ["scope_display", "kind", "version", "published_at", "published_by", "created_at"]
 
     # People signed a published text: it never changes (the page becomes read-only) and is
     # never deleted. A new version is added instead.
@@ -291,7 +356,8 @@ class AgreementAdmin(TorchOnlyAdmin):
             services.update_agreement_draft(obj, by=request.user)
         else:
             created = services.create_agreement_version(
-                obj.contest, obj.kind, title=obj.title, body=obj.body, by=request.user)
+                form.cleaned_data["applies_to"], obj.kind, title=obj.title, body=obj.body,
+                by=request.user)
             obj.pk, obj.version = created.pk, created.version
 
     @admin.action(description=_("Publish selected versions (everyone must sign them again)"),
@@ -310,7 +376,7 @@ class AgreementAdmin(TorchOnlyAdmin):
 @admin.register(AgreementSignature)
 class AgreementSignatureAdmin(TorchOnlyAdmin):
     list_display = ["user", "agreement", "signed_at", "ip_address", "text_hash"]
-    list_filter = ["agreement__contest", "agreement__kind"]
+    list_filter = [SignatureScopeListFilter, "agreement__kind"]
     search_fields = ["user__email", "user__full_name", "agreement__title"]
     list_select_related = ["user", "agreement"]
     readonly_fields = ["user", "agreement", "signed_at", "ip_address", "text_hash"]

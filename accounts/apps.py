@@ -7,9 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from audit.permissions import set_overseer_rule
+
         from . import privacy_views, sections, signals
+        from .permissions import is_torch_staff
+
+        # The kernel's admin pages and private files are overseen by Torch Center staff.
+        set_overseer_rule(is_torch_staff)
 
         signals.connect(self)
 
         sections.register()
+        sections.register_kernel_sections()
         privacy_views.register_workspace_section()

@@ -2,6 +2,8 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -193,11 +195,25 @@ class Membership(models.Model):
         return self.is_active and self.role == MembershipRole.ADMIN
 
 
-class Agreement(models.Model):
-    """One version of the NDA (保密协议) or disclaimer (免责声明) of a contest."""
+class AgreementQuerySet(models.QuerySet):
+    def for_scope(self, scope):
+        """The versions that apply to ``scope`` (none for None)."""
+        if scope is None:
+            return self.none()
+        return self.filter(scope_type=ContentType.objects.get_for_model(scope), scope_id=scope.pk)
 
-    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT,
-                                related_name="agreements", verbose_name=_("contest"))
+
+class Agreement(models.Model):
+    """One version of the NDA (保密协议) or disclaimer (免责声明) of a contest.
+
+    Versions are numbered per scope: the object of a domain app they apply to (a contest),
+    named through its content type, so that accounts knows no domain app. The app that owns
+    that model registers it (``accounts.agreements.register_scope``).
+    """
+
+    scope_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    scope_id = models.PositiveBigIntegerField()
+    scope = GenericForeignKey("scope_type", "scope_id")
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
@@ -209,12 +225,14 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
-        ordering = ["contest", "kind", "-version"]
+        ordering = ["scope_type", "scope_id", "kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["contest", "kind", "version"],
+            models.UniqueConstraint(fields=["scope_type", "scope_id", "kind", "version"],
                                     name="unique_agreement_version"),
         ]
 

@@ -134,13 +134,14 @@ def _signatures(user):
             "agreement": signature.agreement.title,
             "kind": signature.agreement.kind,
             "version": signature.agreement.version,
-            "contest": str(signature.agreement.contest),
+            signature.agreement.scope_type.model: str(signature.agreement.scope),
             "signed_at": signature.signed_at,
             "ip_address": signature.ip_address,
             "text_hash": signature.text_hash,
         }
         for signature in AgreementSignature.objects.filter(user=user)
-        .select_related("agreement__contest").order_by("signed_at", "pk")
+        .select_related("agreement__scope_type").prefetch_related("agreement__scope")
+        .order_by("signed_at", "pk")
     ]
 
 

@@ -1,6 +1,7 @@
-"""The accounts app's own sections of the workspace dashboard (see accounts.workspace)."""
+"""The accounts app's own sections of the workspace dashboard (see accounts.workspace), and
+those of the kernel apps below it, which cannot reach the dashboard themselves."""
 
-from .agreements import agreement_status, current_contest
+from .agreements import agreement_status, current_scope
 from .enums import SELF_SERVICE_ROLES, RoleCode
 from .selectors import memberships_of, pending_requests_for_admin
 from .workspace import register_section
@@ -26,10 +27,10 @@ def organisations_context(request):
 
 
 def agreements_context(request):
-    contest = current_contest()
-    statuses = agreement_status(request.user, contest)
+    scope = current_scope()
+    statuses = agreement_status(request.user, scope)
     return {
-        "contest": contest,
+        "scope": scope,
         "statuses": statuses,
         "all_signed": bool(statuses) and all(status.signed for status in statuses),
     }
@@ -42,3 +43,11 @@ def register():
                      organisations_context, order=30)
     register_section("agreements", "accounts/workspace/agreements.html", agreements_context,
                      order=40)
+
+
+def register_kernel_sections():
+    from common.importexport import workspace as imports
+    from notifications import workspace as notifications
+
+    notifications.register(register_section)
+    imports.register(register_section)

@@ -88,6 +88,8 @@ def search_organisations(query, *, limit=SEARCH_LIMIT):
 
 
 def signatures_of(user):
-    """The user's agreement signatures with their agreement and contest, newest first."""
+    """The user's agreement signatures with their agreement and its scope (the contest), newest
+    first."""
     return (AgreementSignature.objects.filter(user=user)
-            .select_related("agreement", "agreement__contest").order_by("-signed_at"))
+            .select_related("agreement").prefetch_related("agreement__scope")
+            .order_by("-signed_at"))

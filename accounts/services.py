@@ -319,9 +319,9 @@ def set_membership_role(membership, role, *, by):
 
 
 # --- agreements -------------------------------------------------------------------------------
-def create_agreement_version(contest, kind, *, title, body, by):
-    """A new, unpublished version of the contest's NDA or disclaimer (Torch staff only); its
-    number follows the highest existing one."""
+def create_agreement_version(scope, kind, *, title, body, by):
+    """A new, unpublished version of the NDA or disclaimer of ``scope`` (a contest; Torch staff
+    only); its number follows the highest existing one."""
     if not is_torch_staff(by):
         raise PermissionDenied
     try:
@@ -329,9 +329,9 @@ def create_agreement_version(contest, kind, *, title, body, by):
             # Lock the highest version row (PostgreSQL refuses FOR UPDATE on an aggregate); the
             # unique constraint catches two first versions created at once.
             highest = (Agreement.objects.select_for_update()
-                       .filter(contest=contest, kind=kind).order_by("-version")
+                       .for_scope(scope).filter(kind=kind).order_by("-version")
                        .values_list("version", flat=True).first())
-            agreement = Agreement(contest=contest, kind=kind, version=(highest or 0) + 1,
+            agreement = Agreement(scope=scope, kind=kind, version=(highest or 0) + 1,
                                   title=title.strip(), body=body)
             agreement.full_clean(validate_constraints=False)
             agreement.save()
@@ -397,7 +397,7 @@ def sign_agreement(user, agreement, ip):
 
     if not agreement.is_published:
         raise AccountsError(_("This agreement has not been published."), code="unpublished")
-    current = current_agreement(agreement.contest, agreement.kind)
+    current = current_agreement(agreement.scope, agreement.kind)
     if current is None or current.pk != agreement.pk:
         raise AccountsError(_("A newer version of this agreement has been published; please "
                               "read and sign that one."), code="outdated")

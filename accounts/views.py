@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .agreements import agreement_status, current_contest
+from .agreements import agreement_status, current_scope
 from .enums import AGREEMENT_KINDS, AgreementKind
 from .exceptions import AccountsError, DuplicateCreditCode
 from .forms import (
@@ -194,10 +194,10 @@ def _requested_kinds(request):
 def agreements_sign(request):
     """Shows the full text of each current agreement still to sign, with one unticked box
     each; signs them all at once and returns to ``next``."""
-    contest = current_contest()
+    scope = current_scope()
     kinds = _requested_kinds(request)
     next_url = _safe_next(request, reverse("accounts:signatures"))
-    statuses = agreement_status(request.user, contest, kinds)
+    statuses = agreement_status(request.user, scope, kinds)
     to_sign = [status.agreement for status in statuses
                if status.agreement is not None and not status.signed]
     unpublished = [status.kind for status in statuses if status.agreement is None]
@@ -222,7 +222,7 @@ def agreements_sign(request):
         return redirect(next_url)
 
     return render(request, "accounts/agreements_sign.html", {
-        "contest": contest,
+        "scope": scope,
         "form": form,
         "items": [(agreement, form.bound_field_for(agreement)) for agreement in to_sign],
         "unpublished": [AgreementKind(kind).label for kind in unpublished],
@@ -232,9 +232,9 @@ def agreements_sign(request):
 
 @login_required
 def signatures(request):
-    contest = current_contest()
+    scope = current_scope()
     return render(request, "accounts/signatures.html", {
-        "contest": contest,
-        "statuses": agreement_status(request.user, contest),
+        "scope": scope,
+        "statuses": agreement_status(request.user, scope),
         "signatures": selectors.signatures_of(request.user),
     })

@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_torch_staff
-
 from .models import ActivityLog
+from .permissions import is_overseer
 
 
 class ReadOnlyForTorchStaffAdmin(admin.ModelAdmin):
@@ -16,10 +15,10 @@ class ReadOnlyForTorchStaffAdmin(admin.ModelAdmin):
     actions = None
 
     def has_module_permission(self, request):
-        return is_torch_staff(request.user)
+        return is_overseer(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_torch_staff(request.user)
+        return is_overseer(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -1,10 +1,10 @@
+# The project's Celery app (challenge_portal.celery), found without importing the project.
+from celery import current_app as celery_app
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-
-from challenge_portal.celery import app as celery_app
 
 
 def _database_ok():

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.importexport.admin import HostScopedImportExportMixin
+from common.importexport.admin import ScopedImportExportMixin
 
 from . import selectors, services
 from .admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
@@ -252,9 +252,9 @@ class ChallengeNoticeAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ComplaintChannel)
-class ComplaintChannelAdmin(HostScopedImportExportMixin, HostScopedAdminMixin, admin.ModelAdmin):
+class ComplaintChannelAdmin(ScopedImportExportMixin, HostScopedAdminMixin, admin.ModelAdmin):
     visible_to = selectors.complaint_channels_visible_to
-    # Import/export scoped to the user's host units, with its own permissions (common.importexport)
+    # Import/export scoped to the user's host units, with its own permissions (contests.importing)
     resource_classes = [ComplaintChannelResource]
     list_display = ["name", "host_unit", "phone", "email", "position"]
     list_select_related = ["host_unit"]

@@ -6,9 +6,9 @@ from import_export.fields import Field
 from import_export.widgets import CharWidget, IntegerWidget
 
 from common.importexport import registry
-from common.importexport.resources import HostScopedResource, HostUnitWidget
 
 from . import services
+from .importing import HostScopedResource, HostUnitWidget
 from .models import ComplaintChannel
 
 _channel = ComplaintChannel._meta

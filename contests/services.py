@@ -192,9 +192,9 @@ def ensure_agreement(contest, kind, *, title, body):
     """Create and publish version 1 of the contest's NDA or disclaimer, only when no version
     of that kind exists (staff-made versions are never touched). True when created."""
     with transaction.atomic():
-        if Agreement.objects.select_for_update().filter(contest=contest, kind=kind).exists():
+        if Agreement.objects.select_for_update().for_scope(contest).filter(kind=kind).exists():
             return False
-        Agreement.objects.create(contest=contest, kind=kind, version=1, title=title,
+        Agreement.objects.create(scope=contest, kind=kind, version=1, title=title,
                                  body=body.strip() + "\n", published_at=timezone.now())
     return True
 

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.importexport.admin import HostScopedImportExportMixin
+from common.importexport.admin import ScopedImportExportMixin
 from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
 from . import national, selectors, services
@@ -69,7 +69,7 @@ class _ReadOnlyAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Demand)
-class DemandAdmin(HostScopedImportExportMixin, _ReadOnlyAdmin):
+class DemandAdmin(ScopedImportExportMixin, _ReadOnlyAdmin):
     # The organiser pages' scope: a company's draft stays with it until submitted.
     visible_to = selectors.managed_scope
     host_unit_lookup = "host_unit"

@@ -44,7 +44,8 @@ from accounts.credit_code import validate_credit_code
 from accounts.models import Organisation
 from audit.services import log_action
 from common.importexport import registry
-from common.importexport.resources import HostScopedResource, HostUnitWidget, ScopedForeignKeyWidget
+from common.importexport.resources import ScopedForeignKeyWidget
+from contests.importing import HostScopedResource, HostUnitWidget
 from contests.models import IndustryField
 from contests.selectors import current_contest
 

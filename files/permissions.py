@@ -8,7 +8,7 @@ not even its uploader."""
 
 import rules
 
-from accounts.permissions import is_torch_staff
+from audit.permissions import is_overseer
 
 
 @rules.predicate
@@ -48,7 +48,7 @@ def is_unattached(user, private_file):
     return private_file is not None and private_file.object_id is None
 
 
-can_view_file = is_uploader | may_view_attached_object | (is_torch_staff & is_unattached)
+can_view_file = is_uploader | may_view_attached_object | (is_overseer & is_unattached)
 # An app that declares no change permission for its objects keeps their files unremovable.
 can_remove_file = may_change_attached_object
 

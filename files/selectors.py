@@ -12,7 +12,7 @@ rule as its ``<app_label>.view_<model_name>`` permission)::
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from accounts.permissions import is_torch_staff
+from audit.permissions import is_overseer
 
 from .models import PrivateFile
 
@@ -30,7 +30,7 @@ def files_visible_to(user):
     if user is None or not user.is_authenticated or not user.is_active:
         return PrivateFile.objects.none()
     condition = Q(uploaded_by=user)
-    if is_torch_staff(user):
+    if is_overseer(user):
         condition |= Q(object_id__isnull=True)
     for model, visible_to in _attached_models.items():
         condition |= Q(

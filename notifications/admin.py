@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.permissions import is_torch_staff
+from audit.permissions import is_overseer
 
 from . import services
 from .models import Notification, OutboundEmail
@@ -16,14 +16,14 @@ class TorchStaffOnlyAdmin(admin.ModelAdmin):
     """Read-only for Torch staff; changes go through admin actions that call services."""
 
     def has_module_permission(self, request):
-        return is_torch_staff(request.user)
+        return is_overseer(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_torch_staff(request.user)
+        return is_overseer(request.user)
 
     def has_change_permission(self, request, obj=None):
         # Only the changelist's actions "change"; every object page is read-only.
-        return obj is None and is_torch_staff(request.user)
+        return obj is None and is_overseer(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -8,11 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import workspace
         from .checks import kind_templates
 
         checks.register(kind_templates, "templates")
-        workspace.register()
         # The push: its tasks, workspace section and personal-data registries.
         from .push.ready import ready as push_ready
 

@@ -1,6 +1,7 @@
-"""The notifications section of the workspace dashboard (see ``accounts.workspace``)."""
+"""The notifications section of the workspace dashboard.
 
-from accounts.workspace import register_section
+The dashboard belongs to accounts, above the kernel: accounts adds this section from its
+``ready()`` by calling ``register`` with its own ``register_section``."""
 
 from . import selectors
 
@@ -12,6 +13,6 @@ def notifications_context(request):
     return {"latest": list(selectors.notifications_for(request.user)[:SHOWN])}
 
 
-def register():
+def register(register_section):
     register_section("notifications", "notifications/workspace_section.html",
                      notifications_context, order=15)

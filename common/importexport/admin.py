@@ -1,13 +1,13 @@
 """Admin side of the safe import/export base.
 
-``HostScopedImportExportMixin`` goes before ``admin.ModelAdmin`` on a ModelAdmin whose
-``resource_classes`` are registered ``HostScopedResource`` subclasses::
+``ScopedImportExportMixin`` goes before ``admin.ModelAdmin`` on a ModelAdmin whose
+``resource_classes`` are registered ``ScopedResource`` subclasses::
 
     @admin.register(ComplaintChannel)
-    class ComplaintChannelAdmin(HostScopedImportExportMixin, admin.ModelAdmin):
+    class ComplaintChannelAdmin(ScopedImportExportMixin, admin.ModelAdmin):
         resource_classes = [ComplaintChannelResource]
 
-It gives the resource the request's user (so every row stays in the user's host units), checks
+It gives the resource the request's user (so every row stays in the user's scope), checks
 ``<app>.import_<model>`` and ``<app>.export_<model>`` separately, reads uploads through the
 capped reader, keeps the dry-run file in the shared storage, and runs the confirmed import as a
 Celery ``ImportJob`` whose progress page the user is sent to.
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
-from accounts.permissions import is_torch_staff
+from audit.permissions import is_overseer
 from audit.services import log_action
 
 from . import registry, services
@@ -49,7 +49,7 @@ class CappedImportForm(ImportForm):
         return import_file
 
 
-class HostScopedImportExportMixin(ImportExportMixin):
+class ScopedImportExportMixin(ImportExportMixin):
     import_form_class = CappedImportForm
     tmp_storage_class = SharedTmpStorage
     to_encoding = CSV_EXPORT_ENCODING
@@ -154,10 +154,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in ImportJob._meta.fields]
 
     def has_module_permission(self, request):
-        return is_torch_staff(request.user)
+        return is_overseer(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_torch_staff(request.user)
+        return is_overseer(request.user)
 
     def has_add_permission(self, request):
         return False

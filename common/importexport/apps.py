@@ -14,7 +14,3 @@ class ImportExportConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("resources")
-
-        from . import workspace
-
-        workspace.register()

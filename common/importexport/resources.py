@@ -1,17 +1,19 @@
 """The base of every import and export in the portal.
 
-django-import-export, left alone, looks rows up across the whole table (a host's file could
-change another host's rows), exports formulas as they are and commits the rows that passed.
-``HostScopedResource`` fixes all three:
+django-import-export, left alone, looks rows up across the whole table (one user's file could
+change rows that are not theirs), exports formulas as they are and commits the rows that passed.
+``ScopedResource`` fixes all three:
 
 - it is built for one user; its queryset, its instance lookups and its foreign-key lookups
-  (``ScopedForeignKeyWidget``) stay inside that user's host units, and a row whose id or
-  host unit points elsewhere is a row error, never a new object and never an update elsewhere;
+  (``ScopedForeignKeyWidget``) stay inside that user's scope — the objects of a scope model the
+  user may work on, which the subclass names — and a row whose id or scope object points
+  elsewhere is a row error, never a new object and never an update elsewhere;
 - it runs in one transaction, collects every row's errors and rolls back everything if any
   row fails (``import_data`` always rolls back on validation errors);
 - exports neutralise cells that a spreadsheet would run as a formula (``SafeExportMixin``).
 
-A subclass declares its model, fields and ``host_unit_path``; see ``contests/resources.py``.
+The kernel knows no scope model: an app fills the hooks in a subclass of its own (the host
+units of ``contests.importing.HostScopedResource``, on which the contest data is imported).
 """
 
 import re
@@ -31,10 +33,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from import_export.resources import ModelResource
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
-
-from contests.selectors import host_units_of
-
-from .permissions import can_export_host_data, can_import_host_data
+from rules import always_deny
 
 # --- export: formula neutralisation -----------------------------------------------------------
 # A spreadsheet runs a cell starting with one of these as a formula (=, +, -, @) or strips the
@@ -78,9 +77,9 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
     """A foreign key looked up by a natural key (``field``) inside a scope.
 
     ``scope`` is a callable taking the resource and returning the queryset of allowed related
-    objects, e.g. ``lambda resource: Expert.objects.filter(host_unit__in=resource.host_units)``.
+    objects, e.g. ``lambda resource: Expert.objects.filter(host_unit__in=resource.scope)``.
     A value outside the scope gets the same error as a value that does not exist (so a file
-    cannot probe other hosts' data). Lookups are cached for the life of the resource (one
+    cannot probe other users' data). Lookups are cached for the life of the resource (one
     import), keyed by the cell value.
     """
 
@@ -100,7 +99,7 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
     def get_queryset(self, value, row, *args, **kwargs):
         if self.resource is None:
             raise ImproperlyConfigured(
-                "ScopedForeignKeyWidget must be used in a HostScopedResource"
+                "ScopedForeignKeyWidget must be used in a ScopedResource"
             )
         return self.scope(self.resource)
 
@@ -146,7 +145,7 @@ class ScopedManyToManyWidget(ManyToManyWidget):
     def clean(self, value, row=None, **kwargs):
         if self.resource is None:
             raise ImproperlyConfigured(
-                "ScopedManyToManyWidget must be used in a HostScopedResource"
+                "ScopedManyToManyWidget must be used in a ScopedResource"
             )
         if value is None or value == "":
             return self.model.objects.none()
@@ -166,36 +165,23 @@ class ScopedManyToManyWidget(ManyToManyWidget):
         return found
 
 
-class HostUnitWidget(ScopedForeignKeyWidget):
-    """The host unit column: its name (as exported) or its slug, within the user's units."""
-
-    not_found_message = _("“%(value)s” is not one of your host units.")
-    ambiguous_message = _("Several of your host units are called “%(value)s”; use the slug.")
-
-    def __init__(self, **kwargs):
-        from contests.models import HostUnit
-
-        kwargs.setdefault("scope", lambda resource: resource.host_units)
-        super().__init__(HostUnit, field="name", **kwargs)
-
-    def get_instance_by_lookup_fields(self, value, row, **kwargs):
-        value = force_str(value)
-        return self.get_queryset(value, row).get(Q(name=value) | Q(slug=value))
-
-
 # --- the resource -----------------------------------------------------------------------------
-class HostScopedResource(SafeExportMixin, ModelResource):
-    """A model resource limited to the host units of one user.
+class ScopedResource(SafeExportMixin, ModelResource):
+    """A model resource limited to the scope of one user.
 
     Build it with ``Resource(user=request.user)`` (without a user it sees and may import
-    nothing); ``host_units`` (a HostUnit queryset) may be passed to narrow the scope further,
+    nothing); ``within`` (a queryset of scope objects) may be passed to narrow the scope further,
     never to widen it; ``progress`` is a callable given the number of rows processed so far.
-    Class attributes:
+    A subclass fills the hooks:
 
-    - ``host_unit_path``: ORM path from the model to its HostUnit (``"host_unit"``,
-      ``"demand__host_unit"``; ``"pk"`` for HostUnit itself);
+    - ``scope_of(user)``: the queryset of scope objects the user may work on (none for None);
+    - ``scope_path``: ORM path from the model to its scope object (``"pk"`` for the scope model
+      itself);
     - ``import_rule`` / ``export_rule``: django-rules predicates on the user, installed as the
-      permissions ``<app>.import_<model>`` / ``<app>.export_<model>`` by ``registry.register``;
+      permissions ``<app>.import_<model>`` / ``<app>.export_<model>`` by ``registry.register``
+      (nobody, until a subclass says who);
+    - ``out_of_scope_message``, ``missing_scope_message``, ``unknown_id_message``: the row
+      errors for a scope object elsewhere, for none, and for an id not among the scope's rows;
     - ``resource_key``: the key jobs store (default ``"<app_label>.<model_name>"``);
     - ``optional_columns``: columns a file may leave out (default: the import id columns).
 
@@ -206,15 +192,15 @@ class HostScopedResource(SafeExportMixin, ModelResource):
     ``before_save_instance`` must call ``super()``.
     """
 
-    host_unit_path = "host_unit"
-    import_rule = can_import_host_data
-    export_rule = can_export_host_data
+    scope_path = None
+    import_rule = always_deny
+    export_rule = always_deny
     resource_key = None
     optional_columns = None
 
-    out_of_scope_message = _("This is not one of your host units.")
-    missing_host_unit_message = _("Enter one of your host units.")
-    unknown_id_message = _("There is no record with this ID among your host units' records.")
+    out_of_scope_message = None
+    missing_scope_message = None
+    unknown_id_message = None
 
     class Meta:
         use_transactions = True
@@ -222,21 +208,25 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         skip_unchanged = False
         report_skipped = True
 
-    def __init__(self, *, user=None, host_units=None, progress=None, **kwargs):
+    def __init__(self, *, user=None, within=None, progress=None, **kwargs):
         super().__init__(**kwargs)
         if self._meta.use_bulk or self._meta.force_init_instance:
             raise ImproperlyConfigured(
-                f"{type(self).__name__}: use_bulk and force_init_instance bypass the host scope"
+                f"{type(self).__name__}: use_bulk and force_init_instance bypass the scope"
+            )
+        if not self.scope_path or None in (self.out_of_scope_message,
+                                           self.missing_scope_message, self.unknown_id_message):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}: name the scope path and the three scope messages"
             )
         # Without a user the scope is empty: the library builds resources without arguments
         # just to read their fields (the admin's export form does).
         self.user = user
-        # All units for Torch staff, the user's own for host staff, none for anyone else.
-        scope = host_units_of(user)
-        if host_units is not None:
-            scope = scope.filter(pk__in=host_units.values("pk"))
-        self.host_units = scope
-        self.host_unit_ids = frozenset(scope.values_list("pk", flat=True))
+        scope = self.scope_of(user)
+        if within is not None:
+            scope = scope.filter(pk__in=within.values("pk"))
+        self.scope = scope
+        self.scope_ids = frozenset(scope.values_list("pk", flat=True))
         self.progress = progress
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget | ScopedManyToManyWidget):
@@ -245,6 +235,10 @@ class HostScopedResource(SafeExportMixin, ModelResource):
                 raise ImproperlyConfigured(
                     f"{type(self).__name__}.{field.column_name}: use ScopedManyToManyWidget"
                 )
+
+    def scope_of(self, user):
+        """The queryset of scope objects ``user`` may work on; the subclass says which."""
+        raise NotImplementedError(f"{type(self).__name__} must define scope_of(user)")
 
     @classmethod
     def get_resource_key(cls):
@@ -259,7 +253,7 @@ class HostScopedResource(SafeExportMixin, ModelResource):
 
     # --- scope ------------------------------------------------------------------------------
     def scope_filter(self):
-        return Q(**{f"{self.host_unit_path}__in": self.host_unit_ids})
+        return Q(**{f"{self.scope_path}__in": self.scope_ids})
 
     def get_queryset(self):
         return self._meta.model._default_manager.filter(self.scope_filter())
@@ -268,9 +262,9 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         # The admin hands over its changelist queryset; never export beyond the scope.
         return queryset.filter(self.scope_filter())
 
-    def host_unit_id_of(self, instance):
-        """The id of the host unit ``instance`` belongs to (following ``host_unit_path``)."""
-        parts = self.host_unit_path.split("__")
+    def scope_id_of(self, instance):
+        """The id of the scope object ``instance`` belongs to (following ``scope_path``)."""
+        parts = self.scope_path.split("__")
         obj = instance
         for part in parts[:-1]:
             try:
@@ -285,7 +279,7 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         return getattr(obj, obj._meta.get_field(last).attname)
 
     def _scope_error_key(self):
-        first = self.host_unit_path.split("__")[0]
+        first = self.scope_path.split("__")[0]
         if first == "pk":
             return NON_FIELD_ERRORS
         for field in self.get_import_fields():
@@ -294,10 +288,10 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         return NON_FIELD_ERRORS
 
     def check_in_scope(self, instance):
-        host_unit_id = self.host_unit_id_of(instance)
-        if host_unit_id is None:
-            raise ValidationError({self._scope_error_key(): self.missing_host_unit_message})
-        if host_unit_id not in self.host_unit_ids:
+        scope_id = self.scope_id_of(instance)
+        if scope_id is None:
+            raise ValidationError({self._scope_error_key(): self.missing_scope_message})
+        if scope_id not in self.scope_ids:
             raise ValidationError({self._scope_error_key(): self.out_of_scope_message})
 
     def _id_fields_are_primary_key(self):
@@ -308,7 +302,7 @@ class HostScopedResource(SafeExportMixin, ModelResource):
         """The existing object the row updates, looked up inside the scope only.
 
         An id that is not among the scope's objects is a row error: it may belong to another
-        host unit (the library would then insert a copy or fail with an IntegrityError)."""
+        user's scope (the library would then insert a copy or fail with an IntegrityError)."""
         id_fields = [self.fields[name] for name in self.get_import_id_fields()]
         if any(field.column_name not in row for field in id_fields):
             return None

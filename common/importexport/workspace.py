@@ -1,4 +1,7 @@
-"""The "Data import" section of the workspace dashboard (accounts.workspace)."""
+"""The "Data import" section of the workspace dashboard.
+
+The dashboard belongs to accounts, above the kernel: accounts adds this section from its
+``ready()`` by calling ``register`` with its own ``register_section``."""
 
 from . import registry
 from .selectors import jobs_of
@@ -16,7 +19,5 @@ def imports_context(request):
     return {"import_resources": resources, "recent_jobs": recent}
 
 
-def register():
-    from accounts.workspace import register_section
-
+def register(register_section):
     register_section("imports", "importexport/workspace_section.html", imports_context, order=80)

@@ -240,11 +240,11 @@ def test_host_organiser_cannot_see_memberships_or_agreements(client, login_as, h
 
 def test_torch_staff_adds_agreement_version_and_publishes(client, login_as, torch_staff,
                                                           contest):
-    AgreementFactory(contest=contest, kind="nda", version=1)
+    AgreementFactory(scope=contest, kind="nda", version=1)
     login_as(torch_staff)
 
     response = client.post(reverse("admin:accounts_agreement_add"), {
-        "contest": contest.pk, "kind": "nda", "title": "保密协议（第2版）",
+        "applies_to": contest.pk, "kind": "nda", "title": "保密协议（第2版）",
         "body": "修订后的保密条款。"})
     assert response.status_code == 302
     draft = Agreement.objects.get(title="保密协议（第2版）")
@@ -260,7 +260,7 @@ def test_torch_staff_adds_agreement_version_and_publishes(client, login_as, torc
 
 def test_published_agreement_text_cannot_be_changed_in_admin(client, login_as, torch_staff,
                                                              contest):
-    agreement = AgreementFactory(contest=contest, kind="nda", version=1, body="原文")
+    agreement = AgreementFactory(scope=contest, kind="nda", version=1, body="原文")
     login_as(torch_staff)
 
     response = client.post(reverse("admin:accounts_agreement_change", args=[agreement.pk]),
@@ -274,7 +274,7 @@ def test_published_agreement_text_cannot_be_changed_in_admin(client, login_as, t
 def test_signatures_are_read_only_in_admin(client, login_as, torch_staff, contest):
     from accounts.models import AgreementSignature
 
-    agreement = AgreementFactory(contest=contest)
+    agreement = AgreementFactory(scope=contest)
     signature = AgreementSignature.objects.create(user=UserFactory(), agreement=agreement,
                                                   text_hash=agreement.text_hash)
     login_as(torch_staff)

@@ -13,7 +13,7 @@ from accounts.agreements import (
     sign_url,
 )
 from accounts.exceptions import AccountsError
-from accounts.models import AgreementSignature
+from accounts.models import Agreement, AgreementSignature
 from audit.models import ActivityLog
 from tests.factories.accounts import AgreementFactory, UserFactory, sign_current_agreements
 from tests.factories.contests import ContestFactory
@@ -28,13 +28,13 @@ def gated_urls(settings):
 
 @pytest.fixture
 def nda(contest):
-    return AgreementFactory(contest=contest, kind="nda", version=1, title="保密协议（第1版）",
+    return AgreementFactory(scope=contest, kind="nda", version=1, title="保密协议（第1版）",
                             body="参赛各方对获知的需求细节负有保密义务。")
 
 
 @pytest.fixture
 def disclaimer(contest):
-    return AgreementFactory(contest=contest, kind="disclaimer", version=1,
+    return AgreementFactory(scope=contest, kind="disclaimer", version=1,
                             title="免责声明（第1版）", body="平台不对合作结果承担责任。")
 
 
@@ -50,10 +50,10 @@ def sign_form(agreements):
 
 # --- selectors --------------------------------------------------------------------------------
 def test_current_agreement_is_highest_published_version(contest):
-    AgreementFactory(contest=contest, kind="nda", version=1)
-    second = AgreementFactory(contest=contest, kind="nda", version=2)
-    AgreementFactory(contest=contest, kind="nda", version=3, published_at=None)  # draft
-    AgreementFactory(contest=ContestFactory(edition=7, year=2022, is_current=False), kind="nda",
+    AgreementFactory(scope=contest, kind="nda", version=1)
+    second = AgreementFactory(scope=contest, kind="nda", version=2)
+    AgreementFactory(scope=contest, kind="nda", version=3, published_at=None)  # draft
+    AgreementFactory(scope=ContestFactory(edition=7, year=2022, is_current=False), kind="nda",
                      version=9)
 
     assert current_agreement(contest, "nda") == second
@@ -78,7 +78,7 @@ def test_has_signed_current_false_when_kind_never_published(contest, nda, challe
 
 def test_has_signed_current_false_without_contest_or_user(nda, challenger):
     assert has_signed_current(challenger, None) is False
-    assert has_signed_current(None, nda.contest) is False
+    assert has_signed_current(None, nda.scope) is False
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -102,8 +102,8 @@ def test_signing_twice_keeps_first_signature(contest, nda, challenger):
 
 
 def test_signing_outdated_or_draft_version_refused(contest, nda, challenger):
-    AgreementFactory(contest=contest, kind="nda", version=2)
-    draft = AgreementFactory(contest=contest, kind="disclaimer", version=1, published_at=None)
+    AgreementFactory(scope=contest, kind="nda", version=2)
+    draft = AgreementFactory(scope=contest, kind="disclaimer", version=1, published_at=None)
 
     with pytest.raises(AccountsError):
         services.sign_agreement(challenger, nda, "203.0.113.9")
@@ -238,7 +238,7 @@ def test_sign_page_does_not_sign_version_published_after_page_was_shown(
         challenger_client, challenger, contest, nda, disclaimer, torch_staff):
     redirect = challenger_client.get("/gated/secret/")["Location"]
     shown = sign_form([nda, disclaimer])
-    nda2 = AgreementFactory(contest=contest, kind="nda", version=2, published_at=timezone.now())
+    nda2 = AgreementFactory(scope=contest, kind="nda", version=2, published_at=timezone.now())
 
     response = challenger_client.post(redirect, shown)
 
@@ -263,15 +263,25 @@ def test_signatures_page_lists_own_signatures_only(client, login_as, contest, nd
 def test_signatures_page_query_count_does_not_grow(client, login_as, contest, challenger,
                                                    django_assert_num_queries):
     login_as(challenger)
-    agreements = [AgreementFactory(contest=contest, kind="nda", version=n) for n in (1, 2, 3)]
+    agreements = [AgreementFactory(scope=contest, kind="nda", version=n) for n in (1, 2, 3)]
     AgreementSignature.objects.create(user=challenger, agreement=agreements[0],
                                       text_hash=agreements[0].text_hash)
     client.get(reverse("accounts:signatures"))  # warm the session and the site cache
 
-    with django_assert_num_queries(7):
+    # One of them loads the signed versions' scopes (contests), whatever their number.
+    with django_assert_num_queries(8):
         client.get(reverse("accounts:signatures"))
     for agreement in agreements[1:]:
         AgreementSignature.objects.create(user=challenger, agreement=agreement,
                                           text_hash=agreement.text_hash)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("accounts:signatures"))
+
+
+def test_a_contest_with_agreement_versions_is_never_deleted(contest, nda):
+    from django.db import transaction
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError), transaction.atomic():
+        contest.delete()
+    assert Agreement.objects.for_scope(contest).get() == nda

@@ -36,8 +36,8 @@ def test_dashboard_shows_roles_organisations_and_agreement_status(client, login_
     user = UserFactory(full_name="王芳", roles=["challenger", "expert"])
     MembershipFactory(user=user, organisation=OrganisationFactory(name="西北工业大学",
                                                                   kind="university"))
-    AgreementFactory(contest=contest, kind="nda", version=1)
-    AgreementFactory(contest=contest, kind="disclaimer", version=1)
+    AgreementFactory(scope=contest, kind="nda", version=1)
+    AgreementFactory(scope=contest, kind="disclaimer", version=1)
     login_as(user)
 
     html = client.get(DASHBOARD).content.decode()
@@ -127,7 +127,7 @@ def test_dashboard_query_count_does_not_grow_with_memberships(
     for _ in range(count):
         organisation = MembershipFactory(user=user, role="admin").organisation
         services.request_membership(UserFactory(), organisation)
-    AgreementFactory(contest=contest, kind="nda", version=1)
+    AgreementFactory(scope=contest, kind="nda", version=1)
     login_as(user)
     client.get(DASHBOARD)
 

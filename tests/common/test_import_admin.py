@@ -1,4 +1,4 @@
-"""The admin's import/export on HostScopedImportExportMixin: scoped rows, own permissions, the
+"""The admin's import/export on ScopedImportExportMixin: scoped rows, own permissions, the
 dry-run file kept in the shared storage, the confirmed import run as an import job."""
 
 import csv

@@ -123,7 +123,7 @@ def test_load_contest_restores_a_changed_row_in_place(contest6):
 
 
 def test_load_contest_publishes_agreements_only_when_the_contest_has_none(contest6):
-    agreements = Agreement.objects.filter(contest=contest6)
+    agreements = Agreement.objects.for_scope(contest6)
     assert sorted(agreements.values_list("kind", "version")) == [
         (AgreementKind.DISCLAIMER, 1), (AgreementKind.NDA, 1)]
     assert all(agreement.published_at for agreement in agreements)
@@ -131,7 +131,7 @@ def test_load_contest_publishes_agreements_only_when_the_contest_has_none(contes
     assert "保密信息" in nda.body and nda.title == "第六届中国创新挑战赛保密协议"
 
     nda.delete()
-    Agreement.objects.create(contest=contest6, kind=AgreementKind.NDA, version=2,
+    Agreement.objects.create(scope=contest6, kind=AgreementKind.NDA, version=2,
                              title="员工修订版", body="新的文本")
     services.load_contest_file()
 

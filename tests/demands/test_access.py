@@ -72,7 +72,7 @@ def test_request_page_sends_an_unsigned_challenger_to_sign_first(client, demand,
 
 def test_request_service_refuses_without_the_disclaimer(demand, challenger, host_unit):
     sign_current_agreements(challenger, host_unit.event.contest, kinds=("nda",))
-    AgreementFactory(contest=host_unit.event.contest, kind="disclaimer")
+    AgreementFactory(scope=host_unit.event.contest, kind="disclaimer")
 
     with pytest.raises(AccessError):
         access.request_access(demand, user=challenger)
@@ -80,7 +80,7 @@ def test_request_service_refuses_without_the_disclaimer(demand, challenger, host
 
 
 def test_request_refuses_after_a_new_nda_version(demand, signed_challenger, host_unit):
-    AgreementFactory(contest=host_unit.event.contest, kind="nda")
+    AgreementFactory(scope=host_unit.event.contest, kind="nda")
 
     with pytest.raises(AccessError):
         access.request_access(demand, user=signed_challenger)
@@ -260,7 +260,7 @@ def test_granted_challenger_sees_contact_with_consent(client, demand, granted):
 
 
 def test_full_view_asks_to_sign_a_new_nda_version_first(client, demand, granted, host_unit):
-    AgreementFactory(contest=host_unit.event.contest, kind="nda")
+    AgreementFactory(scope=host_unit.event.contest, kind="nda")
     client.force_login(granted)
 
     response = client.get(reverse("demands:full", kwargs={"ref": demand.ref}))

@@ -63,7 +63,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
 
-    contest = factory.SubFactory("tests.factories.contests.ContestFactory")
+    scope = factory.SubFactory("tests.factories.contests.ContestFactory")
     kind = AgreementKind.NDA
     version = factory.Sequence(lambda n: n + 1)
     title = factory.LazyAttribute(lambda o: f"{AgreementKind(o.kind).label} v{o.version}")
@@ -91,8 +91,7 @@ def sign_current_agreements(user, contest=None, kinds=tuple(AgreementKind)):
     contest = contest or ContestFactory()
     signatures = []
     for kind in kinds:
-        agreement = current_agreement(contest, kind) or AgreementFactory(contest=contest,
-                                                                        kind=kind)
+        agreement = current_agreement(contest, kind) or AgreementFactory(scope=contest, kind=kind)
         signatures.append(AgreementSignature.objects.get_or_create(
             user=user, agreement=agreement,
             defaults={"text_hash": agreement.text_hash, "ip_address": "203.0.113.7"})[0])

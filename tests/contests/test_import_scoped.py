@@ -10,11 +10,8 @@ from import_export.widgets import IntegerWidget
 
 from audit.models import ActivityLog
 from common.importexport.formats import read_dataset
-from common.importexport.resources import (
-    HostScopedResource,
-    ScopedForeignKeyWidget,
-    ScopedManyToManyWidget,
-)
+from common.importexport.resources import ScopedForeignKeyWidget, ScopedManyToManyWidget
+from contests.importing import HostScopedResource
 from contests.models import ComplaintChannel, HostUnit, IndustryField
 from contests.resources import ComplaintChannelResource
 
