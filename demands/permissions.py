@@ -69,8 +69,8 @@ def _status_in(*states):
 
 is_reviewer = is_host_staff_of_demand | is_torch_staff
 
-# The private full view: everyone who may read every field, hidden or not. H7b's access grants
-# for challengers are OR-ed in where ``demands.view_demand`` is declared below.
+# The private full view: everyone who may read every field, hidden or not. The access grants
+# of challengers (demands.access) are OR-ed in where ``demands.view_demand`` is declared below.
 can_view_full_demand = (
     is_owner_member | (is_host_staff_of_demand & has_reached_host) | is_torch_staff
     | is_assigned_expert
@@ -122,7 +122,7 @@ rules.add_perm("demands.decide_proposal", can_decide_proposal)
 rules.add_perm("demands.manage_demands", can_manage_demands)
 
 
-# --- access to hidden details of published demands (demands.access, H7b) ----------------------
+# --- access to hidden details of published demands (demands.access) ---------------------------
 @rules.predicate
 def is_granted_challenger(user, demand):
     """A challenger whose request to see the demand's hidden details was granted."""

@@ -32,13 +32,11 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 from import_export.resources import Resource
 
@@ -52,6 +50,7 @@ from contests.selectors import current_contest
 
 from .. import permissions, services
 from ..enums import DemandStatus
+from ..forms import landline_validator
 from ..models import Demand
 from .format import (
     COL_CREDIT_CODE,
@@ -77,10 +76,6 @@ may_update_by_import = (
     permissions.is_host_staff_of_demand & permissions.was_entered_by_host & permissions.is_editable
 )
 
-landline_validator = RegexValidator(
-    r"^[0-9()（）\-－ +转]{7,30}$",
-    _("Enter a landline number such as 029-88881234 (an extension after 转 or -)."),
-)
 
 # The model fields whose own rules (lengths, validators, choices, digits) full_clean checks on
 # every row. The others are not read from the file (status, flags, times, search columns, the

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from accounts.enums import MembershipState
 from accounts.mobile import MOBILE_RE, normalise_mobile
-from accounts.models import Membership
+from accounts.models import Membership, region_code_validator
 from contests.permissions import is_host_staff_of
 from contests.selectors import current_contest
 from files.enums import FileKind
@@ -33,7 +33,6 @@ from .base import (
     CONTENT_FIELDS,
     FREE_TEXT_FIELDS,
     MAX_KEYWORDS,
-    REGION_RE,
     REQUIRED_FOR_SUBMISSION,
     WORDING_FIELDS,
     DemandError,
@@ -94,7 +93,7 @@ def submission_problems(demand, indicators=None):
         problems.append(("keywords", gettext("Enter one to five keywords.")))
     if demand.contact_mobile and not MOBILE_RE.match(normalise_mobile(demand.contact_mobile)):
         problems.append(("contact_mobile", gettext("The mobile number is not valid.")))
-    if demand.region and not REGION_RE.match(demand.region):
+    if demand.region and not region_code_validator.regex.match(demand.region):
         problems.append(("region", gettext("Enter a 6-digit GB/T 2260 region code.")))
     if not demand.outcome_forms:
         problems.append(("outcome_forms", gettext("Choose at least one form of the outcome.")))
