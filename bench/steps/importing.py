@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from bench.data import torch_staff
 from bench.report import Row, at_most, ratio_of
-from demands.management.commands.generate_demands import (
+from demands.generators import (
     BANKS,
     FIELD_BANKS,
     Composer,
-    _host_units,
+    contest_host_units,
 )
 from demands.services import format_reference
 
@@ -45,7 +45,7 @@ class _Rollback(Exception):
 
 def compose(count, *, seed):
     """``[(host unit, industry field, organisation, demand, indicator rows)]``, unsaved."""
-    host_units, fields_by_host = _host_units()
+    host_units, fields_by_host = contest_host_units()
     rng = random.Random(f"import:{seed}")
     now = timezone.now()
     composer = Composer(rng, now=now)
@@ -188,8 +188,8 @@ def bulk_insert(items, *, creator):
 def run(report, *, rows, seed, log=print):
     from common.importexport.enums import ImportJobState
     from common.importexport.services import confirm_import, start_import
+    from demands.generators import generated_organisations
     from demands.importing.resources import RESOURCE_KEY
-    from demands.management.commands.generate_demands import generated_organisations
     from demands.models import Demand
 
     user = torch_staff()
