@@ -33,7 +33,17 @@ from .population import (
 from .words import BANKS, FIELD_BANKS
 
 __all__ = [
-    "BANKS", "CODE_MARKER", "FIELD_BANKS", "Composer", "GenerateReport", "GeneratorError",
-    "contest_host_units", "generate", "generated_credit_code", "generated_demands",
-    "generated_organisations", "index_values", "reset_generated",
+    "BANKS",
+    "CODE_MARKER",
+    "FIELD_BANKS",
+    "Composer",
+    "GenerateReport",
+    "GeneratorError",
+    "contest_host_units",
+    "generate",
+    "generated_credit_code",
+    "generated_demands",
+    "generated_organisations",
+    "index_values",
+    "reset_generated",
 ]

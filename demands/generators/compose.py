@@ -43,7 +43,7 @@ from .words import (
 )
 
 # --- markers of generated rows ----------------------------------------------------------------
-CODE_MARKER = "BENCH"             # positions 9-13 of a generated organisation's credit code
+CODE_MARKER = "BENCH"  # positions 9-13 of a generated organisation's credit code
 CODE_MARKER_REGEX = r"^.{8}BENCH"
 GENERATOR_EMAIL = "generate_demands@generated.invalid"
 
@@ -80,8 +80,9 @@ class Composer:
 
     def indicators(self, bank):
         rows = []
-        for name, op, unit, low, high, decimals in self.pick(bank["indicators"],
-                                                              self.rng.randint(2, 4)):
+        for name, op, unit, low, high, decimals in self.pick(
+            bank["indicators"], self.rng.randint(2, 4)
+        ):
             target = self.number(low, high, decimals)
             current = self.number(low * 0.6, low, decimals) if self.rng.random() < 0.7 else ""
             rows.append((name, f"{op}{target}", unit, current))
@@ -91,19 +92,27 @@ class Composer:
         indicator = self.pick(bank["indicators"])
         aspect, other_aspect = self.pick(bank["aspects"], 2)
         return {
-            "subject": self.pick(bank["subjects"]), "aspect": aspect,
-            "other_aspect": other_aspect, "scenario": self.pick(bank["scenarios"]),
-            "method": self.pick(bank["methods"]), "issue": self.pick(bank["issues"]),
+            "subject": self.pick(bank["subjects"]),
+            "aspect": aspect,
+            "other_aspect": other_aspect,
+            "scenario": self.pick(bank["scenarios"]),
+            "method": self.pick(bank["methods"]),
+            "issue": self.pick(bank["issues"]),
             "indicator": indicator[0],
             "target": f"{indicator[1]}{self.number(*indicator[3:])}{indicator[2]}",
-            "cross": self.pick(CROSS_TOPICS), "partner": self.pick(PARTNERS),
+            "cross": self.pick(CROSS_TOPICS),
+            "partner": self.pick(PARTNERS),
             "form": self.pick(FORM_WORDS),
-            "year": self.rng.randint(1995, 2019), "revenue": self.rng.randint(1, 80),
-            "patents": self.rng.randint(2, 60), "staff": self.rng.randint(15, 400),
-            "doctors": self.rng.randint(1, 30), "capacity": self.rng.randint(100, 20000),
+            "year": self.rng.randint(1995, 2019),
+            "revenue": self.rng.randint(1, 80),
+            "patents": self.rng.randint(2, 60),
+            "staff": self.rng.randint(15, 400),
+            "doctors": self.rng.randint(1, 30),
+            "capacity": self.rng.randint(100, 20000),
             "code": "".join(self.rng.choice("ABCDEFGHKMNPRTXY") for _ in range(2))
             + str(self.rng.randint(2, 99)),
-            "rate": self.rng.randint(80, 99), "amount": self.rng.randint(50, 5000),
+            "rate": self.rng.randint(80, 99),
+            "amount": self.rng.randint(50, 5000),
         }
 
     def sentences(self, templates, words, low, high):
@@ -115,7 +124,8 @@ class Composer:
         generated range (valid check character)."""
         kind = self.rng.choices(
             [OrganisationKind.ENTERPRISE, OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE],
-            weights=[88, 6, 6])[0]
+            weights=[88, 6, 6],
+        )[0]
         city = LOCALITIES.get(region) or PROVINCES.get(region[:2] + "0000", "")
         if kind == OrganisationKind.ENTERPRISE:
             suffix = self.pick(["科技有限公司", "股份有限公司", "技术有限公司", "集团有限公司"])
@@ -128,8 +138,11 @@ class Composer:
             name = f"{city}{self.pick(DOMAIN_WORDS[bank_name])}研究院"
             head = "12"
         return Organisation(
-            name=name, kind=kind, credit_code=generated_credit_code(head, region, serial),
-            region=region, address=f"{city}{self.pick(STREETS)}{self.rng.randint(1, 999)}号",
+            name=name,
+            kind=kind,
+            credit_code=generated_credit_code(head, region, serial),
+            region=region,
+            address=f"{city}{self.pick(STREETS)}{self.rng.randint(1, 999)}号",
             verified=True,
         )
 
@@ -159,32 +172,44 @@ class Composer:
         else:
             deadline = timezone.localdate(self.now) + timedelta(days=rng.randint(10, 180))
         national = rng.random() < NATIONAL_SHARE
-        keywords = list(dict.fromkeys(
-            self.pick(bank["keywords"], rng.randint(2, 4)) + [words["aspect"]]))[:5]
+        keywords = list(
+            dict.fromkeys(self.pick(bank["keywords"], rng.randint(2, 4)) + [words["aspect"]])
+        )[:5]
         region = organisation.region
         area = AREA_CODES.get(region[:2], "0" + region[:3])
         mailbox = self.pick(["qq.com", "163.com", "example.cn"])
         return Demand(
-            organisation=organisation, status=status, title=title,
+            organisation=organisation,
+            status=status,
+            title=title,
             demand_type=rng.choices(DemandType.values, weights=[40, 20, 20, 10, 8, 2])[0],
-            keywords=keywords, current_base=current_base, key_problem=key_problem,
+            keywords=keywords,
+            current_base=current_base,
+            key_problem=key_problem,
             expected_outcome=self.sentences(OUTCOME_SENTENCES, words, 2, 3),
             outcome_forms=self.pick(OutcomeForm.values, rng.randint(1, 3)),
             time_requirement=f"{rng.choice([6, 9, 12, 18, 24, 36])}个月内完成{words['form']}",
             cooperation_modes=self.pick(CooperationMode.values, rng.randint(1, 2)),
             ip_ownership=self.pick(IPOwnership.values),
             challenger_conditions=self.sentences(CONDITION_SENTENCES, words, 1, 2),
-            budget=Decimal(rng.randint(20, 2000)), prize=Decimal(rng.choice([5, 10, 20, 30, 50])),
-            solution_deadline=deadline, region=region, address=organisation.address,
+            budget=Decimal(rng.randint(20, 2000)),
+            prize=Decimal(rng.choice([5, 10, 20, 30, 50])),
+            solution_deadline=deadline,
+            region=region,
+            address=organisation.address,
             contact_person=f"{self.pick(SURNAMES)}{self.pick(TITLES)}",
             contact_mobile=f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}",
             contact_landline=f"{area}-{rng.randint(60000000, 89999999)}",
             contact_email=f"contact{rng.randint(1000, 999999)}@{mailbox}",
-            contact_consents_sharing=True, contact_consent_at=published_at,
-            hidden_fields=hidden, hidden_passages=hidden_passages,
-            national=national, national_marked_at=published_at if national else None,
+            contact_consents_sharing=True,
+            contact_consent_at=published_at,
+            hidden_fields=hidden,
+            hidden_passages=hidden_passages,
+            national=national,
+            national_marked_at=published_at if national else None,
             submitted_at=published_at - timedelta(days=rng.randint(5, 40)),
-            published_at=published_at, closed_at=closed_at,
+            published_at=published_at,
+            closed_at=closed_at,
         ), self.indicators(bank)
 
 

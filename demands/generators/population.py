@@ -55,11 +55,11 @@ def reset_generated():
         organisations = list(generated_organisations().values_list("pk", flat=True))
         count = 0
         for start in range(0, len(organisations), 500):
-            chunk = organisations[start:start + 500]
+            chunk = organisations[start : start + 500]
             deleted, per_model = Demand.objects.filter(organisation_id__in=chunk).delete()
             count += per_model.get("demands.Demand", 0)
         for start in range(0, len(organisations), 2000):
-            Organisation.objects.filter(pk__in=organisations[start:start + 2000]).delete()
+            Organisation.objects.filter(pk__in=organisations[start : start + 2000]).delete()
         User.objects.filter(email=GENERATOR_EMAIL).delete()
     public.bump_public_version()
     return count
@@ -120,8 +120,9 @@ class IdReserver:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                    "FROM generate_series(1, %s)", [table, count])
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, count],
+                )
                 return [row[0] for row in cursor.fetchall()]
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
             top = max(cursor.fetchone()[0], self.high.get(table, 0))
@@ -141,14 +142,14 @@ class _Planned:
     host_unit_id: int
     industry_field_id: int
     bank_name: str
-    organisation: tuple   # (pk, name, kind, region, address)
+    organisation: tuple  # (pk, name, kind, region, address)
     seed: int
 
 
 @dataclass(frozen=True)
 class _Context:
-    host_units: dict      # pk -> HostUnit with its event and contest
-    fields: dict          # pk -> IndustryField
+    host_units: dict  # pk -> HostUnit with its event and contest
+    fields: dict  # pk -> IndustryField
     creator_id: int
 
 
@@ -161,9 +162,12 @@ def contest_host_units():
     contest = current_contest()
     if contest is None:
         raise GeneratorError("No current contest: run `manage.py load_contest` first.")
-    host_units = list(HostUnit.objects.filter(event__contest=contest)
-                      .select_related("event__contest").prefetch_related("fields")
-                      .order_by("pk"))
+    host_units = list(
+        HostUnit.objects.filter(event__contest=contest)
+        .select_related("event__contest")
+        .prefetch_related("fields")
+        .order_by("pk")
+    )
     if not host_units:
         raise GeneratorError("The current contest has no host units: run `manage.py load_contest`.")
     fields_by_host = {unit.pk: list(unit.fields.all()) for unit in host_units}
@@ -174,7 +178,8 @@ def contest_host_units():
 
 def _generator_user():
     user, created = User.objects.get_or_create(
-        email=GENERATOR_EMAIL, defaults={"full_name": "generate_demands", "is_active": False})
+        email=GENERATOR_EMAIL, defaults={"full_name": "generate_demands", "is_active": False}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -194,20 +199,30 @@ def _build_chunk(args):
             organisation = organisations.get(item.organisation[0])
             if organisation is None:
                 pk, name, kind, region, address = item.organisation
-                organisation = Organisation(pk=pk, name=name, kind=kind, region=region,
-                                            address=address)
+                organisation = Organisation(
+                    pk=pk, name=name, kind=kind, region=region, address=address
+                )
                 organisations[pk] = organisation
             demand, rows = Composer(random.Random(item.seed), now=now).demand(
-                bank_name=item.bank_name, organisation=organisation)
+                bank_name=item.bank_name, organisation=organisation
+            )
             demand.pk = item.pk
             demand.ref = item.ref
             demand.sequence = item.sequence
             demand.host_unit = context.host_units[item.host_unit_id]
             demand.industry_field = context.fields[item.industry_field_id]
             demand.created_by_id = context.creator_id
-            rows = [Indicator(demand_id=item.pk, position=position, name=name,
-                              target_value=target, unit=unit, current_value=current)
-                    for position, (name, target, unit, current) in enumerate(rows)]
+            rows = [
+                Indicator(
+                    demand_id=item.pk,
+                    position=position,
+                    name=name,
+                    target_value=target,
+                    unit=unit,
+                    current_value=current,
+                )
+                for position, (name, target, unit, current) in enumerate(rows)
+            ]
             _prefetched("indicators", demand, rows)
             started = time.perf_counter()
             for name, value in index_values(demand, now=now).items():
@@ -220,8 +235,11 @@ def _build_chunk(args):
         Demand.objects.bulk_create(demands, batch_size=500)
         Indicator.objects.bulk_create(indicators, batch_size=2000)
     t2 = time.perf_counter()
-    return len(demands), len(indicators), {"compose": t1 - t0 - texts,
-                                           "project+tokenise": texts, "insert": t2 - t1}
+    return (
+        len(demands),
+        len(indicators),
+        {"compose": t1 - t0 - texts, "project+tokenise": texts, "insert": t2 - t1},
+    )
 
 
 class _Workers:
@@ -304,14 +322,18 @@ def generate(count, *, seed=1, batch=2000, workers=2, progress=None):
                 size = min(batch, count - done)
                 t0 = time.perf_counter()
                 planned, organisations = _plan_batch(
-                    random.Random(f"{seed}:{offset + done}"), size, host_units=host_units,
-                    fields_by_host=fields_by_host, state=state)
+                    random.Random(f"{seed}:{offset + done}"),
+                    size,
+                    host_units=host_units,
+                    fields_by_host=fields_by_host,
+                    state=state,
+                )
                 Organisation.objects.bulk_create(organisations, batch_size=1000)
                 report.organisations += len(organisations)
                 now = timezone.now()
                 pieces = max(1, workers.size * 2)
                 step = -(-len(planned) // pieces)
-                chunks = [(planned[i:i + step], now) for i in range(0, len(planned), step)]
+                chunks = [(planned[i : i + step], now) for i in range(0, len(planned), step)]
                 submitted = workers.map_async(chunks)
                 phases["plan"] += time.perf_counter() - t0
                 done += size
@@ -357,8 +379,9 @@ def _plan_batch(rng, size, *, host_units, fields_by_host, state):
             if region.endswith("0000") and rng.random() < 0.6:
                 cities = [code for code in LOCALITIES if code[:2] == region[:2]]
                 region = rng.choice(cities) if cities else region
-            organisation = composer.organisation(bank_name=bank_name, region=region,
-                                                 serial=state["org_serial"])
+            organisation = composer.organisation(
+                bank_name=bank_name, region=region, serial=state["org_serial"]
+            )
             state["org_serial"] += 1
             if not org_ids:
                 org_ids = reserve(Organisation, max(50, size // DEMANDS_PER_ORGANISATION))
@@ -369,13 +392,23 @@ def _plan_batch(rng, size, *, host_units, fields_by_host, state):
         event = host_unit.event
         sequence = state["next_sequence"][event.pk]
         state["next_sequence"][event.pk] += 1
-        planned.append(_Planned(
-            pk=ids[index], ref=format_reference(event.contest.edition, event.number, sequence),
-            sequence=sequence, host_unit_id=host_unit.pk, industry_field_id=industry_field.pk,
-            bank_name=bank_name,
-            organisation=(organisation.pk, organisation.name, organisation.kind,
-                          organisation.region, organisation.address),
-            seed=rng.getrandbits(64),
-        ))
+        planned.append(
+            _Planned(
+                pk=ids[index],
+                ref=format_reference(event.contest.edition, event.number, sequence),
+                sequence=sequence,
+                host_unit_id=host_unit.pk,
+                industry_field_id=industry_field.pk,
+                bank_name=bank_name,
+                organisation=(
+                    organisation.pk,
+                    organisation.name,
+                    organisation.kind,
+                    organisation.region,
+                    organisation.address,
+                ),
+                seed=rng.getrandbits(64),
+            )
+        )
     state["planned"] += size
     return planned, organisations
