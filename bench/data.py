@@ -13,7 +13,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.core.management import call_command
 from django.db import connection
 
-from demands.management.commands.generate_demands import (
+from demands.generators import (
     generate,
     generated_demands,
     reset_generated,

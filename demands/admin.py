@@ -15,8 +15,8 @@ from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
 from . import national, selectors, services
 from .enums import DemandStatus
+from .importing.resources import DemandResource
 from .models import Analysis, Demand, DemandTransition, ExpertAssignment, Indicator, WordingProposal
-from .resources import DemandResource
 
 READ_ONLY = frozenset({"view"})
 VIEW_AND_ACTIONS = frozenset({"view", "change"})
@@ -73,8 +73,9 @@ class DemandAdmin(ScopedImportExportMixin, _ReadOnlyAdmin):
     # The organiser pages' scope: a company's draft stays with it until submitted.
     visible_to = selectors.managed_scope
     host_unit_lookup = "host_unit"
-    # Import and export in the standard format (demands/resources.py): the import runs as an
-    # import job through the demand resource, which creates and submits demands in bulk.
+    # Import and export in the standard format (demands/importing/resources.py): the import
+    # runs as an import job through the demand resource, which creates and submits demands in
+    # bulk through the demand services.
     resource_classes = [DemandResource]
     # "change" only so that the workflow actions below are offered; every field is read-only.
     host_staff_permissions = VIEW_AND_ACTIONS

@@ -11,6 +11,7 @@ class DemandsConfig(AppConfig):
         from notifications.kinds import register as register_kind
 
         from . import permissions, workspace  # noqa: F401
+        from .importing import resources  # noqa: F401  (registers the standard-format resource)
 
         workspace.register()
         register_scopes()

@@ -1,4 +1,4 @@
-"""The shared cache of public demand pages (issue 4: crowds hit them when a batch is announced).
+"""The shared cache of public demand pages (crowds hit them when a batch is announced).
 
 Two levels, both keyed by page, public version, language and full path, and both dropped at
 once by :func:`demands.public.bump_public_version` whenever anything public changes:

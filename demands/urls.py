@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import import_views, views
+from . import views
+from .importing.urls import urlpatterns as importing_urlpatterns
 
 app_name = "demands"
 urlpatterns = [
@@ -10,10 +11,8 @@ urlpatterns = [
     path("assigned/", views.assigned_list, name="assigned"),
     path("manage/", views.manage_list, name="manage"),
     path("manage/new/", views.host_create, name="host_create"),
-    # standard-format import and export (demands/import_views.py)
-    path("manage/import/", import_views.import_demands, name="import"),
-    path("manage/import/template.xlsx", import_views.import_template, name="import_template"),
-    path("manage/export.<str:fmt>", import_views.export_demands, name="export_full"),
+    # standard-format import and export (demands/importing/)
+    *importing_urlpatterns,
     path("manage/<str:ref>/", views.detail, name="manage_detail"),
     path("manage/<str:ref>/edit/", views.edit, name="edit"),
     path("manage/<str:ref>/attachments/<uuid:key>/remove/", views.remove_attachment,

@@ -46,11 +46,11 @@ def _demand_to_publish():
 
     from contests.models import IndustryField
     from demands.enums import DemandStatus
-    from demands.management.commands.generate_demands import Composer, _host_units
+    from demands.generators import Composer, contest_host_units
     from demands.models import Demand, Indicator
     from demands.services import format_reference
 
-    host_units, fields_by_host = _host_units()
+    host_units, fields_by_host = contest_host_units()
     host_unit = next(unit for unit in host_units
                      if any(field.code == "new-energy" for field in fields_by_host[unit.pk]))
     field = IndustryField.objects.get(code="new-energy")
@@ -243,7 +243,7 @@ def run(report, *, subscribers, log=print):
         }
     finally:
         delete_subscribers(log)
-        from demands.management.commands.generate_demands import generated_organisations
+        from demands.generators import generated_organisations
 
         organisation = demand.organisation_id
         with transaction.atomic():

@@ -1,7 +1,7 @@
 """Step 4: importing a 10k-row file in the standard format through the real import path, against
 a plain ``bulk_create`` of the same rows.
 
-The file (.xlsx with the columns of the import template, ``demands.import_template.HEADERS``;
+The file (.xlsx with the columns of the import template, ``demands.importing.template.HEADERS``;
 every row a new demand of realistic text across the 33 host units, four rows per new
 organisation) is imported by a Torch Center staff user (``bench.data.torch_staff``) as the
 import pages do it, without HTTP: ``start_import`` (the check, a dry run) and
@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from bench.data import torch_staff
 from bench.report import Row, at_most, ratio_of
-from demands.management.commands.generate_demands import (
+from demands.generators import (
     BANKS,
     FIELD_BANKS,
     Composer,
-    _host_units,
+    contest_host_units,
 )
 from demands.services import format_reference
 
@@ -45,7 +45,7 @@ class _Rollback(Exception):
 
 def compose(count, *, seed):
     """``[(host unit, industry field, organisation, demand, indicator rows)]``, unsaved."""
-    host_units, fields_by_host = _host_units()
+    host_units, fields_by_host = contest_host_units()
     rng = random.Random(f"import:{seed}")
     now = timezone.now()
     composer = Composer(rng, now=now)
@@ -68,7 +68,7 @@ def compose(count, *, seed):
 
 def standard_columns():
     """The columns of the standard format, as in the import template hosts download."""
-    from demands.import_template import HEADERS
+    from demands.importing.template import HEADERS
 
     return list(HEADERS)
 
@@ -86,7 +86,7 @@ def host_unit_labels():
 
 
 def row_of(host_unit, industry_field, organisation, demand, indicators, *, labels):
-    from demands import import_format as f
+    from demands.importing import format as f
 
     def words(choice_words, values):
         return "、".join(choice_words.word(value) for value in values)
@@ -188,9 +188,9 @@ def bulk_insert(items, *, creator):
 def run(report, *, rows, seed, log=print):
     from common.importexport.enums import ImportJobState
     from common.importexport.services import confirm_import, start_import
-    from demands.management.commands.generate_demands import generated_organisations
+    from demands.generators import generated_organisations
+    from demands.importing.resources import RESOURCE_KEY
     from demands.models import Demand
-    from demands.resources import RESOURCE_KEY
 
     user = torch_staff()
     items = compose(rows, seed=seed)

@@ -1,5 +1,6 @@
 """Every write to a demand: creation and editing (:mod:`.content`), the workflow
-(:mod:`.workflow`), expert analysis (:mod:`.experts`) and public wordings (:mod:`.wording`).
+(:mod:`.workflow`), expert analysis (:mod:`.experts`), public wordings (:mod:`.wording`) and
+their bulk forms for the standard-format import (:mod:`.bulk`).
 
 Views, admin, tasks and commands call these functions; none of them writes the models
 directly. A refused operation raises :class:`DemandError`, whose message the view shows as is.
@@ -14,24 +15,38 @@ from .base import (
     WORDING_FIELDS,
     DemandError,
 )
+from .bulk import UPDATABLE_FIELDS, create_demands, update_demands
 from .content import (
     create_demand,
     current_wording,
     format_reference,
+    next_sequence,
     passages_missing,
     remove_attachment,
     split_keywords,
+    stale_wordings,
     submission_problems,
     update_demand,
 )
 from .experts import assign_experts, save_analysis
 from .wording import decide_proposal, propose_wording
-from .workflow import close_expired, on_published, on_unpublished, submit, transition
+from .workflow import (
+    WRITE_BATCH,
+    close_expired,
+    on_published,
+    on_unpublished,
+    submit,
+    submit_demands,
+    transition,
+)
 
 __all__ = [
     "CONTENT_FIELDS", "FREE_TEXT_FIELDS", "MAX_KEYWORDS", "REQUIRED_FOR_SUBMISSION",
+    "UPDATABLE_FIELDS", "WRITE_BATCH",
     "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired", "create_demand",
-    "current_wording", "decide_proposal", "format_reference", "on_published", "on_unpublished",
-    "passages_missing", "propose_wording", "remove_attachment", "save_analysis",
-    "split_keywords", "submission_problems", "submit", "transition", "update_demand",
+    "create_demands", "current_wording", "decide_proposal", "format_reference",
+    "next_sequence", "on_published", "on_unpublished", "passages_missing", "propose_wording",
+    "remove_attachment", "save_analysis", "split_keywords", "stale_wordings",
+    "submission_problems", "submit", "submit_demands", "transition", "update_demand",
+    "update_demands",
 ]

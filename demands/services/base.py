@@ -1,9 +1,6 @@
 """Shared pieces of the demand services: the error, the field lists, audit and notifications."""
 
-import re
-
-from accounts.agreements import has_signed_current
-from accounts.enums import AgreementKind, MembershipState
+from accounts.enums import MembershipState
 from accounts.models import Membership
 from audit.services import log_action
 from notifications.services import notify
@@ -35,9 +32,6 @@ REQUIRED_FOR_SUBMISSION = (
     "industry_field", "demand_type", "key_problem", "expected_outcome", "region",
     "contact_person", "contact_mobile", "contact_email",
 )
-
-REGION_RE = re.compile(r"^\d{6}$")
-
 
 class DemandError(Exception):
     """A refused operation on a demand; ``message`` is shown to the user as is."""
@@ -72,19 +66,3 @@ def _notify_members(demand, *, kind, key, context, skip=None):
 
 def _title(demand):
     return f"{demand.ref} {demand.title}"
-
-
-def _notify_owner(demand, record):
-    """Tell the owner about a status change."""
-    _notify_members(
-        demand, kind="demand.status_changed", key=f"demand:{demand.pk}:transition:{record.pk}",
-        context={"title": _title(demand), "from_state": record.from_status,
-                 "to_state": record.to_status, "reason": record.comment},
-        skip=record.actor,
-    )
-
-
-def _has_signed_nda(user, contest):
-    return has_signed_current(user, contest, kinds=(AgreementKind.NDA,))
-
-

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from accounts.enums import MembershipState
 from accounts.mobile import MOBILE_RE, normalise_mobile
-from accounts.models import Membership
+from accounts.models import Membership, region_code_validator
 from contests.permissions import is_host_staff_of
 from contests.selectors import current_contest
 from files.enums import FileKind
@@ -33,14 +33,15 @@ from .base import (
     CONTENT_FIELDS,
     FREE_TEXT_FIELDS,
     MAX_KEYWORDS,
-    REGION_RE,
     REQUIRED_FOR_SUBMISSION,
     WORDING_FIELDS,
     DemandError,
     _log,
 )
 
-_REF_ATTEMPTS = 5
+# Tries at numbering a demand (or a block of them) before giving up: each retry starts past a
+# reference another writer took meanwhile.
+REF_ATTEMPTS = 5
 
 
 # --- references -------------------------------------------------------------------------------
@@ -49,7 +50,9 @@ def format_reference(edition, event_number, sequence):
     return f"{edition}-{event_number:02d}-{sequence:04d}"
 
 
-def _next_sequence(event_id):
+def next_sequence(event_id):
+    """The next free sequence number in an event: one more than the highest, for one demand
+    (:func:`create_demand`) or the start of a block (``create_demands``)."""
     top = Demand.objects.filter(host_unit__event_id=event_id).aggregate(top=Max("sequence"))
     return (top["top"] or 0) + 1
 
@@ -90,7 +93,7 @@ def submission_problems(demand, indicators=None):
         problems.append(("keywords", gettext("Enter one to five keywords.")))
     if demand.contact_mobile and not MOBILE_RE.match(normalise_mobile(demand.contact_mobile)):
         problems.append(("contact_mobile", gettext("The mobile number is not valid.")))
-    if demand.region and not REGION_RE.match(demand.region):
+    if demand.region and not region_code_validator.regex.match(demand.region):
         problems.append(("region", gettext("Enter a 6-digit GB/T 2260 region code.")))
     if not demand.outcome_forms:
         problems.append(("outcome_forms", gettext("Choose at least one form of the outcome.")))
@@ -219,13 +222,13 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
     event = host_unit.event
     edition = event.contest.edition
     sequence = 0
-    for attempt in range(_REF_ATTEMPTS):
+    for attempt in range(REF_ATTEMPTS):
         try:
             # A savepoint per attempt: two creators in one event may pick the same sequence;
             # the unique reference makes the second insert fail and it tries the next number
             # (also past a reference taken by a row whose sequence disagrees with it).
             with transaction.atomic():
-                sequence = max(_next_sequence(event.pk), sequence + 1)
+                sequence = max(next_sequence(event.pk), sequence + 1)
                 demand = Demand(
                     ref=format_reference(edition, event.number, sequence), sequence=sequence,
                     host_unit=host_unit, organisation=organisation, created_by=actor,
@@ -242,7 +245,7 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
                      to_state=DemandStatus.DRAFT, data={"entered_by_host": entered_by_host})
                 return demand
         except IntegrityError:
-            if attempt == _REF_ATTEMPTS - 1:
+            if attempt == REF_ATTEMPTS - 1:
                 raise DemandError(gettext("The demand could not be numbered; please try "
                                           "again.")) from None
     raise AssertionError("unreachable")
@@ -271,9 +274,9 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, upl
                 raise DemandError(gettext("You may enter demands only for your own host "
                                           "units."))
             locked.host_unit = host_unit
-        stale = [name for name in WORDING_FIELDS
-                 if name in fields and name in (locked.public_wording or {})
-                 and fields[name] != getattr(locked, name)]
+        stale = stale_wordings(locked.public_wording,
+                               before={name: getattr(locked, name) for name in WORDING_FIELDS},
+                               after=fields)
         _apply(locked, fields)
         for name in stale:
             locked.public_wording.pop(name, None)
@@ -319,6 +322,15 @@ def remove_attachment(demand, private_file, *, actor, request=None):
 
 
 # --- public wording ---------------------------------------------------------------------------
+def stale_wordings(public_wording, *, before, after):
+    """The accepted public wordings that a change of texts makes stale: those of a text in
+    ``after`` that differs from ``before``. They are dropped, so the public never sees a
+    wording of an older text (:func:`update_demand`, ``update_demands``)."""
+    return [name for name in WORDING_FIELDS
+            if name in after and name in (public_wording or {})
+            and after[name] != before.get(name)]
+
+
 def current_wording(demand, name):
     """The text the public would see for ``name`` before hidden passages are masked."""
     return (demand.public_wording or {}).get(name) or getattr(demand, name) or ""

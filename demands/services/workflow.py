@@ -96,6 +96,55 @@ def submit(demand, *, actor):
     return transition(demand, DemandStatus.SUBMITTED, actor=actor)
 
 
+# Rows per statement of the bulk writes.
+WRITE_BATCH = 500
+
+
+def submit_demands(demands, *, actor, comment="", previous=None, fields=(), save=None):
+    """Submit many demands in one go: the bulk form of :func:`submit`, for the standard-format
+    import (``services.create_demands`` and ``services.update_demands`` call it).
+
+    Each demand moves to submitted from its status (``previous[pk]`` when the caller has
+    already changed the instance), if ``enums.TRANSITIONS`` allows that edge; it gets the same
+    submission time and one history row as :func:`transition` records. The caller has checked
+    what :func:`transition` checks row by row (completeness with ``submission_problems``, the
+    actor's right to each demand) and holds the rows locked or new. ``save`` writes the
+    demands (``create_demands`` passes its numbered insert); by default one ``bulk_update`` of
+    the status, the times and ``fields``. No audit entry or notification per demand: the caller
+    audits the batch. Raises :class:`DemandError` before writing anything.
+    """
+    previous = previous or {}
+    now = timezone.now()
+    from_statuses = []
+    for demand in demands:
+        from_status = DemandStatus(previous.get(demand.pk, demand.status))
+        if DemandStatus.SUBMITTED not in TRANSITIONS[from_status]:
+            raise DemandError(
+                gettext("A demand that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": from_status.label, "to": DemandStatus.SUBMITTED.label}
+            )
+        from_statuses.append(from_status)
+    for demand in demands:
+        demand.status = DemandStatus.SUBMITTED
+        demand.submitted_at = now
+        demand.updated_at = now
+    if save is None:
+        Demand.objects.bulk_update(
+            demands, ["status", "submitted_at", "updated_at", *fields], batch_size=WRITE_BATCH
+        )
+    else:
+        save(demands)
+    DemandTransition.objects.bulk_create(
+        [
+            DemandTransition(demand=demand, from_status=from_status,
+                             to_status=DemandStatus.SUBMITTED, actor=actor, comment=comment)
+            for demand, from_status in zip(demands, from_statuses, strict=True)
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    return demands
+
+
 def on_published(demand):
     """Runs inside the publishing transaction, after the status is saved.
 

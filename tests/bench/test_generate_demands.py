@@ -11,7 +11,7 @@ from contests import services as contest_services
 from contests.models import HostUnit
 from demands import search
 from demands.enums import DemandStatus, HideableField
-from demands.management.commands.generate_demands import (
+from demands.generators import (
     CODE_MARKER,
     generate,
     generated_demands,

@@ -7,7 +7,7 @@ import io
 import openpyxl
 
 from common.importexport.formats import read_dataset
-from demands.import_format import (
+from demands.importing.format import (
     COL_BUDGET,
     COL_CHALLENGER_CONDITIONS,
     COL_CONTACT_PERSON,
@@ -36,7 +36,7 @@ from demands.import_format import (
     COL_TIME_REQUIREMENT,
     COL_TITLE,
 )
-from demands.resources import DemandResource
+from demands.importing.resources import DemandResource
 from tests.factories.accounts import credit_code
 
 STANDARD_HEADERS = [

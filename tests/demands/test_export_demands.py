@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from audit.models import ActivityLog
 from demands.enums import DemandStatus
-from demands.import_format import COL_BUDGET, COL_INDICATORS, COL_REF, COL_STATUS, COL_TITLE
+from demands.importing.format import COL_BUDGET, COL_INDICATORS, COL_REF, COL_STATUS, COL_TITLE
 from demands.models import Demand
 from tests.demands.collection import *  # noqa: F403  (client: signs staff in with their 2FA)
 from tests.demands.import_support import run_import

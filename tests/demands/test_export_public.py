@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from demands.import_format import (
+from demands.importing.format import (
     COL_CONTACT_PERSON,
     COL_EMAIL,
     COL_HIDDEN_FIELDS,

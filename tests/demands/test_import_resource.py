@@ -1,6 +1,7 @@
-"""The standard-format import of demands (demands.resources.DemandResource): what a good file
-creates, every kind of row error (nothing saved, others' data untouched), encodings, formula
-text, updates of returned demands, and a fixed number of queries whatever the number of rows."""
+"""The standard-format import of demands (demands.importing.resources.DemandResource): what
+a good file creates, every kind of row error (nothing saved, others' data untouched), encodings,
+formula text, updates of returned demands, and a fixed number of queries whatever the number of
+rows."""
 
 import datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from accounts.models import Organisation
 from audit.models import ActivityLog
 from common.importexport.formats import read_dataset
 from demands.enums import CooperationMode, DemandStatus, HideableField, IPOwnership, OutcomeForm
-from demands.import_format import (
+from demands.importing.format import (
     COL_COOPERATION_MODES,
     COL_CREDIT_CODE,
     COL_DEADLINE,

@@ -4,7 +4,7 @@ on their own sites; the portal serves the same file at /demands/manage/import/te
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from demands.import_template import build_template
+from demands.importing.template import build_template
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from accounts.credit_code import check_character
 from contests.models import HostUnit, IndustryField
 from contests.selectors import current_contest, host_units_of
 
-from .import_format import (
+from .format import (
     COL_ADDRESS,
     COL_BUDGET,
     COL_CHALLENGER_CONDITIONS,
@@ -50,10 +50,13 @@ from .import_format import (
     COL_TITLE,
     COOPERATION_WORDS,
     DEMAND_TYPE_WORDS,
+    HEADERS,
     HIDDEN_WORDS,
+    IMPORT_COLUMNS,
     IP_WORDS,
     ORGANISATION_KIND_WORDS,
     OUTCOME_WORDS,
+    REQUIRED,
 )
 
 SHEET_DEMANDS = "技术需求"
@@ -63,79 +66,8 @@ SHEET_NOTES = "填写说明"
 PREPARED_ROWS = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# (column, required, what to write). The order is the order of the template.
-COLUMNS = (
-    (
-        COL_REF,
-        False,
-        _(
-            "Leave empty for a new demand. To correct a demand returned for "
-            "revision, give its number (for example 6-07-0042)."
-        ),
-    ),
-    (COL_TITLE, True, _("At most 120 characters.")),
-    (
-        COL_HOST_UNIT,
-        True,
-        _("One of your host units, by its name (see the list of allowed values)."),
-    ),
-    (
-        COL_ORGANISATION,
-        True,
-        _("The company's registered name; needed when its credit code is new to the portal."),
-    ),
-    (
-        COL_CREDIT_CODE,
-        True,
-        _("18 characters (GB 32100); the organisation is found by it, or created when it is new."),
-    ),
-    (
-        COL_ORGANISATION_KIND,
-        True,
-        _("Needed when the organisation is new: 企业, 高校, 科研院所 or 团队."),
-    ),
-    (COL_REGION, True, _("6-digit GB/T 2260 code, for example 610100 for Xi'an.")),
-    (COL_INDUSTRY_FIELD, True, _("One of the industry fields in the list.")),
-    (COL_DEMAND_TYPE, True, _("One of the demand types in the list.")),
-    (
-        COL_KEYWORDS,
-        True,
-        _("One to five keywords separated by 、 or commas, at most 20 characters each."),
-    ),
-    (COL_CURRENT_BASE, False, _("What the company already has.")),
-    (COL_KEY_PROBLEM, True, _("The key technical problem to solve.")),
-    (
-        COL_INDICATORS,
-        True,
-        _(
-            "One indicator per line (Alt+Enter in Excel): "
-            "指标名|目标值|单位|现状值; unit and current value may be left "
-            "out."
-        ),
-    ),
-    (COL_EXPECTED_OUTCOME, True, _("What the solution should achieve.")),
-    (COL_OUTCOME_FORMS, True, _("One or more from the list, separated by 、.")),
-    (COL_TIME_REQUIREMENT, False, _("For example: a prototype within 12 months.")),
-    (COL_COOPERATION_MODES, True, _("One or more from the list, separated by 、.")),
-    (COL_IP_OWNERSHIP, False, _("One from the list; empty means to be negotiated.")),
-    (COL_CHALLENGER_CONDITIONS, False, _("What a challenger must have.")),
-    (COL_BUDGET, False, _("In 10k yuan (万元), a number.")),
-    (COL_PRIZE, False, _("In 10k yuan (万元), a number.")),
-    (COL_DEADLINE, False, _("A date such as 2021-08-31, not in the past.")),
-    (COL_CONTACT_PERSON, True, _("The contact person's name.")),
-    (COL_MOBILE, True, _("11-digit mainland mobile number.")),
-    (COL_LANDLINE, False, _("For example 029-88881234.")),
-    (COL_EMAIL, True, _("The contact person's e-mail address.")),
-    (COL_HIDDEN_FIELDS, False, _("What the public must not see, from the list, separated by 、.")),
-    (COL_ADDRESS, False, _("The company's address.")),
-    (
-        COL_HIDDEN_PASSAGES,
-        False,
-        _("Passages of the texts to mask on public pages, one per line, copied exactly."),
-    ),
-)
-HEADERS = [column for column, _required, _note in COLUMNS]
-REQUIRED = {column for column, required, _note in COLUMNS if required}
+# (column, required, what to write), in the order of the template.
+COLUMNS = tuple((column.header, column.required, column.note) for column in IMPORT_COLUMNS)
 # Columns holding digits that Excel must keep as text (leading zeros, long numbers).
 TEXT_COLUMNS = (COL_REF, COL_CREDIT_CODE, COL_REGION, COL_MOBILE, COL_LANDLINE)
 MULTI_VALUE_COLUMNS = (COL_OUTCOME_FORMS, COL_COOPERATION_MODES, COL_HIDDEN_FIELDS)

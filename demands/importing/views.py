@@ -20,10 +20,10 @@ from common.importexport.formats import CSV_EXPORT_ENCODING, ImportFileError, Sa
 from common.importexport.forms import ImportUploadForm
 from common.importexport.selectors import jobs_of
 
-from . import selectors
-from .forms import ManageFilterForm
-from .import_template import COLUMNS, XLSX_CONTENT_TYPE, allowed_values, build_template
+from .. import selectors
+from ..forms import ManageFilterForm
 from .resources import RESOURCE_KEY, DemandResource
+from .template import COLUMNS, XLSX_CONTENT_TYPE, allowed_values, build_template
 
 
 def _require(user, permission):

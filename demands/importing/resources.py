@@ -2,10 +2,11 @@
 import base (``common.importexport``).
 
 Host staff import their units' demands from .xlsx or .csv (UTF-8, with or without BOM, or
-GBK) with the Chinese headers of :mod:`demands.import_format`; Torch Center staff may import
-for every unit. The import is all-or-nothing and runs as an import job (dry run, then
-confirm). Each row becomes a demand in the status "submitted", numbered by the demand
-services' reference allocator, with a recorded status change; a row with a 需求编号 updates
+GBK) with the columns of :data:`.format.COLUMNS`; Torch Center staff may import for every
+unit. The import is all-or-nothing and runs as an import job (dry run, then confirm). Each row
+becomes a demand created and submitted by the demand services' bulk forms
+(``services.create_demands``: the reference numbering and the recorded status change of the
+single-demand path); a row with a 需求编号 updates
 that demand, only if it is one of the importer's units' demands that host staff entered and
 that is still a draft or returned for revision (the same rule as editing it on the organiser
 pages), and submits it again.
@@ -20,25 +21,24 @@ How the import executes (DESIGN.md §6: close to a plain bulk insert):
 - every row is then read, validated (widgets, ``full_clean`` without the foreign-key
   existence queries, ``services.submission_problems``) and kept in memory: no query per row
   and no savepoint per row, since rows write nothing;
-- ``after_import`` writes, only if every row passed and it is not a dry run: new
-  organisations, then the new demands with references allocated per event in one block, the
-  updated demands, the status changes and the indicators, each with ``bulk_create`` /
-  ``bulk_update`` (a few statements per 500 rows), then one audit log entry.
+- ``after_import`` writes, only if every row passed and it is not a dry run: the new
+  organisations, then, through ``services.create_demands`` and ``services.update_demands``,
+  the new demands with references allocated per event in one block, the updated demands, the
+  status changes and the indicators, each with ``bulk_create`` / ``bulk_update`` (a few
+  statements per 500 rows), then one audit log entry.
 """
 
 import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.validators import RegexValidator
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
-from import_export.widgets import Widget
+from import_export.resources import Resource
 
 from accounts.credit_code import validate_credit_code
 from accounts.models import Organisation
@@ -49,71 +49,24 @@ from contests.importing import HostScopedResource, HostUnitWidget
 from contests.models import IndustryField
 from contests.selectors import current_contest
 
-from . import permissions, services
-from .enums import DemandStatus
-from .import_format import (
-    COL_ADDRESS,
-    COL_BUDGET,
-    COL_CHALLENGER_CONDITIONS,
-    COL_CONSENT,
-    COL_CONTACT_PERSON,
-    COL_COOPERATION_MODES,
-    COL_CREATED_AT,
+from .. import permissions, services
+from ..enums import DemandStatus
+from ..forms import landline_validator
+from ..models import Demand
+from .format import (
     COL_CREDIT_CODE,
-    COL_CURRENT_BASE,
-    COL_DEADLINE,
-    COL_DEMAND_TYPE,
-    COL_EMAIL,
-    COL_EXPECTED_OUTCOME,
-    COL_HIDDEN_FIELDS,
-    COL_HIDDEN_PASSAGES,
-    COL_HOST_UNIT,
-    COL_INDICATORS,
-    COL_INDUSTRY_FIELD,
-    COL_IP_OWNERSHIP,
-    COL_KEY_PROBLEM,
-    COL_KEYWORDS,
-    COL_LANDLINE,
-    COL_MOBILE,
-    COL_NATIONAL,
-    COL_ORGANISATION,
-    COL_ORGANISATION_KIND,
-    COL_OUTCOME_FORMS,
-    COL_PRIZE,
-    COL_PUBLISHED_AT,
     COL_REF,
-    COL_REGION,
-    COL_STATUS,
-    COL_SUBMITTED_AT,
-    COL_TIME_REQUIREMENT,
-    COL_TITLE,
-    COOPERATION_WORDS,
-    DEMAND_TYPE_WORDS,
-    HIDDEN_WORDS,
-    IP_WORDS,
+    COLUMNS,
+    IMPORT_COLUMNS,
+    OPTIONAL,
     ORGANISATION_KIND_WORDS,
-    OUTCOME_WORDS,
-    STATUS_WORDS,
-    AmountWidget,
-    ChoiceWidget,
-    CreditCodeWidget,
-    DateWidget,
-    DigitsWidget,
-    IndicatorsWidget,
-    KeywordsWidget,
-    LinesWidget,
-    MobileWidget,
-    MultiChoiceWidget,
-    TextWidget,
     normalise_header,
 )
-from .models import Demand, DemandTransition, Indicator
+from .widgets import CreditCodeWidget, IndicatorsWidget
 
 RESOURCE_KEY = "demands.demand"
-WRITE_BATCH = 500
 # Values per IN (...) lookup: below SQLite's historical limit of 999 parameters.
 LOOKUP_CHUNK = 900
-_REF_ATTEMPTS = 5
 
 # Mirrors ``permissions.has_reached_host``: a company's draft stays the company's until it is
 # submitted, so it is neither exported to host staff nor updated by their files.
@@ -124,67 +77,35 @@ may_update_by_import = (
     permissions.is_host_staff_of_demand & permissions.was_entered_by_host & permissions.is_editable
 )
 
-landline_validator = RegexValidator(
-    r"^[0-9()（）\-－ +转]{7,30}$",
-    _("Enter a landline number such as 029-88881234 (an extension after 转 or -)."),
-)
 
 # The model fields whose own rules (lengths, validators, choices, digits) full_clean checks on
 # every row. The others are not read from the file (status, flags, times, search columns, the
 # reference allocated when saving), are foreign keys found by the scoped lookups (Django's own
-# check would cost one query per key per row), or lists that the widgets build in shape.
-CLEANED_FIELDS = (
-    "title",
-    "region",
-    "demand_type",
-    "ip_ownership",
-    "current_base",
-    "key_problem",
-    "expected_outcome",
-    "time_requirement",
-    "challenger_conditions",
-    "budget",
-    "prize",
-    "solution_deadline",
-    "address",
-    "contact_person",
-    "contact_mobile",
-    "contact_landline",
-    "contact_email",
+
+_DEMAND_FIELDS = {field.name: field for field in Demand._meta.fields}
+
+# The model fields whose own rules (lengths, validators, choices, digits) full_clean checks on
+# every row: those the file sets, except the reference (allocated when saving), the foreign
+# keys found by the scoped lookups (Django's own check would cost one query per key per row)
+# and the lists that the widgets build in shape. The others are not read from the file
+# (status, flags, times, search columns).
+CLEANED_FIELDS = tuple(
+    column.target
+    for column in IMPORT_COLUMNS
+    if column.target in _DEMAND_FIELDS
+    and column.name != "ref"
+    and not _DEMAND_FIELDS[column.target].is_relation
+    and not isinstance(_DEMAND_FIELDS[column.target], models.JSONField)
 )
-NOT_CLEANED = tuple(field.name for field in Demand._meta.fields if field.name not in CLEANED_FIELDS)
+NOT_CLEANED = tuple(name for name in _DEMAND_FIELDS if name not in CLEANED_FIELDS)
 
 # ``services.submission_problems`` keys that are not model fields → the resource's attribute.
 PROBLEM_KEYS = {"indicators": "import_indicators"}
 
 # Model fields an import row may change on an existing demand.
-CONTENT_ATTRIBUTES = (
-    "title",
-    "host_unit",
-    "region",
-    "industry_field",
-    "demand_type",
-    "keywords",
-    "current_base",
-    "key_problem",
-    "expected_outcome",
-    "outcome_forms",
-    "time_requirement",
-    "cooperation_modes",
-    "ip_ownership",
-    "challenger_conditions",
-    "budget",
-    "prize",
-    "solution_deadline",
-    "contact_person",
-    "contact_mobile",
-    "contact_landline",
-    "contact_email",
-    "hidden_fields",
-    "address",
-    "hidden_passages",
+CONTENT_ATTRIBUTES = tuple(
+    column.target for column in IMPORT_COLUMNS if column.target in services.UPDATABLE_FIELDS
 )
-UPDATE_FIELDS = (*CONTENT_ATTRIBUTES, "status", "submitted_at", "updated_at", "public_wording")
 
 
 class IndustryFieldWidget(ScopedForeignKeyWidget):
@@ -211,35 +132,10 @@ class IndustryFieldWidget(ScopedForeignKeyWidget):
         return found
 
 
-class LocalDateTimeWidget(Widget):
-    """Export only: a time in Asia/Shanghai (XLSX cannot hold time zones)."""
-
-    def render(self, value, obj=None, **kwargs):
-        if not value:
-            return ""
-        local = timezone.localtime(value)
-        if kwargs.get("force_native_type"):
-            return local.replace(tzinfo=None)
-        return local.strftime("%Y-%m-%d %H:%M")
-
-
-class YesNoWidget(Widget):
-    def render(self, value, obj=None, **kwargs):
-        return "是" if value else "否"
-
-
 def _current_host_units(resource):
     contest = resource.contest
     units = resource.host_units.select_related("event")
     return units.filter(event__contest=contest) if contest else units.none()
-
-
-def next_sequence(event_id):
-    """The next free sequence number of an event's demands: the demand services' rule (one
-    more than the highest in the event), which ``services.create_demand`` applies to one
-    demand and the import to a block."""
-    top = Demand.objects.filter(host_unit__event_id=event_id).aggregate(top=Max("sequence"))
-    return (top["top"] or 0) + 1
 
 
 def _chunks(values, size=LOOKUP_CHUNK):
@@ -264,180 +160,38 @@ def _ref_ranges(demands):
     return ranges
 
 
-@registry.register
-class DemandResource(HostScopedResource):
-    """Demands in the standard format; see the module docstring."""
+def _standard_format_fields():
+    """The resource's fields, one per column of the standard format (``format.COLUMNS``)."""
+    scoped = {
+        "host_unit": lambda: HostUnitWidget(scope=_current_host_units),
+        "industry_field": IndustryFieldWidget,
+    }
+    return {
+        column.name: Field(
+            attribute=column.target,
+            column_name=column.header,
+            widget=(column.widget or scoped[column.name])(),
+            readonly=column.export_only,
+        )
+        for column in COLUMNS
+    }
 
-    ref = Field(attribute="ref", column_name=COL_REF, widget=TextWidget())
-    title = Field(attribute="title", column_name=COL_TITLE, widget=TextWidget())
-    host_unit = Field(
-        attribute="host_unit",
-        column_name=COL_HOST_UNIT,
-        widget=HostUnitWidget(scope=_current_host_units),
-    )
-    organisation_name = Field(
-        attribute="import_organisation_name", column_name=COL_ORGANISATION, widget=TextWidget()
-    )
-    credit_code = Field(
-        attribute="import_credit_code", column_name=COL_CREDIT_CODE, widget=CreditCodeWidget()
-    )
-    organisation_kind = Field(
-        attribute="import_organisation_kind",
-        column_name=COL_ORGANISATION_KIND,
-        widget=ChoiceWidget(ORGANISATION_KIND_WORDS),
-    )
-    region = Field(attribute="region", column_name=COL_REGION, widget=DigitsWidget())
-    industry_field = Field(
-        attribute="industry_field", column_name=COL_INDUSTRY_FIELD, widget=IndustryFieldWidget()
-    )
-    demand_type = Field(
-        attribute="demand_type", column_name=COL_DEMAND_TYPE, widget=ChoiceWidget(DEMAND_TYPE_WORDS)
-    )
-    keywords = Field(attribute="keywords", column_name=COL_KEYWORDS, widget=KeywordsWidget())
-    current_base = Field(
-        attribute="current_base", column_name=COL_CURRENT_BASE, widget=TextWidget()
-    )
-    key_problem = Field(attribute="key_problem", column_name=COL_KEY_PROBLEM, widget=TextWidget())
-    indicators = Field(
-        attribute="import_indicators", column_name=COL_INDICATORS, widget=IndicatorsWidget()
-    )
-    expected_outcome = Field(
-        attribute="expected_outcome", column_name=COL_EXPECTED_OUTCOME, widget=TextWidget()
-    )
-    outcome_forms = Field(
-        attribute="outcome_forms",
-        column_name=COL_OUTCOME_FORMS,
-        widget=MultiChoiceWidget(OUTCOME_WORDS),
-    )
-    time_requirement = Field(
-        attribute="time_requirement", column_name=COL_TIME_REQUIREMENT, widget=TextWidget()
-    )
-    cooperation_modes = Field(
-        attribute="cooperation_modes",
-        column_name=COL_COOPERATION_MODES,
-        widget=MultiChoiceWidget(COOPERATION_WORDS),
-    )
-    ip_ownership = Field(
-        attribute="ip_ownership",
-        column_name=COL_IP_OWNERSHIP,
-        widget=ChoiceWidget(IP_WORDS, default="negotiable"),
-    )
-    challenger_conditions = Field(
-        attribute="challenger_conditions",
-        column_name=COL_CHALLENGER_CONDITIONS,
-        widget=TextWidget(),
-    )
-    budget = Field(attribute="budget", column_name=COL_BUDGET, widget=AmountWidget())
-    prize = Field(attribute="prize", column_name=COL_PRIZE, widget=AmountWidget())
-    solution_deadline = Field(
-        attribute="solution_deadline", column_name=COL_DEADLINE, widget=DateWidget()
-    )
-    contact_person = Field(
-        attribute="contact_person", column_name=COL_CONTACT_PERSON, widget=TextWidget()
-    )
-    contact_mobile = Field(
-        attribute="contact_mobile", column_name=COL_MOBILE, widget=MobileWidget()
-    )
-    contact_landline = Field(
-        attribute="contact_landline", column_name=COL_LANDLINE, widget=TextWidget()
-    )
-    contact_email = Field(attribute="contact_email", column_name=COL_EMAIL, widget=TextWidget())
-    hidden_fields = Field(
-        attribute="hidden_fields",
-        column_name=COL_HIDDEN_FIELDS,
-        widget=MultiChoiceWidget(HIDDEN_WORDS),
-    )
-    address = Field(attribute="address", column_name=COL_ADDRESS, widget=TextWidget())
-    hidden_passages = Field(
-        attribute="hidden_passages", column_name=COL_HIDDEN_PASSAGES, widget=LinesWidget()
-    )
-    # export only
-    status = Field(
-        attribute="status", column_name=COL_STATUS, widget=ChoiceWidget(STATUS_WORDS), readonly=True
-    )
-    national = Field(
-        attribute="national", column_name=COL_NATIONAL, widget=YesNoWidget(), readonly=True
-    )
-    contact_consents_sharing = Field(
-        attribute="contact_consents_sharing",
-        column_name=COL_CONSENT,
-        widget=YesNoWidget(),
-        readonly=True,
-    )
-    submitted_at = Field(
-        attribute="submitted_at",
-        column_name=COL_SUBMITTED_AT,
-        widget=LocalDateTimeWidget(),
-        readonly=True,
-    )
-    published_at = Field(
-        attribute="published_at",
-        column_name=COL_PUBLISHED_AT,
-        widget=LocalDateTimeWidget(),
-        readonly=True,
-    )
-    created_at = Field(
-        attribute="created_at",
-        column_name=COL_CREATED_AT,
-        widget=LocalDateTimeWidget(),
-        readonly=True,
-    )
+
+# The fields as a base class, so that the resource declares them in the order of the format.
+StandardFormatFields = type("StandardFormatFields", (Resource,), _standard_format_fields())
+
+
+@registry.register
+class DemandResource(HostScopedResource, StandardFormatFields):
+    """Demands in the standard format; see the module docstring."""
 
     host_unit_path = "host_unit"
     resource_key = RESOURCE_KEY
-    optional_columns = [
-        COL_CURRENT_BASE,
-        COL_TIME_REQUIREMENT,
-        COL_IP_OWNERSHIP,
-        COL_CHALLENGER_CONDITIONS,
-        COL_BUDGET,
-        COL_PRIZE,
-        COL_DEADLINE,
-        COL_LANDLINE,
-        COL_HIDDEN_FIELDS,
-        COL_ADDRESS,
-        COL_HIDDEN_PASSAGES,
-    ]
+    optional_columns = OPTIONAL
 
     class Meta:
         model = Demand
-        fields = [
-            "ref",
-            "title",
-            "host_unit",
-            "organisation_name",
-            "credit_code",
-            "organisation_kind",
-            "region",
-            "industry_field",
-            "demand_type",
-            "keywords",
-            "current_base",
-            "key_problem",
-            "indicators",
-            "expected_outcome",
-            "outcome_forms",
-            "time_requirement",
-            "cooperation_modes",
-            "ip_ownership",
-            "challenger_conditions",
-            "budget",
-            "prize",
-            "solution_deadline",
-            "contact_person",
-            "contact_mobile",
-            "contact_landline",
-            "contact_email",
-            "hidden_fields",
-            "address",
-            "hidden_passages",
-            "status",
-            "national",
-            "contact_consents_sharing",
-            "submitted_at",
-            "published_at",
-            "created_at",
-        ]
+        fields = [column.name for column in COLUMNS]
         import_id_fields = ["ref"]
         # Rows are shown as new / changed only: a diff of 40 columns per row would cost more
         # than the import itself.
@@ -783,36 +537,27 @@ class DemandResource(HostScopedResource):
         created = [demand for demand, is_create in self._pending if is_create]
         updated = [demand for demand, is_create in self._pending if not is_create]
         organisations = list(self._new_orgs.values())
-        Organisation.objects.bulk_create(organisations, batch_size=WRITE_BATCH)
-        for demand in created:
-            demand.submitted_at = self._now
-        self._insert_numbered(created)
-        previous = self._update_existing(updated)
+        Organisation.objects.bulk_create(organisations, batch_size=services.WRITE_BATCH)
         comment = gettext("Imported in the standard format.")
-        DemandTransition.objects.bulk_create(
-            [
-                DemandTransition(
-                    demand=demand,
-                    from_status=DemandStatus.DRAFT,
-                    to_status=DemandStatus.SUBMITTED,
-                    actor=self.user,
-                    comment=comment,
-                )
-                for demand in created
-            ]
-            + [
-                DemandTransition(
-                    demand=demand,
-                    from_status=previous[demand.pk],
-                    to_status=DemandStatus.SUBMITTED,
-                    actor=self.user,
-                    comment=comment,
-                )
-                for demand in updated
-            ],
-            batch_size=WRITE_BATCH,
-        )
-        self._save_indicators(created, updated)
+        try:
+            services.create_demands(
+                created,
+                actor=self.user,
+                indicators=[demand.import_indicators for demand in created],
+                submit=True,
+                comment=comment,
+            )
+            services.update_demands(
+                updated,
+                actor=self.user,
+                opened=self._originals,
+                fields=CONTENT_ATTRIBUTES,
+                indicators=[demand.import_indicators for demand in updated],
+                submit=True,
+                comment=comment,
+            )
+        except services.DemandError as exc:
+            raise ValidationError(exc.message) from None
         log_action(
             "portal.demand.import",
             actor=self.user,
@@ -824,102 +569,3 @@ class DemandResource(HostScopedResource):
                 "organisations_created": len(organisations),
             },
         )
-
-    def _insert_numbered(self, demands):
-        """Insert the new demands, numbered per event in one block per event the way
-        ``services.create_demand`` numbers one (:func:`next_sequence`,
-        ``services.format_reference``). As there, a reference taken meanwhile by another
-        writer (the unique reference refuses the insert) makes the block start again past
-        it."""
-        if not demands:
-            return
-        by_event = defaultdict(list)
-        for demand in demands:
-            by_event[demand.host_unit.event].append(demand)
-        edition = self.contest.edition
-        floors = {}
-        for _attempt in range(_REF_ATTEMPTS):
-            for event, rows in by_event.items():
-                start = max(next_sequence(event.pk), floors.get(event.pk, 0))
-                floors[event.pk] = start
-                for offset, demand in enumerate(rows):
-                    demand.sequence = start + offset
-                    demand.ref = services.format_reference(edition, event.number, demand.sequence)
-            try:
-                with transaction.atomic():
-                    Demand.objects.bulk_create(demands, batch_size=WRITE_BATCH)
-                return
-            except IntegrityError:
-                for demand in demands:
-                    demand.pk = None
-                    demand._state.adding = True
-                floors = {event_id: start + 1 for event_id, start in floors.items()}
-        raise ValidationError(
-            gettext(
-                "The demands could not be numbered; nothing was saved. "
-                "Please import the file again."
-            )
-        )
-
-    def _update_existing(self, demands):
-        """Save the changed demands (submitted again), after checking under a row lock that
-        nobody changed them since the file was read. Returns ``{pk: previous status}``."""
-        if not demands:
-            return {}
-        current = dict(
-            Demand.objects.select_for_update()
-            .filter(pk__in=[demand.pk for demand in demands])
-            .values_list("pk", "updated_at")
-        )
-        previous = {}
-        for demand in demands:
-            original = self._originals[demand.pk]
-            if current.get(demand.pk) != original["updated_at"]:
-                raise ValidationError(
-                    gettext(
-                        "Demand %(ref)s was changed by someone else while the file was being "
-                        "imported; nothing was saved. Please import the file again."
-                    )
-                    % {"ref": demand.ref}
-                )
-            wording = dict(demand.public_wording or {})
-            for name in services.WORDING_FIELDS:
-                # An accepted public wording of a text that has been rewritten is dropped, as
-                # services.update_demand does.
-                if name in wording and getattr(demand, name) != original["texts"][name]:
-                    wording.pop(name)
-            demand.public_wording = wording
-            previous[demand.pk] = original["status"]
-            demand.status = DemandStatus.SUBMITTED
-            demand.submitted_at = self._now
-            demand.updated_at = self._now
-        Demand.objects.bulk_update(demands, UPDATE_FIELDS, batch_size=WRITE_BATCH)
-        return previous
-
-    def _save_indicators(self, created, updated):
-        new_rows, changed_rows, removed = [], [], []
-        for demand in created:
-            for position, data in enumerate(demand.import_indicators):
-                new_rows.append(Indicator(demand=demand, position=position, **data))
-        for demand in updated:
-            # Rows are matched by position, so an indicator that stays keeps its id.
-            existing = self._originals[demand.pk]["indicators"]
-            for position, data in enumerate(demand.import_indicators):
-                if position < len(existing):
-                    row = existing[position]
-                    for key, value in data.items():
-                        setattr(row, key, value)
-                    row.position = position
-                    changed_rows.append(row)
-                else:
-                    new_rows.append(Indicator(demand=demand, position=position, **data))
-            removed += [row.pk for row in existing[len(demand.import_indicators) :]]
-        Indicator.objects.bulk_create(new_rows, batch_size=WRITE_BATCH)
-        if changed_rows:
-            Indicator.objects.bulk_update(
-                changed_rows,
-                ["name", "target_value", "unit", "current_value", "position"],
-                batch_size=WRITE_BATCH,
-            )
-        if removed:
-            Indicator.objects.filter(pk__in=removed).delete()
