@@ -13,6 +13,7 @@ class DemandsConfig(AppConfig):
         from . import permissions, workspace  # noqa: F401
 
         workspace.register()
+        register_kind("demand.status_changed", _("Status changes of my demands"))
         register_kind("demand.wording_proposed", _("Wording proposals for my demands"))
         register_kind("demand.expert_assigned", _("Demands I am asked to analyse"))
         # the public side (demands.access)

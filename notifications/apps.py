@@ -13,7 +13,3 @@ class NotificationsConfig(AppConfig):
 
         checks.register(kind_templates, "templates")
         workspace.register()
-        # The push: its tasks, workspace section and personal-data registries.
-        from .push.ready import ready as push_ready
-
-        push_ready()
