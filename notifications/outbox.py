@@ -38,8 +38,12 @@ logger = logging.getLogger(__name__)
 # the connection through ensure_connection with broker_connection_timeout and a 2 s retry
 # interval, measured at 6 s against a refused port, while this policy fails in milliseconds.
 # The beat sweep relays whatever a failed kick leaves behind.
-KICK_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                     "interval_max": 0.2}
+KICK_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # After a failed kick, later kicks in this process are skipped for this long, so a request
 # that notifies many people pays for an unreachable broker once.
 KICK_PAUSE_SECONDS = 30
@@ -67,8 +71,9 @@ def publish(task, kwargs, *, countdown=None, what=""):
         logger.info("Broker was unreachable moments ago; %s waits for the sweep", what)
         return False
     try:
-        task.apply_async(kwargs=kwargs, countdown=countdown, retry=True,
-                         retry_policy=KICK_RETRY_POLICY)
+        task.apply_async(
+            kwargs=kwargs, countdown=countdown, retry=True, retry_policy=KICK_RETRY_POLICY
+        )
     except (BrokerError, OSError) as exc:
         _kick_paused_until = time.monotonic() + KICK_PAUSE_SECONDS
         logger.warning("Could not reach the broker (%s); %s waits for the sweep", exc, what)
@@ -112,13 +117,15 @@ class Outbox:
         (its holder is gone)."""
         return self.model.objects.filter(
             Q(state=self.pending, next_attempt_at__lte=now)
-            | Q(state=self.claimed, claimed_until__lt=now))
+            | Q(state=self.claimed, claimed_until__lt=now)
+        )
 
     def claimable(self, now, *, due_only=True):
         if due_only:
             return self.due(now)
         return self.model.objects.filter(
-            Q(state=self.pending) | Q(state=self.claimed, claimed_until__lt=now))
+            Q(state=self.pending) | Q(state=self.claimed, claimed_until__lt=now)
+        )
 
     def claim(self, pk, *, now=None, due_only=True, wait=False, **changes):
         """Claim row ``pk`` for this run and return the claim's token, or None when it is not
@@ -128,8 +135,11 @@ class Outbox:
         token = self._claim(pk, now=now, due_only=due_only, changes=changes)
         if token is not None or not wait:
             return token
-        held_until = (self.model.objects.filter(pk=pk, state=self.claimed)
-                      .values_list("claimed_until", flat=True).first())
+        held_until = (
+            self.model.objects.filter(pk=pk, state=self.claimed)
+            .values_list("claimed_until", flat=True)
+            .first()
+        )
         if held_until is None:
             return None
         seconds = (held_until - timezone.now()).total_seconds()
@@ -141,10 +151,18 @@ class Outbox:
     def _claim(self, pk, *, now, due_only, changes):
         now = now or timezone.now()
         token = uuid.uuid4()
-        claimed = self.claimable(now, due_only=due_only).filter(pk=pk).update(
-            state=self.claimed, claim_token=token,
-            claimed_until=now + timedelta(seconds=self.lease()),
-            updated_at=timezone.now(), **{self.counter: F(self.counter) + 1}, **changes)
+        claimed = (
+            self.claimable(now, due_only=due_only)
+            .filter(pk=pk)
+            .update(
+                state=self.claimed,
+                claim_token=token,
+                claimed_until=now + timedelta(seconds=self.lease()),
+                updated_at=timezone.now(),
+                **{self.counter: F(self.counter) + 1},
+                **changes,
+            )
+        )
         return token if claimed else None
 
     def owned(self, pk, token):
@@ -153,14 +171,19 @@ class Outbox:
 
     def heartbeat(self, pk, token, **changes):
         """Renew this run's lease (and write ``changes``); False when the claim was lost."""
-        return bool(self.owned(pk, token).update(
-            claimed_until=timezone.now() + timedelta(seconds=self.lease()),
-            updated_at=timezone.now(), **changes))
+        return bool(
+            self.owned(pk, token).update(
+                claimed_until=timezone.now() + timedelta(seconds=self.lease()),
+                updated_at=timezone.now(),
+                **changes,
+            )
+        )
 
     def release(self, pk, token, **changes):
         """End this run's claim, writing ``changes`` (the new state); False when it was lost."""
-        return bool(self.owned(pk, token).update(claimed_until=None, updated_at=timezone.now(),
-                                                 **changes))
+        return bool(
+            self.owned(pk, token).update(claimed_until=None, updated_at=timezone.now(), **changes)
+        )
 
     # --- failures -----------------------------------------------------------------------------
     def after_failure(self, attempts, *, permanent=False, now=None, failed):
@@ -171,8 +194,11 @@ class Outbox:
             return {"state": failed}, Outcome.FAILED, None
         delay = retry_delay(attempts, base=self.retry_base(), cap=self.retry_cap())
         now = now or timezone.now()
-        return ({"state": self.pending, "next_attempt_at": now + timedelta(seconds=delay)},
-                Outcome.RETRY, delay)
+        return (
+            {"state": self.pending, "next_attempt_at": now + timedelta(seconds=delay)},
+            Outcome.RETRY,
+            delay,
+        )
 
     def retry_later(self, pks, delay):
         """Kick again once the backoff has passed (the sweep does it if this is lost)."""
@@ -189,8 +215,13 @@ class Outbox:
         counts, seen = {}, set()
         while time.monotonic() < deadline:
             current = now or timezone.now()
-            ids = [pk for pk in self.due(current).order_by("next_attempt_at", "pk")
-                   .values_list("pk", flat=True)[:batch_size] if pk not in seen]
+            ids = [
+                pk
+                for pk in self.due(current)
+                .order_by("next_attempt_at", "pk")
+                .values_list("pk", flat=True)[:batch_size]
+                if pk not in seen
+            ]
             if not ids:
                 break
             for pk in ids:
@@ -206,9 +237,16 @@ class Outbox:
         ids = list(pks)
         published = True
         for start in range(0, len(ids), self.kick_chunk):
-            chunk = ids[start:start + self.kick_chunk]
-            published = publish(self.task(), {self.ids_argument: chunk}, countdown=countdown,
-                                what=f"{self.label} {chunk}") and published
+            chunk = ids[start : start + self.kick_chunk]
+            published = (
+                publish(
+                    self.task(),
+                    {self.ids_argument: chunk},
+                    countdown=countdown,
+                    what=f"{self.label} {chunk}",
+                )
+                and published
+            )
         return published
 
     def kick_after_commit(self, pks):
@@ -245,15 +283,18 @@ def insert_new(model, columns, rows, *, returning, key="idempotency_key"):
     names = [*columns, *constant_names]
     quote = connection.ops.quote_name
     row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
-    head = (f"INSERT INTO {quote(meta.db_table)} "
-            f"({', '.join(quote(fields[name].column) for name in names)}) VALUES ")
-    tail = (f" ON CONFLICT ({quote(fields[key].column)}) DO NOTHING RETURNING "
-            + ", ".join(quote(fields[name].column) for name in returning))
+    head = (
+        f"INSERT INTO {quote(meta.db_table)} "
+        f"({', '.join(quote(fields[name].column) for name in names)}) VALUES "
+    )
+    tail = f" ON CONFLICT ({quote(fields[key].column)}) DO NOTHING RETURNING " + ", ".join(
+        quote(fields[name].column) for name in returning
+    )
     per_statement = max(1, _max_parameters() // len(names))
     returned = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
+            chunk = rows[start : start + per_statement]
             params = []
             for row in chunk:
                 params.extend(row)

@@ -18,7 +18,7 @@ from .kinds import KINDS, get_kind
 from .models import KEY_LENGTH, Notification, NotificationPreference, OutboundEmail
 from .outbox import insert_new
 from .relay import kick_after_commit
-from .rendering import RESERVED_CONTEXT_NAMES, render_digest, render_kind
+from .rendering import RESERVED_CONTEXT_NAMES, BatchRenderer, Recipient, render_digest
 
 # Room left in the stored key for the kind and the recipient's id.
 MAX_CALLER_KEY_LENGTH = 150
@@ -73,8 +73,9 @@ def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=No
     many recipients got a new inbox line.
 
     Costs three queries however many ids are given: multi-row inserts that skip existing keys
-    (``outbox.insert_new``); callers pass batches of a few thousand. Each recipient's messages
-    are rendered from the kind's templates in their own language.
+    (``outbox.insert_new``); callers pass batches of a few thousand. The kind's templates are
+    rendered once per language, each recipient's values put in afterwards
+    (``rendering.BatchRenderer``).
     """
     spec = get_kind(kind)
     _check_arguments(context, idempotency_key, url)
@@ -83,15 +84,16 @@ def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=No
         return 0
     target_type = ContentType.objects.get_for_model(obj).pk if obj is not None else None
     target_id = str(obj.pk) if obj is not None else ""
+    renderer = BatchRenderer(spec, context, url)
     notifications, emails = [], []
-    for recipient, mode in recipients:
+    for recipient in recipients:
         key = delivery_key(kind, recipient, idempotency_key)
-        rendered = render_kind(spec, recipient=recipient, context=context, url=url)
+        rendered = renderer.render(recipient)
         notifications.append((recipient.pk, kind, rendered.inapp, url, target_type, target_id,
                               key))
         emails.append((recipient.pk, recipient.email, kind, rendered.language,
                        rendered.subject, rendered.body, rendered.link, key,
-                       EmailState.PENDING if mode == DeliveryMode.IMMEDIATE
+                       EmailState.PENDING if recipient.mode == DeliveryMode.IMMEDIATE
                        else EmailState.HELD))
     with transaction.atomic():
         inserted = insert_new(
@@ -109,19 +111,22 @@ def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=No
 
 
 def _recipients(kind, user_ids):
-    """(user, delivery mode) of each of ``user_ids`` the kind reaches, in id order (one
-    query)."""
+    """The recipients among ``user_ids`` that the kind reaches, with what it needs of each,
+    in id order (one query)."""
     preference = NotificationPreference.objects.filter(user=OuterRef("pk"), kind=kind.key)
-    users = (get_user_model().objects.filter(pk__in=list(user_ids))
-             .annotate(notification_mode=Subquery(preference.values("mode")[:1]))
-             .order_by("pk"))
+    rows = (get_user_model().objects.filter(pk__in=list(user_ids))
+            .annotate(notification_mode=Subquery(preference.values("mode")[:1]))
+            .order_by("pk")
+            .values_list("pk", "email", "full_name", "language", "is_active",
+                         "notification_mode"))
     recipients = []
-    for user in users:
-        if not user.is_active and not kind.security:
+    for pk, email, full_name, language, is_active, stored in rows:
+        if not is_active and not kind.security:
             continue
-        mode = _mode(kind, user.notification_mode)
+        mode = _mode(kind, stored)
         if mode != DeliveryMode.OFF:
-            recipients.append((user, mode))
+            recipients.append(Recipient(pk=pk, email=email, full_name=full_name,
+                                        language=language, is_active=is_active, mode=mode))
     return recipients
 
 

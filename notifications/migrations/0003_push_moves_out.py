@@ -5,21 +5,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_push_subscriptions_webhooks'),
+        ("notifications", "0002_push_subscriptions_webhooks"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.DeleteModel(name='WebhookAttempt'),
-                migrations.DeleteModel(name='WebhookDelivery'),
-                migrations.DeleteModel(name='Webhook'),
-                migrations.DeleteModel(name='PublicationPush'),
-                migrations.DeleteModel(name='SubscriptionKeyword'),
-                migrations.DeleteModel(name='SubscriptionRegion'),
-                migrations.DeleteModel(name='Subscription'),
+                migrations.DeleteModel(name="WebhookAttempt"),
+                migrations.DeleteModel(name="WebhookDelivery"),
+                migrations.DeleteModel(name="Webhook"),
+                migrations.DeleteModel(name="PublicationPush"),
+                migrations.DeleteModel(name="SubscriptionKeyword"),
+                migrations.DeleteModel(name="SubscriptionRegion"),
+                migrations.DeleteModel(name="Subscription"),
             ],
         ),
     ]
