@@ -1,6 +1,7 @@
 """Celery tasks of the push: keyword-only ids, explicit names, each safe to run twice or at the
 same time as itself (a job or delivery is claimed by one run; the outbox keys do the rest).
-Registered with the worker by ``NotificationsConfig.ready()``."""
+Registered with the worker by ``PushConfig.ready()``. The names keep the ``portal.notifications``
+prefix they had before the push left the notifications app, so queued messages still run."""
 
 import time
 
