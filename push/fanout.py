@@ -28,10 +28,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import log_action
+from demands.enums import DemandStatus
+from demands.models import Demand
+from demands.public import for_projection, project
 from notifications.outbox import Outbox, is_eager, publish
 from notifications.rendering import absolute_url
 from notifications.services import notify_many
 
+from . import webhooks
 from .enums import PushState, can_push_transition
 from .matching import KIND, recipient_ids
 from .models import PublicationPush
@@ -161,12 +165,6 @@ def run(push_id, *, now=None, deadline=None, size=None, due_only=True, wait=Fals
 
 
 def _run_claimed(push_id, token, *, deadline, size):
-    from demands.enums import DemandStatus
-    from demands.models import Demand
-    from demands.public import for_projection, project
-
-    from . import webhooks
-
     push = PublicationPush.objects.get(pk=push_id)
     demand = for_projection(Demand.objects.filter(pk=push.demand_id)).first()
     if demand is None or demand.status != DemandStatus.PUBLISHED:
