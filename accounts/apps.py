@@ -8,12 +8,16 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from audit.permissions import set_overseer_rule
+        from notifications.kinds import register as register_kind
 
         from . import privacy_views, sections, signals
         from .permissions import is_torch_staff
 
         # The kernel's admin pages and private files are overseen by Torch Center staff.
         set_overseer_rule(is_torch_staff)
+
+        register_kind("account.security", _("Account security"), security=True)
+        register_kind("agreement.new_version", _("New versions of agreements I must sign"))
 
         signals.connect(self)
 

@@ -81,10 +81,11 @@ INSTALLED_APPS = [
     "files",
     "common",
     "common.importexport",
+    "notifications",
     "accounts",
     "contests",
     "demands",
-    "notifications",
+    "push",
 ]
 
 MIDDLEWARE = [
@@ -411,13 +412,20 @@ CELERY_BEAT_SCHEDULE["portal.importexport.purge_tmp_files"] = {
     "task": "portal.importexport.purge_tmp_files", "schedule": 3600.0,
 }
 
-# --- push of published demands (notifications.push, notifications.webhooks) -----------------
+# --- push of published demands (push.fanout, push.webhooks) ---------------------------------
 # A publication's fan-out writes the outbox in batches of PUSH_BATCH_SIZE recipients, one
 # transaction each; a task run stops after PUSH_RUN_SECONDS and queues itself to go on.
 PUSH_BATCH_SIZE = envint("PUSH_BATCH_SIZE", 2000)
 PUSH_RUN_SECONDS = envint("PUSH_RUN_SECONDS", min(120, CELERY_TASK_SOFT_TIME_LIMIT // 2))
 if not 0 < PUSH_RUN_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
     raise RuntimeError("PUSH_RUN_SECONDS must leave a batch's time below the soft time limit")
+# A fan-out run renews its claim after every batch; a claim not renewed for PUSH_CLAIM_LEASE
+# seconds belongs to a dead run, and the next task (a redelivery waits for it) takes over.
+# Far longer than one batch takes, far shorter than the sweep's wait for an e-mail's lease.
+PUSH_CLAIM_LEASE = envint("PUSH_CLAIM_LEASE", max(1, min(60, CELERY_TASK_SOFT_TIME_LIMIT // 4)))
+# A task that waits out a dead run's lease still finishes its batch below the soft limit.
+if not 0 < PUSH_CLAIM_LEASE + PUSH_RUN_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise RuntimeError("PUSH_CLAIM_LEASE + PUSH_RUN_SECONDS must be below the soft time limit")
 # Webhooks: HTTPS only and public addresses only in production (server-side request forgery);
 # development and tests call http://127.0.0.1. Retries double from the base up to the cap, a
 # countdown that must stay below the visibility timeout.

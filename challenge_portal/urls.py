@@ -8,6 +8,8 @@ from django.views.i18n import set_language
 
 from contests.views import home
 from demands.sitemaps import SITEMAPS
+from notifications import urls as notifications_urls
+from push import urls as push_urls
 
 # One sign-in path: the admin's login page sends to allauth's, so the lockout, the rate limits
 # and the second factor apply to the admin too (accounts.security).
@@ -26,7 +28,9 @@ urlpatterns = [
     # and can be cached whole (demands.page_cache); a forged switch changes only a language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("files/", include("files.urls")),
-    path("notifications/", include("notifications.urls")),
+    # The inbox and the push share the /notifications/ paths and the "notifications" namespace.
+    path("notifications/", include((notifications_urls.urlpatterns + push_urls.urlpatterns,
+                                    notifications_urls.app_name))),
     path("demands/", include("demands.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),

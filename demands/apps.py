@@ -15,6 +15,7 @@ class DemandsConfig(AppConfig):
 
         workspace.register()
         register_scopes()
+        register_kind("demand.status_changed", _("Status changes of my demands"))
         register_kind("demand.wording_proposed", _("Wording proposals for my demands"))
         register_kind("demand.expert_assigned", _("Demands I am asked to analyse"))
         # the public side (demands.access)

@@ -78,6 +78,3 @@ class NotificationAdmin(TorchStaffOnlyAdmin):
     def kind_label(self, obj):
         return obj.get_kind_display()
 
-
-# The push: subscriptions, publication pushes, webhooks and their deliveries.
-from .push import admin as push_admin  # noqa: E402, F401

@@ -11,7 +11,3 @@ class NotificationsConfig(AppConfig):
         from .checks import kind_templates
 
         checks.register(kind_templates, "templates")
-        # The push: its tasks, workspace section and personal-data registries.
-        from .push.ready import ready as push_ready
-
-        push_ready()

@@ -20,8 +20,6 @@ HTML escaping (they are plain text; the inbox escapes when it displays them):
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from .enums import DeliveryMode
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -80,7 +78,3 @@ def kinds_in_order():
     return sorted(KINDS.values(), key=lambda kind: (not kind.security, str(kind.label), kind.key))
 
 
-register("account.security", _("Account security"), security=True)
-register("demand.published", _("Newly published demands I follow"), default=DeliveryMode.DIGEST)
-register("demand.status_changed", _("Status changes of my demands"))
-register("agreement.new_version", _("New versions of agreements I must sign"))

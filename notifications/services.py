@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from audit.services import log_action
@@ -15,8 +16,9 @@ from audit.services import log_action
 from .enums import DeliveryMode, EmailState, can_transition
 from .kinds import KINDS, get_kind
 from .models import KEY_LENGTH, Notification, NotificationPreference, OutboundEmail
+from .outbox import insert_new
 from .relay import kick_after_commit
-from .rendering import RESERVED_CONTEXT_NAMES, render_digest, render_kind
+from .rendering import RESERVED_CONTEXT_NAMES, BatchRenderer, Recipient, render_digest
 
 # Room left in the stored key for the kind and the recipient's id.
 MAX_CALLER_KEY_LENGTH = 150
@@ -36,13 +38,13 @@ def preference_mode(user, kind):
     """How ``user`` wants ``kind`` (a Kind) delivered."""
     if kind.security:
         return DeliveryMode.IMMEDIATE
-    mode = (NotificationPreference.objects.filter(user=user, kind=kind.key)
-            .values_list("mode", flat=True).first())
-    return DeliveryMode(mode) if mode in kind.modes else kind.default
+    return _mode(kind, NotificationPreference.objects.filter(user=user, kind=kind.key)
+                 .values_list("mode", flat=True).first())
 
 
 def notify(*, recipient, kind, context, idempotency_key, url="", obj=None):
-    """Notify ``recipient`` of an event of ``kind``, inside the caller's transaction.
+    """Notify ``recipient`` of an event of ``kind``, inside the caller's transaction: the
+    one-recipient case of :func:`notify_many`.
 
     Writes an inbox line (Notification) and an outbound e-mail according to the recipient's
     preference for the kind: sent right after commit, held for the daily digest, or nothing
@@ -56,37 +58,82 @@ def notify(*, recipient, kind, context, idempotency_key, url="", obj=None):
     transaction. If the caller's transaction rolls back, nothing is written or sent.
     Returns None.
     """
+    notify_many(recipient_ids=[recipient.pk], kind=kind, context=context,
+                idempotency_key=idempotency_key, url=url, obj=obj)
+
+
+def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=None):
+    """Notify each of ``recipient_ids`` (user ids) of one event of ``kind``, as ``notify``
+    describes, inside one transaction (the caller's, or its own).
+
+    The delivery key of each recipient is ``delivery_key(kind, recipient, idempotency_key)``,
+    stored on both rows. A row whose key exists already is left as it is (a recipient who has
+    both gets nothing); inactive users (except for security kinds) and those who turned the
+    kind off are skipped. E-mails to be sent at once are relayed after commit. Returns how
+    many recipients got a new inbox line.
+
+    Costs three queries however many ids are given: multi-row inserts that skip existing keys
+    (``outbox.insert_new``); callers pass batches of a few thousand. The kind's templates are
+    rendered once per language, each recipient's values put in afterwards
+    (``rendering.BatchRenderer``).
+    """
     spec = get_kind(kind)
     _check_arguments(context, idempotency_key, url)
-    if not recipient.is_active and not spec.security:
-        return None
-    mode = preference_mode(recipient, spec)
-    if mode == DeliveryMode.OFF:
-        return None
-    key = delivery_key(kind, recipient, idempotency_key)
-    have_notification = Notification.objects.filter(idempotency_key=key).exists()
-    have_email = OutboundEmail.objects.filter(idempotency_key=key).exists()
-    if have_notification and have_email:
-        return None
+    recipients = _recipients(spec, recipient_ids)
+    if not recipients:
+        return 0
+    target_type = ContentType.objects.get_for_model(obj).pk if obj is not None else None
+    target_id = str(obj.pk) if obj is not None else ""
+    renderer = BatchRenderer(spec, context, url)
+    notifications, emails = [], []
+    for recipient in recipients:
+        key = delivery_key(kind, recipient, idempotency_key)
+        rendered = renderer.render(recipient)
+        notifications.append((recipient.pk, kind, rendered.inapp, url, target_type, target_id,
+                              key))
+        emails.append((recipient.pk, recipient.email, kind, rendered.language,
+                       rendered.subject, rendered.body, rendered.link, key,
+                       EmailState.PENDING if recipient.mode == DeliveryMode.IMMEDIATE
+                       else EmailState.HELD))
+    with transaction.atomic():
+        inserted = insert_new(
+            Notification, ["recipient_id", "kind", "text", "url", "target_content_type_id",
+                           "target_object_id", "idempotency_key"], notifications,
+            returning=["id"])
+        written = insert_new(
+            OutboundEmail, ["recipient_id", "to_address", "kind", "language", "subject", "body",
+                            "link", "idempotency_key", "state"], emails,
+            returning=["id", "state"])
+        pending = [pk for pk, state in written if state == EmailState.PENDING]
+        if pending:
+            kick_after_commit(pending)
+    return len(inserted)
 
-    rendered = render_kind(spec, recipient=recipient, context=context, url=url)
-    if not have_notification:
-        target = {}
-        if obj is not None:
-            target = {"target_content_type": ContentType.objects.get_for_model(obj),
-                      "target_object_id": str(obj.pk)}
-        _create_once(Notification, recipient=recipient, kind=kind, text=rendered.inapp,
-                     url=url, idempotency_key=key, **target)
-    if not have_email:
-        email = _create_once(
-            OutboundEmail, recipient=recipient, to_address=recipient.email, kind=kind,
-            language=rendered.language, subject=rendered.subject, body=rendered.body,
-            link=rendered.link, idempotency_key=key,
-            state=EmailState.PENDING if mode == DeliveryMode.IMMEDIATE else EmailState.HELD,
-        )
-        if email is not None and email.state == EmailState.PENDING:
-            kick_after_commit([email.pk])
-    return None
+
+def _recipients(kind, user_ids):
+    """The recipients among ``user_ids`` that the kind reaches, with what it needs of each,
+    in id order (one query)."""
+    preference = NotificationPreference.objects.filter(user=OuterRef("pk"), kind=kind.key)
+    rows = (get_user_model().objects.filter(pk__in=list(user_ids))
+            .annotate(notification_mode=Subquery(preference.values("mode")[:1]))
+            .order_by("pk")
+            .values_list("pk", "email", "full_name", "language", "is_active",
+                         "notification_mode"))
+    recipients = []
+    for pk, email, full_name, language, is_active, stored in rows:
+        if not is_active and not kind.security:
+            continue
+        mode = _mode(kind, stored)
+        if mode != DeliveryMode.OFF:
+            recipients.append(Recipient(pk=pk, email=email, full_name=full_name,
+                                        language=language, is_active=is_active, mode=mode))
+    return recipients
+
+
+def _mode(kind, stored):
+    if kind.security:
+        return DeliveryMode.IMMEDIATE
+    return DeliveryMode(stored) if stored in kind.modes else kind.default
 
 
 def _check_arguments(context, idempotency_key, url):
@@ -254,6 +301,7 @@ def retry_emails(email_ids, *, actor=None, request=None):
     return count
 
 
-__all__ = ["notify", "mark_read", "mark_all_read", "set_preferences", "preferences_of",
+__all__ = ["notify", "notify_many", "mark_read", "mark_all_read", "set_preferences",
+           "preferences_of",
            "preference_mode", "retry_emails", "delivery_key", "build_digests",
            "NotificationError"]

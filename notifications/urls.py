@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .push.urls import urlpatterns as push_urlpatterns
 
 app_name = "notifications"
 urlpatterns = [
@@ -9,5 +8,4 @@ urlpatterns = [
     path("<int:pk>/read/", views.mark_read, name="mark_read"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
-    *push_urlpatterns,
 ]

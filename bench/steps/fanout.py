@@ -10,7 +10,7 @@ Then Torch staff publish one approved demand with ``demands.services.transition`
 publishing hook writes the push's outbox row, and after commit the fan-out runs (Celery is
 eager in the benchmark, so it runs inside that call; with a worker the time would also hold
 the queueing). The figure is the time from the call to the moment every outbox row exists
-(``notifications.push.fan_out(demand_id)`` is called afterwards: it returns at once when the
+(``push.fanout.fan_out(demand_id)`` is called afterwards: it returns at once when the
 job is done, and runs it otherwise). Checked: exactly one inbox line per matching subscriber,
 all of distinct recipients, none for the others, and as many outbound e-mails.
 
@@ -91,8 +91,8 @@ def create_subscribers(count, demand, *, log):
     of the matching ones."""
     from accounts.models import User
     from contests.models import IndustryField
-    from notifications.models import Subscription, SubscriptionKeyword, SubscriptionRegion
-    from notifications.push.subscriptions import keyword_anchor, normalise_keyword
+    from push.models import Subscription, SubscriptionKeyword, SubscriptionRegion
+    from push.subscriptions import keyword_anchor, normalise_keyword
 
     other_field = IndustryField.objects.exclude(pk=demand.industry_field_id).order_by("pk")[0]
     keyword = normalise_keyword(KEYWORD)
@@ -195,8 +195,9 @@ def reference_insert(recipient_ids, demand):
 def run(report, *, subscribers, log=print):
     from demands.enums import DemandStatus
     from demands.services import transition
-    from notifications.models import Notification, OutboundEmail, PublicationPush
-    from notifications.push import fan_out
+    from notifications.models import Notification, OutboundEmail
+    from push.fanout import fan_out
+    from push.models import PublicationPush
 
     delete_subscribers(log)
     demand = _demand_to_publish()

@@ -4,9 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from notifications.push import schedule_publication
-
-from .. import permissions
+from .. import hooks, permissions
 from ..enums import TRANSITIONS, DemandStatus, ProposalState
 from ..models import Demand, DemandTransition
 from ..public import refresh_public_index
@@ -149,11 +147,11 @@ def on_published(demand):
     """Runs inside the publishing transaction, after the status is saved.
 
     Rebuilds the demand's public snapshot and search columns from its public projection and
-    drops cached public pages. The push (subscriptions, feeds fan-out) extends this hook:
-    anything it sends must be written to the outbox here, in the same transaction.
+    drops cached public pages, then runs the hooks of the apps above (``demands.hooks``; the
+    push writes its fan-out's outbox row there, in this same transaction).
     """
     _refresh_public(demand)
-    schedule_publication(demand)  # the push's outbox row; its fan-out runs after commit
+    hooks.published(demand)
 
 
 def on_unpublished(demand):

@@ -104,25 +104,8 @@ def upward_references():
     return broken
 
 
-# The publication push still keeps its models in notifications until it moves to an app of its
-# own above demands; once it has, these references are gone and this list must go too.
-PUSH_STILL_IN_NOTIFICATIONS = {
-    "notifications/models.py notifications -> contests",
-    "notifications/models.py notifications -> demands",
-}
-
-
-def _without_line(reference):
-    location, rest = reference.split(" ", 1)
-    return f"{location.rsplit(':', 1)[0]} {rest}"
-
-
 def test_string_model_references_point_downwards():
-    broken = upward_references()
-    unexplained = [ref for ref in broken if _without_line(ref) not in PUSH_STILL_IN_NOTIFICATIONS]
-    assert unexplained == []
-    # Exceptions that no longer happen are removed, not kept "just in case".
-    assert {_without_line(ref) for ref in broken} == PUSH_STILL_IN_NOTIFICATIONS
+    assert upward_references() == []
 
 
 def test_the_scanner_sees_each_kind_of_reference():

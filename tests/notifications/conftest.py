@@ -2,7 +2,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from challenge_portal.celery import app as celery_app
-from notifications import relay
+from notifications import outbox
 
 
 def _reset_producer_pool():
@@ -19,7 +19,7 @@ def eager_celery(monkeypatch):
     saved = (conf.broker_url, conf.task_always_eager, conf.task_eager_propagates)
     conf.task_always_eager = True
     conf.task_eager_propagates = True
-    monkeypatch.setattr(relay, "_kick_paused_until", 0.0)
+    monkeypatch.setattr(outbox, "_kick_paused_until", 0.0)
     yield conf
     conf.broker_url, conf.task_always_eager, conf.task_eager_propagates = saved
     _reset_producer_pool()
@@ -34,7 +34,7 @@ def broker_down(eager_celery, monkeypatch):
     _reset_producer_pool()
     yield eager_celery
     eager_celery.task_always_eager = True
-    monkeypatch.setattr(relay, "_kick_paused_until", 0.0)
+    monkeypatch.setattr(outbox, "_kick_paused_until", 0.0)
 
 
 @pytest.fixture
