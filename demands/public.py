@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.enums import OrganisationKind
-from accounts.mobile import mask_mobile, normalise_mobile
+from accounts.mobile import normalise_mobile
+from common.masking import mask_email, mask_mobile, mask_phone
 from common.regions import region_name
 
 from .enums import (
@@ -220,23 +221,6 @@ def _label(choices, value):
         return value or ""
 
 
-# --- masking ----------------------------------------------------------------------------------
-def mask_email(value):
-    """``zhang.san@example.com`` → ``z***@example.com``."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    local, at, domain = value.partition("@")
-    if not at:
-        return "***"
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_landline(value):
-    """Every digit but the last four becomes ``*``: ``029-88886666`` → ``***-****6666``."""
-    return re.sub(r"\d(?=(?:\D*\d){4})", "*", (value or "").strip())
-
-
 # --- redaction --------------------------------------------------------------------------------
 class Redactor:
     """Replaces every occurrence of any of ``passages`` (longest first, in one pass, so a
@@ -368,7 +352,7 @@ def project(demand):
         solution_deadline=demand.solution_deadline,
         contact_person="" if contact_person_hidden else redact(demand.contact_person),
         contact_mobile="" if phone_hidden else mask_mobile(demand.contact_mobile),
-        contact_landline="" if phone_hidden else mask_landline(demand.contact_landline),
+        contact_landline="" if phone_hidden else mask_phone(demand.contact_landline),
         contact_email="" if email_hidden else mask_email(demand.contact_email),
         address="" if address_hidden else redact(demand.address),
         attachments=() if attachments_hidden else tuple(redact(name) for name in
