@@ -1,25 +1,16 @@
-"""Mainland China mobile numbers: normalise, validate, mask (DOMAIN.md "Mobile numbers").
+"""Mainland China mobile numbers: normalise, validate (DOMAIN.md "Mobile numbers"). The
+normalised form is :mod:`common.phones`'s, the masked form :func:`common.masking.mask_mobile`.
 
 Carrier prefixes are not checked: numbers have been portable between carriers since 2019.
 """
-
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_SEPARATORS = re.compile(r"[\s\-\u00a0\u3000]")
+from common.phones import MOBILE_RE, normalise_mobile
 
-
-def normalise_mobile(value):
-    """Strip spaces and hyphens and a leading +86 / 0086 / 86 country code."""
-    number = _SEPARATORS.sub("", value or "")
-    for prefix in ("+86", "0086", "86"):
-        if number.startswith(prefix) and len(number) - len(prefix) == 11:
-            return number[len(prefix):]
-    return number
+__all__ = ["MOBILE_RE", "MobileField", "normalise_mobile", "validate_mobile"]
 
 
 def validate_mobile(value):
@@ -29,14 +20,6 @@ def validate_mobile(value):
               "138 0013 8000."),
             code="invalid_mobile",
         )
-
-
-def mask_mobile(value):
-    """``13800138000`` → ``138****8000``; anything that is not a mobile number is masked whole."""
-    number = normalise_mobile(value)
-    if not MOBILE_RE.match(number):
-        return "****" if number else ""
-    return f"{number[:3]}****{number[-4:]}"
 
 
 class MobileField(forms.CharField):

@@ -1,4 +1,6 @@
-"""Masking of sensitive values before they reach the audit log.
+"""Masking of sensitive values before they reach the audit log: which keys of the JSON data
+hold what kind of value. The masked form of each kind is :mod:`common.masking`'s, the same as on
+every page.
 
 Keys are compared word by word (``user_password``, ``contactMobile`` and ``id-number`` all
 match), so a harmless key that merely contains the letters of a sensitive word
@@ -8,7 +10,7 @@ match), so a harmless key that merely contains the letters of a sensitive word
 import re
 from enum import Enum
 
-MASK = "***"
+from common.masking import MASK, mask
 
 # Values replaced entirely.
 SECRET_WORDS = {
@@ -43,7 +45,8 @@ def _has(words, singles, phrases=()):
 
 
 def kind_of_key(key):
-    """'secret', 'email', 'phone', 'id' or None."""
+    """The kind of value (a kind of :func:`common.masking.mask`) a key holds: 'secret',
+    'email', 'phone', 'id_number' or None."""
     words = _words(key)
     if _has(words, SECRET_WORDS, SECRET_PHRASES):
         return "secret"
@@ -52,35 +55,8 @@ def kind_of_key(key):
     if _has(words, PHONE_WORDS):
         return "phone"
     if _has(words, ID_WORDS, ID_PHRASES):
-        return "id"
+        return "id_number"
     return None
-
-
-def mask_email(value):
-    value = str(value)
-    local, at, domain = value.partition("@")
-    if not at or not local:
-        return MASK
-    return f"{local[0]}{MASK}@{domain}"
-
-
-def mask_tail(value, keep_start, keep_end):
-    value = str(value)
-    if len(value) <= keep_start + keep_end + 2:
-        return MASK
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
-
-
-def mask_value(kind, value):
-    if value in (None, ""):
-        return value
-    if kind == "email":
-        return mask_email(value) if isinstance(value, str) else MASK
-    if kind == "phone":
-        return mask_tail(value, 3, 4) if isinstance(value, str | int) else MASK
-    if kind == "id":
-        return mask_tail(value, 0, 4) if isinstance(value, str | int) else MASK
-    return MASK
 
 
 def mask_data(data):
@@ -94,11 +70,11 @@ def mask_data(data):
             if kind is None:
                 masked[key] = mask_data(value)
             elif isinstance(value, list | tuple):
-                masked[key] = [mask_value(kind, item) for item in value]
+                masked[key] = [mask(kind, item) for item in value]
             elif isinstance(value, dict):
                 masked[key] = MASK
             else:
-                masked[key] = mask_value(kind, value)
+                masked[key] = mask(kind, value)
         return masked
     if isinstance(data, list | tuple):
         return [mask_data(item) for item in data]

@@ -25,7 +25,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Without a CSRF token, so that pages carrying the language switch hold nothing per visitor
-    # and can be cached whole (demands.page_cache); a forged switch changes only a language.
+    # and can be cached whole (common.page_cache); a forged switch changes only a language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("files/", include("files.urls")),
     # The inbox and the push share the /notifications/ paths and the "notifications" namespace.

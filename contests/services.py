@@ -42,6 +42,7 @@ from .models import (
     WorkPlanTransition,
 )
 from .permissions import forget_host_units, is_host_staff_of
+from .public_cache import PUBLIC_PAGES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_DATA_FILE = DATA_DIR / "contest6.json"
@@ -179,6 +180,7 @@ def load_contest_data(data, *, base_dir=DATA_DIR):
             created = ensure_agreement(contest, item["kind"], title=item["title"],
                                        body=(base_dir / item["body_file"]).read_text("utf-8"))
             report.count("agreements", "created" if created else "unchanged")
+        PUBLIC_PAGES.invalidate()
     return report
 
 
@@ -338,6 +340,7 @@ def _transition(plan, action, *, by, comment=""):
                                           actor=by, comment=comment)
         _log(by, f"portal.work_plan.{action}", locked, {"comment": comment},
              from_state=source.value, to_state=target.value)
+        PUBLIC_PAGES.invalidate()  # the host page lists the approved plan's stages
     for name in update_fields:
         setattr(plan, name, getattr(locked, name))
     return plan
@@ -403,6 +406,7 @@ def save_notice(notice, *, by):
         notice.full_clean(exclude=["is_published", "published_at", "published_by"])
         notice.save()
         _log(by, "portal.challenge_notice.save", notice)
+        PUBLIC_PAGES.invalidate()
     return notice
 
 
@@ -419,6 +423,7 @@ def publish_notice(notice, *, by):
         notice.refresh_from_db(fields=["is_published", "published_at", "published_by",
                                        "updated_at"])
         _log(by, "portal.challenge_notice.publish", notice)
+        PUBLIC_PAGES.invalidate()
     return notice
 
 
@@ -433,6 +438,7 @@ def unpublish_notice(notice, *, by):
             raise IllegalTransition(_("This notice is not published."), code="unpublished")
         notice.refresh_from_db(fields=["is_published", "updated_at"])
         _log(by, "portal.challenge_notice.unpublish", notice)
+        PUBLIC_PAGES.invalidate()
     return notice
 
 
@@ -450,6 +456,7 @@ def save_complaint_channel(channel, *, by):
         channel.full_clean()
         channel.save()
         _log(by, "portal.complaint_channel.save", channel)
+        PUBLIC_PAGES.invalidate()
     return channel
 
 
@@ -459,3 +466,4 @@ def delete_complaint_channel(channel, *, by):
         _log(by, "portal.complaint_channel.delete", channel,
              {"name": channel.name, "host_unit": channel.host_unit_id})
         channel.delete()
+        PUBLIC_PAGES.invalidate()

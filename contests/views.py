@@ -24,9 +24,12 @@ from .forms import (
 )
 from .models import ChallengeNotice, ComplaintChannel, HostUnit, WorkPlan
 from .permissions import is_host_staff_of
+from .public_cache import PUBLIC_PAGES
 
 
 # --- public pages -----------------------------------------------------------------------------
+# The home page is not cached here: it also lists the national demands, which change with the
+# demands' own version.
 def home(request):
     contest = selectors.current_contest()
     events = list(selectors.events_with_hosts(contest)) if contest else []
@@ -39,6 +42,7 @@ def home(request):
     })
 
 
+@PUBLIC_PAGES.anonymous_page("events")
 def event_list(request):
     contest = selectors.current_contest()
     events = list(selectors.events_with_hosts(contest)) if contest else []
@@ -47,12 +51,14 @@ def event_list(request):
     })
 
 
+@PUBLIC_PAGES.anonymous_page("event")
 def event_detail(request, number):
     contest = selectors.current_contest()
     event = get_object_or_404(selectors.events_with_hosts(contest), number=number)
     return render(request, "contests/event_detail.html", {"contest": contest, "event": event})
 
 
+@PUBLIC_PAGES.anonymous_page("host")
 def host_detail(request, slug):
     try:
         host = selectors.host_unit_page(slug)

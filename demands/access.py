@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.enums import AgreementKind, MembershipRole, MembershipState
-from accounts.mobile import mask_mobile
 from accounts.models import Membership
 from accounts.permissions import is_challenger
+from common.masking import mask_email, mask_mobile, mask_phone
 
 from . import permissions
 from .enums import AccessState, HideableField
@@ -30,8 +30,6 @@ from .public import (
     PUBLIC_STATES,
     PublicDemand,
     attachments_of,
-    mask_email,
-    mask_landline,
     project,
 )
 
@@ -279,7 +277,7 @@ def full_details(demand):
         contact_person=demand.contact_person,
         contact_mobile=demand.contact_mobile if shared else mask_mobile(demand.contact_mobile),
         contact_landline=(demand.contact_landline if shared
-                          else mask_landline(demand.contact_landline)),
+                          else mask_phone(demand.contact_landline)),
         contact_email=demand.contact_email if shared else mask_email(demand.contact_email),
         contact_shared=shared,
         attachments=tuple((item.original_name, item.get_absolute_url())

@@ -15,6 +15,10 @@ class DemandStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("demand status", "Withdrawn")
 
 
+# Only these states are public; anything else is never projected into a public page.
+PUBLIC_STATES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
+
+
 # The workflow as data: from each state, the states it may move to.
 TRANSITIONS = {
     DemandStatus.DRAFT: {DemandStatus.SUBMITTED, DemandStatus.WITHDRAWN},

@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
+from common.search import SimpleVector, vector_column
 
 from .enums import (
+    PUBLIC_STATES,
     AccessState,
     AnalysisVerdict,
     DemandStatus,
@@ -16,15 +18,23 @@ from .enums import (
     IPOwnership,
     ProposalState,
 )
-from .search import VECTOR_SOURCES, SimpleVector, vector_column
 
 money = dict(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+
+
+# The search text columns (registered with common.search by demands.search); each has a stored
+# tsvector twin.
+SEARCH_COLUMNS = ("search_title", "search_tokens", "search_bigrams")
 
 
 class DemandManager(models.Manager):
     def get_queryset(self):
         # The stored search vectors are large and read only inside search queries.
-        return super().get_queryset().defer(*(vector_column(name) for name in VECTOR_SOURCES))
+        return super().get_queryset().defer(*(vector_column(name) for name in SEARCH_COLUMNS))
+
+    def public(self):
+        """Demands the public may see, indexed (their snapshot and search columns written)."""
+        return self.filter(status__in=PUBLIC_STATES, public_indexed_at__isnull=False)
 
 
 class Demand(models.Model):
@@ -100,7 +110,7 @@ class Demand(models.Model):
     # Title and keywords only (tokens and bigrams), to rank title matches first.
     search_title = models.TextField(editable=False, blank=True)
     # Their tsvectors, stored by PostgreSQL under GIN indexes (migration 0005); see
-    # demands.search. Deferred by default: only the search reads them.
+    # common.search. Deferred by default: only the search reads them.
     search_title_vector = models.GeneratedField(
         expression=SimpleVector("search_title"), output_field=SearchVectorField(),
         db_persist=True)

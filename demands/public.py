@@ -8,17 +8,15 @@ text, contact details are masked, and nothing links back to the organisation.
 
 :func:`refresh_public_index` stores the projection's dict in ``Demand.public_snapshot`` (lists
 render from it without touching the model) and builds the search columns from the same texts.
-It runs whenever a public demand changes or is published, and bumps the public page cache
-version (see :func:`bump_public_version`).
+It runs whenever a public demand changes or is published, and drops the cached public pages
+after the change commits (see :func:`invalidate_public_cache`).
 """
 
 import re
-import uuid
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -26,11 +24,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.enums import OrganisationKind
-from accounts.mobile import mask_mobile, normalise_mobile
+from accounts.mobile import normalise_mobile
+from common.masking import mask_email, mask_mobile, mask_phone
 from common.regions import region_name
 
-from . import search
 from .enums import (
+    PUBLIC_STATES,
     CooperationMode,
     DemandStatus,
     DemandType,
@@ -38,9 +37,9 @@ from .enums import (
     IPOwnership,
     OutcomeForm,
 )
-
-# Only these states are public; anything else is never projected into a public page.
-PUBLIC_STATES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
+from .models import Demand
+from .public_cache import PUBLIC_PAGES
+from .search import DEMANDS
 
 # What replaces a hidden passage wherever it occurs.
 REDACTION_MARK = "「※已隐去※」"
@@ -222,23 +221,6 @@ def _label(choices, value):
         return value or ""
 
 
-# --- masking ----------------------------------------------------------------------------------
-def mask_email(value):
-    """``zhang.san@example.com`` → ``z***@example.com``."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    local, at, domain = value.partition("@")
-    if not at:
-        return "***"
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_landline(value):
-    """Every digit but the last four becomes ``*``: ``029-88886666`` → ``***-****6666``."""
-    return re.sub(r"\d(?=(?:\D*\d){4})", "*", (value or "").strip())
-
-
 # --- redaction --------------------------------------------------------------------------------
 class Redactor:
     """Replaces every occurrence of any of ``passages`` (longest first, in one pass, so a
@@ -370,7 +352,7 @@ def project(demand):
         solution_deadline=demand.solution_deadline,
         contact_person="" if contact_person_hidden else redact(demand.contact_person),
         contact_mobile="" if phone_hidden else mask_mobile(demand.contact_mobile),
-        contact_landline="" if phone_hidden else mask_landline(demand.contact_landline),
+        contact_landline="" if phone_hidden else mask_phone(demand.contact_landline),
         contact_email="" if email_hidden else mask_email(demand.contact_email),
         address="" if address_hidden else redact(demand.address),
         attachments=() if attachments_hidden else tuple(redact(name) for name in
@@ -398,31 +380,7 @@ def is_public(demand):
 
 def public_demands():
     """Demands the public may see, indexed (their snapshot and search columns written)."""
-    from .models import Demand
-
-    return Demand.objects.filter(status__in=PUBLIC_STATES, public_indexed_at__isnull=False)
-
-
-# Sizes of the windows of recent demands in which searches look for their newest matches.
-RECENT_WINDOWS = (2_000, 10_000, 40_000)
-
-
-def recent_windows():
-    """``(size, published_at)`` of the 2,000th, 10,000th and 40,000th newest public demand
-    (those that exist), then ``(number of public demands, None)``, cached until anything public
-    changes: the windows in which :func:`demands.search.search` looks for the newest matches
-    first."""
-    key = f"demands:public:windows:{public_version()}"
-    windows = cache.get(key)
-    if windows is None:
-        public = public_demands()
-        newest = public.order_by("-published_at", "-id").values_list("published_at", flat=True)
-        windows = [(size, cutoff) for size, cutoff in
-                   ((size, newest[size:size + 1].first()) for size in RECENT_WINDOWS)
-                   if cutoff is not None]
-        windows.append((public.count(), None))
-        cache.set(key, windows, 3600)
-    return tuple(windows)
+    return Demand.objects.public()
 
 
 def from_snapshot(snapshot):
@@ -444,21 +402,18 @@ def refresh_public_index(demand):
     Call it whenever a public demand changes or is published, closed or withdrawn, inside the
     transaction of the change. Returns the projection, or None when the demand is not public.
     """
-    from .models import Demand
-
     demand = for_projection(Demand.objects.filter(pk=demand.pk)).get()
     if is_public(demand):
         projection = project(demand)
         title_texts, body_texts = projection.search_texts()
         values = {
             "public_snapshot": projection.to_dict(),
-            **search.index_columns(title_texts, body_texts),
+            **DEMANDS.columns(title_texts, body_texts),
             "public_indexed_at": timezone.now(),
         }
     else:
         projection = None
-        values = {"public_snapshot": {}, "search_tokens": "", "search_bigrams": "",
-                  "search_title": "", "public_indexed_at": None}
+        values = {"public_snapshot": {}, **DEMANDS.empty_columns(), "public_indexed_at": None}
     Demand.objects.filter(pk=demand.pk).update(**values)
     invalidate_public_cache(demand)
     return projection
@@ -467,8 +422,6 @@ def refresh_public_index(demand):
 def rebuild_public_index(queryset=None):
     """Refresh every public (or previously indexed) demand; returns how many were written.
     Run after the jieba dictionary or the projection's format changes."""
-    from .models import Demand
-
     queryset = queryset if queryset is not None else Demand.objects.filter(
         Q(status__in=PUBLIC_STATES) | Q(public_indexed_at__isnull=False))
     count = 0
@@ -480,26 +433,7 @@ def rebuild_public_index(queryset=None):
 
 
 # --- cache of public pages --------------------------------------------------------------------
-VERSION_KEY = "demands:public:version"
-
-
-def public_version():
-    """The current version of everything public about demands; part of every cache key of a
-    public page, so bumping it drops them all at once (in every process: it lives in the
-    shared cache)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY) or "0"
-    return version
-
-
-def bump_public_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
 def invalidate_public_cache(demand=None):
-    """Drop cached public pages now and again after the surrounding transaction commits (a
-    page rendered between the two from the old rows would otherwise stay cached)."""
-    bump_public_version()
-    transaction.on_commit(bump_public_version)
+    """Drop cached public pages (of every demand: lists and counts change too) once the
+    surrounding transaction commits."""
+    PUBLIC_PAGES.invalidate()

@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.regions import region_choices, region_prefix
+from common.search import MAX_QUERY_LENGTH
 from contests.models import Event, HostUnit, IndustryField
 
 from .access import MAX_MESSAGE_LENGTH
 from .enums import CooperationMode, DemandStatus
-from .search import MAX_QUERY_LENGTH
 
 REGION_CODE = re.compile(r"\d{6}")
 

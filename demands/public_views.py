@@ -3,8 +3,9 @@ full details for granted challengers, the owner's access page, messages, nationa
 and the CSV export.
 
 Public pages render :class:`demands.public.PublicDemand` only, never a model. The list and
-detail pages come from the shared page cache (:mod:`demands.page_cache`): their bodies for
-everyone, the whole response for anonymous visitors.
+detail pages come from the shared page cache (:mod:`common.page_cache`, in the namespace of
+:mod:`demands.public_cache`): their bodies for everyone, the whole response for anonymous
+visitors.
 """
 
 import csv
@@ -13,7 +14,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,15 +33,14 @@ from .access import AccessError
 from .enums import AccessState
 from .models import AccessRequest, Demand
 from .national import NationalError, set_national
-from .page_cache import CACHE_TIMEOUT, anonymous_page, cached_body
 from .public import (
     PUBLIC_STATES,
     for_projection,
     from_snapshot,
     project,
     public_demands,
-    public_version,
 )
+from .public_cache import PUBLIC_PAGES
 from .public_forms import AccessRequestForm, DemandFilterForm, MessageForm
 
 PAGE_SIZE = 20
@@ -96,12 +95,7 @@ def _cached_count(form, compute):
                                                     if form.is_bound else ())
                   if value not in (None, ""))
     digest = hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode())
-    key = f"demands:public:count:{public_version()}:{digest.hexdigest()}"
-    count = cache.get(key)
-    if count is None:
-        count = compute()
-        cache.set(key, count, CACHE_TIMEOUT)
-    return count
+    return PUBLIC_PAGES.remember("count", (digest.hexdigest(),), compute)
 
 
 def _list_context(request):
@@ -126,9 +120,9 @@ def _list_context(request):
     }
 
 
-@anonymous_page("list")
+@PUBLIC_PAGES.anonymous_page("list")
 def demand_list(request):
-    body = cached_body(request, "list", lambda: render_to_string(
+    body = PUBLIC_PAGES.cached_body(request, "list", lambda: render_to_string(
         "demands/public/list_body.html", _list_context(request), request=request))
     return render(request, "demands/public/list.html", {"body": body})
 
@@ -165,7 +159,7 @@ def _actions(request, ref, demand=None):
     return context
 
 
-@anonymous_page("detail")
+@PUBLIC_PAGES.anonymous_page("detail")
 def demand_detail(request, ref):
     demand = None
 
@@ -175,7 +169,7 @@ def demand_detail(request, ref):
         return render_to_string("demands/public/detail_body.html",
                                 {"demand": project(demand)}, request=request)
 
-    body = cached_body(request, "detail", build)
+    body = PUBLIC_PAGES.cached_body(request, "detail", build)
     return render(request, "demands/public/detail.html", {
         "body": body, **_actions(request, ref, demand),
     })

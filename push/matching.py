@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from demands import search
+from common import search
 from notifications.enums import DeliveryMode
 from notifications.models import NotificationPreference
 

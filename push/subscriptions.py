@@ -12,8 +12,8 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from common import search
 from common.regions import PROVINCES
-from demands import search
 
 from .models import Subscription, SubscriptionKeyword, SubscriptionRegion
 

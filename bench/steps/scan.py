@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 
 from bench.report import Row, at_least, ms, ratio_of
+from common.search import normalise
 from demands import search
 from demands.public import from_snapshot, public_demands
 from demands.public_views import PAGE_SIZE
@@ -64,11 +65,11 @@ def _median_time(function, repeat):
 def truth(queries):
     """For each query, the pks of public demands whose public texts contain it."""
     found = {query: set() for query in queries}
-    normalised = {query: search.normalise(query) for query in queries}
+    normalised = {query: normalise(query) for query in queries}
     rows = public_demands().values_list("pk", "public_snapshot")
     for pk, snapshot in rows.iterator(chunk_size=2000):
         title, body = from_snapshot(snapshot).search_texts()
-        texts = [search.normalise(text) for text in (*title, *body) if text]
+        texts = [normalise(text) for text in (*title, *body) if text]
         for query, needle in normalised.items():
             if any(needle in text for text in texts):
                 found[query].add(pk)

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from common.regions import LOCALITIES
+from common.search import tokenizer
 from contests.models import HostUnit
 from contests.selectors import current_contest
 
 from .. import public, search
 from ..models import Demand, Indicator
+from ..public_cache import PUBLIC_PAGES
 from ..services import format_reference, next_sequence
 from .compose import CODE_MARKER_REGEX, DEMANDS_PER_ORGANISATION, GENERATOR_EMAIL, Composer
 from .words import BANKS, FIELD_BANKS
@@ -61,7 +63,7 @@ def reset_generated():
         for start in range(0, len(organisations), 2000):
             Organisation.objects.filter(pk__in=organisations[start : start + 2000]).delete()
         User.objects.filter(email=GENERATOR_EMAIL).delete()
-    public.bump_public_version()
+    PUBLIC_PAGES.bump()
     return count
 
 
@@ -69,7 +71,7 @@ def reset_generated():
 def index_values(demand, *, now=None):
     """The stored public columns of a public ``demand``: its ``public_snapshot``, search
     columns and ``public_indexed_at``, computed by the portal's own projection and tokeniser
-    (``demands.public.project``, ``demands.search.index_columns``) exactly as
+    (``demands.public.project``, ``demands.search.DEMANDS.columns``) exactly as
     ``demands.public.refresh_public_index`` computes them, but without touching the database,
     so that they are ready before a bulk insert. The demand's organisation, industry field,
     host unit with its event and indicators must be loaded (or prefetched)."""
@@ -77,7 +79,7 @@ def index_values(demand, *, now=None):
     title_texts, body_texts = projection.search_texts()
     return {
         "public_snapshot": projection.to_dict(),
-        **search.index_columns(title_texts, body_texts),
+        **search.DEMANDS.columns(title_texts, body_texts),
         "public_indexed_at": now or timezone.now(),
     }
 
@@ -247,7 +249,7 @@ class _Workers:
     (or this process when ``workers`` < 2 or fork is unavailable)."""
 
     def __init__(self, workers):
-        search.tokenizer()  # load jieba's dictionary once, before forking
+        tokenizer()  # load jieba's dictionary once, before forking
         self.pool = None
         # SQLite allows one writer at a time: its rows are built and written here.
         parallel = connection.vendor == "postgresql" and workers >= 2
@@ -353,7 +355,7 @@ def generate(count, *, seed=1, batch=2000, workers=2, progress=None):
         workers.close()
     finally:
         _context = None
-    public.bump_public_version()
+    PUBLIC_PAGES.bump()
     report.seconds = time.perf_counter() - started
     report.phases = phases
     return report

@@ -2,7 +2,7 @@
 the expression indexes of 0003, whose matches recomputed ``to_tsvector`` for every row they
 rechecked and ranked; and the partial index of the public list's order and count."""
 
-import demands.search
+import common.search
 import django.contrib.postgres.search
 from django.conf import settings
 from django.db import migrations, models
@@ -53,17 +53,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='demand',
             name='search_bigrams_vector',
-            field=models.GeneratedField(db_persist=True, expression=demands.search.SimpleVector('search_bigrams'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            field=models.GeneratedField(db_persist=True, expression=common.search.SimpleVector('search_bigrams'), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         migrations.AddField(
             model_name='demand',
             name='search_title_vector',
-            field=models.GeneratedField(db_persist=True, expression=demands.search.SimpleVector('search_title'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            field=models.GeneratedField(db_persist=True, expression=common.search.SimpleVector('search_title'), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         migrations.AddField(
             model_name='demand',
             name='search_tokens_vector',
-            field=models.GeneratedField(db_persist=True, expression=demands.search.SimpleVector('search_tokens'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            field=models.GeneratedField(db_persist=True, expression=common.search.SimpleVector('search_tokens'), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         migrations.AddIndex(
             model_name='demand',

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.mobile import mask_mobile, normalise_mobile, validate_mobile
+from accounts.mobile import normalise_mobile, validate_mobile
 
 
 @pytest.mark.parametrize("raw", [
@@ -24,9 +24,3 @@ def test_mobile_new_prefixes_accepted_without_carrier_check():
     # 19x and 16x numbers exist and are portable between carriers.
     validate_mobile("19912345678")
     validate_mobile("16612345678")
-
-
-def test_mobile_mask_keeps_first_three_and_last_four():
-    assert mask_mobile("+86 138 0013 5678") == "138****5678"
-    assert mask_mobile("not a number") == "****"
-    assert mask_mobile("") == ""

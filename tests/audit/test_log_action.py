@@ -72,7 +72,7 @@ def test_log_action_masks_sensitive_values():
     assert data["apiToken"] == "***"
     assert data["client_secret"] == "***"
     assert data["contact"] == {"email": "z***@example.cn", "mobile": "138****5678",
-                               "phone": "010*****6297"}
+                               "phone": "***-****6297"}
     assert data["id_number"] == "**************4514"
     assert data["emails"] == ["l***@example.cn"]
     # Not sensitive: kept as written.

@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from accounts.credit_code import is_valid
 from accounts.models import Organisation
+from common.search import CJK_RUN
 from contests import services as contest_services
 from contests.models import HostUnit
 from demands import search
@@ -59,7 +60,7 @@ def test_generated_demands_have_indicators_keywords_and_chinese_text(generated):
     for demand in generated:
         assert 2 <= demand.indicators.count() <= 4
         assert 1 <= len(demand.keywords) <= 5
-        assert search.CJK_RUN.search(demand.key_problem)
+        assert CJK_RUN.search(demand.key_problem)
         assert demand.industry_field in demand.host_unit.fields.all()
 
 

@@ -156,3 +156,56 @@ def test_host_page_query_count(client, host_unit, django_assert_num_queries):
     # host unit + event, fields, notices, channels, approved plan, its stages
     with django_assert_num_queries(6):
         client.get(host_unit.get_absolute_url())
+
+
+# --- the shared page cache -------------------------------------------------------------------
+def test_host_page_is_served_from_the_cache_to_anonymous_visitors(
+        client, host_unit, django_assert_num_queries):
+    ChallengeNoticeFactory(host_unit=host_unit, title="公开的须知", published=True)
+    client.get(host_unit.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        page = text_of(client.get(host_unit.get_absolute_url()))
+
+    assert "公开的须知" in page
+
+
+def test_publishing_a_notice_drops_the_cached_host_page_after_commit(
+        client, host_unit, host_organiser, django_capture_on_commit_callbacks):
+    from contests import services
+
+    notice = ChallengeNoticeFactory(host_unit=host_unit, title="新的挑战须知")
+    assert "新的挑战须知" not in text_of(client.get(host_unit.get_absolute_url()))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.publish_notice(notice, by=host_organiser)
+    # Not before the commit: the change is not visible to other processes yet.
+    assert "新的挑战须知" not in text_of(client.get(host_unit.get_absolute_url()))
+    for callback in callbacks:
+        callback()
+
+    assert "新的挑战须知" in text_of(client.get(host_unit.get_absolute_url()))
+
+
+def test_approving_a_work_plan_drops_the_cached_host_page(
+        client, host_unit, torch_staff, django_capture_on_commit_callbacks):
+    from contests import services
+
+    plan = WorkPlanFactory(host_unit=host_unit, state=WorkPlanState.SUBMITTED)
+    WorkPlanStageFactory(work_plan=plan, stage=Stage.LIVE_ROUND,
+                         starts_on=datetime.date(2021, 11, 18), ends_on=datetime.date(2021, 11, 19))
+    assert "2021-11-18" not in text_of(client.get(host_unit.get_absolute_url()))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_work_plan(plan, by=torch_staff)
+
+    assert "2021-11-18" in text_of(client.get(host_unit.get_absolute_url()))
+
+
+def test_signed_in_visitors_get_the_page_rendered_for_them(client, host_unit, stranger):
+    client.get(host_unit.get_absolute_url())
+    client.force_login(stranger)
+
+    page = text_of(client.get(host_unit.get_absolute_url()))
+
+    assert "csrfmiddlewaretoken" in page  # their own sign-out form, never a cached page

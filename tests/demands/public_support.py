@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 
 from accounts.enums import OrganisationKind
 from demands.enums import DemandStatus, HideableField
@@ -49,11 +50,13 @@ def assert_no_leak(text, where):
 
 
 def publish(demand):
-    """Put a demand on the public side as the publishing service does, and return it fresh."""
+    """Put a demand on the public side as the publishing service does, once committed (the
+    cached public pages are dropped after commit), and return it fresh."""
     if demand.status not in (DemandStatus.PUBLISHED, DemandStatus.CLOSED):
         demand.status = DemandStatus.PUBLISHED
         demand.save(update_fields=["status"])
-    refresh_public_index(demand)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        refresh_public_index(demand)
     demand.refresh_from_db()
     return demand
 

@@ -247,18 +247,37 @@ def test_anonymous_second_request_is_served_from_cache(client, page):
 
 
 @pytest.mark.parametrize("page", ["list", "detail"])
-def test_cache_is_invalidated_when_a_demand_changes(client, page, torch_staff):
+def test_cache_is_invalidated_when_a_demand_changes(client, page, torch_staff,
+                                                   django_capture_on_commit_callbacks):
     demand = _published(title="旧标题")
     url = reverse("demands:list") if page == "list" else demand.get_absolute_url()
     client.get(url)
 
-    demand.public_wording = {"title": "新公开标题"}
-    demand.save(update_fields=["public_wording"])
-    refresh_public_index(demand)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand.public_wording = {"title": "新公开标题"}
+        demand.save(update_fields=["public_wording"])
+        refresh_public_index(demand)
     after_change = client.get(url).content.decode()
 
     assert "新公开标题" in after_change
     assert "旧标题" not in after_change
+
+
+def test_cache_is_dropped_only_after_the_change_commits(client,
+                                                       django_capture_on_commit_callbacks):
+    demand = _published(title="旧标题")
+    client.get(reverse("demands:list"))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        demand.public_wording = {"title": "新公开标题"}
+        demand.save(update_fields=["public_wording"])
+        refresh_public_index(demand)
+        inside = client.get(reverse("demands:list")).content.decode()
+    assert "旧标题" in inside  # the version is not bumped inside the transaction
+    for callback in callbacks:
+        callback()
+
+    assert "新公开标题" in client.get(reverse("demands:list")).content.decode()
 
 
 def test_cache_is_invalidated_when_a_demand_is_published(client):
@@ -268,11 +287,13 @@ def test_cache_is_invalidated_when_a_demand_is_published(client):
     assert "刚发布的需求" in client.get(reverse("demands:list")).content.decode()
 
 
-def test_cache_is_invalidated_when_marked_national(client, torch_staff):
+def test_cache_is_invalidated_when_marked_national(client, torch_staff,
+                                                   django_capture_on_commit_callbacks):
     demand = _published()
     before = client.get(demand.get_absolute_url()).content.decode()
 
-    set_national(demand, actor=torch_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_national(demand, actor=torch_staff)
     after = client.get(demand.get_absolute_url()).content.decode()
 
     assert "Published nationally" not in before
@@ -293,18 +314,17 @@ def test_cache_key_includes_query_string(client):
 def test_cache_key_includes_language_path_and_version(rf):
     from django.utils import translation
 
-    from demands.page_cache import cache_key
-    from demands.public import bump_public_version
+    from demands.public_cache import PUBLIC_PAGES
 
     def key(path, language):
         with translation.override(language):
-            return cache_key(rf.get(path), "list")
+            return PUBLIC_PAGES.page_key(rf.get(path), "list")
 
     zh = key("/demands/?q=电池", "zh-hans")
     assert zh != key("/demands/?q=电池", "en")
     assert zh != key("/demands/?q=芯片", "zh-hans")
     assert zh == key("/demands/?q=电池", "zh-hans")
-    bump_public_version()
+    PUBLIC_PAGES.bump()
     assert zh != key("/demands/?q=电池", "zh-hans")
 
 
@@ -325,10 +345,10 @@ def test_signed_in_users_get_the_shared_body_in_their_own_layout(client, strange
 def _cached_page_of(rf, path, page):
     from django.utils import translation
 
-    from demands.page_cache import cache_key
+    from demands.public_cache import PUBLIC_PAGES
 
     with translation.override("en"):
-        return cache.get(cache_key(rf.get(path), page, level="page"))
+        return cache.get(PUBLIC_PAGES.page_key(rf.get(path), page, level="page"))
 
 
 def test_cached_page_holds_no_csrf_token_or_message(client, rf):
@@ -368,11 +388,11 @@ def test_a_page_that_asked_for_a_csrf_token_is_not_cached(rf):
     from django.http import HttpResponse
     from django.middleware.csrf import get_token
 
-    from demands.page_cache import anonymous_page
+    from demands.public_cache import PUBLIC_PAGES
 
     calls = []
 
-    @anonymous_page("test")
+    @PUBLIC_PAGES.anonymous_page("test")
     def view(request):
         calls.append(1)
         return HttpResponse(get_token(request))

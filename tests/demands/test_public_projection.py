@@ -10,8 +10,6 @@ from demands.models import Demand
 from demands.public import (
     REDACTION_MARK,
     PublicDemand,
-    mask_email,
-    mask_landline,
     project,
     public_name_for,
     rebuild_public_index,
@@ -220,13 +218,3 @@ def test_publishing_through_the_workflow_indexes_the_demand(host_unit, host_orga
 
     assert demand.public_snapshot["title"] == "芯片封装"
     assert "芯片" in demand.search_bigrams
-
-
-@pytest.mark.parametrize(("value", "masked"), [("zhang@example.com", "z***@example.com"),
-                                               ("", ""), ("not-an-address", "***")])
-def test_mask_email(value, masked):
-    assert mask_email(value) == masked
-
-
-def test_mask_landline_keeps_the_last_four_digits():
-    assert mask_landline("(010) 8865-6297") == "(***) ****-6297"

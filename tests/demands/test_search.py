@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from common.search import Phrase, bigrams, parse_query, tokens
+from common.search import windows as search_windows
 from demands import search
 from demands.enums import DemandStatus
 from demands.public import public_demands
@@ -150,8 +152,7 @@ def test_match_is_served_by_the_gin_indexes_postgresql(postgres, query):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
 
-    plan = Demand.objects.filter(
-        search._match(search._PostgreSQL, search.parse_query(query))).order_by().explain()
+    plan = search.search(Demand.objects.all(), query, rank_all=True).order_by().explain()
 
     assert "demand_search_tokens_vgin" in plan
     assert "demand_search_bigrams_vgin" in plan
@@ -202,10 +203,10 @@ def test_odd_queries_never_fail(db, client, query):
 
 
 def test_tokens_and_bigrams_of_a_text():
-    assert search.bigrams("锂电池，芯片") == ["锂电", "电池", "池", "芯片", "片"]
-    assert "电池" in search.tokens("废旧动力电池回收")
-    assert search.parse_query("ＡＩ 芯片").rest == search.Phrase(runs=("芯片",), words=("ai",))
-    assert search.parse_query("“电池 隔膜” AI").quoted == (search.Phrase(("电池", "隔膜"), ()),)
+    assert bigrams("锂电池，芯片") == ["锂电", "电池", "池", "芯片", "片"]
+    assert "电池" in tokens("废旧动力电池回收")
+    assert parse_query("ＡＩ 芯片").rest == Phrase(runs=("芯片",), words=("ai",))
+    assert parse_query("“电池 隔膜” AI").quoted == (Phrase(("电池", "隔膜"), ()),)
 
 
 # --- the newest matches, looked for in windows of recent demands -------------------------------
@@ -231,32 +232,33 @@ def test_candidates_are_the_newest_matches_whatever_the_windows(sizes):
     windows = [(size, newest[size - 1].published_at) for size in sizes]
     windows.append((Demand.objects.count(), None))
 
-    found, _window = search._newest(search.matches(public_demands(), "电池"), 3, windows)
+    found = search.search(public_demands(), "电池", cap=3, windows=windows)
 
-    assert found == [demand.pk for demand in matching[:3]]
+    assert {demand.pk for demand in found} == {demand.pk for demand in matching[:3]}
 
 
 def test_sparse_matches_are_read_at_once(monkeypatch, django_assert_num_queries):
     from demands.models import Demand
 
-    monkeypatch.setattr(search, "READ_ALL_MATCHES", 100)
+    monkeypatch.setattr(search_windows, "READ_ALL_MATCHES", 100)
     _published_days_ago("钠电池", days=5)
     for n in range(8):
         _published_days_ago(f"芯片{n}", days=n)
     newest = Demand.objects.order_by("-published_at")
     windows = [(2, newest[1].published_at), (4, newest[3].published_at), (9, None)]
+    matches = search.search(public_demands(), "电池", rank_all=True)
 
     # The first window holds none: at that density all matches are few, so the next query
     # reads them all instead of trying the next window.
     with django_assert_num_queries(2):
-        found, window = search._newest(search.matches(public_demands(), "电池"), 3, windows)
+        found, window = search_windows.newest(matches, 3, windows)
 
     assert (len(found), window) == (1, 2)
 
 
 def test_windows_are_skipped_when_postgresql_expects_few_matches_postgresql(postgres):
     _demand("动力电池热失控预警")
-    found = search.matches(public_demands(), "动力电池 热失控")
+    found = search.search(public_demands(), "动力电池 热失控", rank_all=True)
 
-    assert search._expected_few(found, 100)
-    assert not search._expected_few(public_demands(), 0)
+    assert search_windows.expected_few(found, 100)
+    assert not search_windows.expected_few(public_demands(), 0)
