@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.errors import DomainError
+
 from . import services
-from .exceptions import AccountsError
 from .models import Agreement, AgreementSignature, Membership, Organisation, Role, User
 from .permissions import can_verify_organisation, is_torch_staff
 
@@ -86,7 +87,7 @@ class UserAdmin(TorchOnlyAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.sync_admin_roles(form.instance, getattr(form.instance, "_roles_before", set()),
-                                  by=request.user)
+                                  actor=request.user)
 
 
 @admin.register(Role)
@@ -154,7 +155,7 @@ class OrganisationAdmin(TorchOnlyAdmin):
     def save_model(self, request, obj, form, change):
         # The form already ran Organisation.clean (which honours credit_code_override); the
         # service checks again and records the change.
-        services.save_organisation(obj, by=request.user)
+        services.save_organisation(obj, actor=request.user)
 
     @admin.action(description=_("Mark selected organisations as verified"),
                   permissions=["verify"])
@@ -208,15 +209,15 @@ class MembershipAdmin(TorchOnlyAdmin):
     @admin.action(description=_("Make selected members administrators"), permissions=["decide"])
     def make_admin(self, request, queryset):
         self._decide(request, queryset,
-                     lambda membership, by: services.set_membership_role(membership, "admin",
-                                                                         by=by))
+                     lambda membership, actor: services.set_membership_role(membership, "admin",
+                                                                         actor=actor))
 
     @admin.action(description=_("Make selected administrators plain members"),
                   permissions=["decide"])
     def make_member(self, request, queryset):
         self._decide(request, queryset,
-                     lambda membership, by: services.set_membership_role(membership, "member",
-                                                                         by=by))
+                     lambda membership, actor: services.set_membership_role(membership, "member",
+                                                                         actor=actor))
 
     @admin.action(description=_("Approve selected requests"), permissions=["decide"])
     def approve(self, request, queryset):
@@ -232,7 +233,7 @@ class MembershipAdmin(TorchOnlyAdmin):
             try:
                 decide(membership, request.user)
                 done += 1
-            except AccountsError as error:
+            except DomainError as error:
                 self.message_user(request, f"{membership}: {error}", messages.WARNING)
         self.message_user(request, ngettext("%(count)d membership changed.",
                                             "%(count)d memberships changed.", done)
@@ -283,10 +284,10 @@ class AgreementAdmin(TorchOnlyAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.update_agreement_draft(obj, by=request.user)
+            services.update_agreement_draft(obj, actor=request.user)
         else:
             created = services.create_agreement_version(
-                obj.contest, obj.kind, title=obj.title, body=obj.body, by=request.user)
+                obj.contest, obj.kind, title=obj.title, body=obj.body, actor=request.user)
             obj.pk, obj.version = created.pk, created.version
 
     @admin.action(description=_("Publish selected versions (everyone must sign them again)"),
@@ -294,8 +295,8 @@ class AgreementAdmin(TorchOnlyAdmin):
     def publish(self, request, queryset):
         for agreement in queryset:
             try:
-                services.publish_agreement(agreement, by=request.user)
-            except AccountsError as error:
+                services.publish_agreement(agreement, actor=request.user)
+            except DomainError as error:
                 self.message_user(request, f"{agreement}: {error}", messages.WARNING)
             else:
                 self.message_user(request, _("%(agreement)s published.")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
+from common.models import TransitionRecord
 
 from .enums import (
     AccessState,
@@ -172,25 +173,17 @@ class Indicator(models.Model):
         return self.name
 
 
-class DemandTransition(models.Model):
+class DemandTransition(TransitionRecord):
     """Every state change of a demand: who, when, from what to what, and why."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="transitions",
                                verbose_name=_("demand"))
-    from_status = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("by"))
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class ExpertAssignment(models.Model):

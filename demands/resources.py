@@ -792,20 +792,20 @@ class DemandResource(HostScopedResource):
             [
                 DemandTransition(
                     demand=demand,
-                    from_status=DemandStatus.DRAFT,
-                    to_status=DemandStatus.SUBMITTED,
+                    from_state=DemandStatus.DRAFT,
+                    to_state=DemandStatus.SUBMITTED,
                     actor=self.user,
-                    comment=comment,
+                    reason=comment,
                 )
                 for demand in created
             ]
             + [
                 DemandTransition(
                     demand=demand,
-                    from_status=previous[demand.pk],
-                    to_status=DemandStatus.SUBMITTED,
+                    from_state=previous[demand.pk],
+                    to_state=DemandStatus.SUBMITTED,
                     actor=self.user,
-                    comment=comment,
+                    reason=comment,
                 )
                 for demand in updated
             ],

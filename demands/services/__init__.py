@@ -2,8 +2,10 @@
 (:mod:`.workflow`), expert analysis (:mod:`.experts`) and public wordings (:mod:`.wording`).
 
 Views, admin, tasks and commands call these functions; none of them writes the models
-directly. A refused operation raises :class:`DemandError`, whose message the view shows as is.
-:func:`transition` is the only function that changes ``Demand.status``.
+directly. A refused operation raises :class:`DemandError` (a ``common.errors.DomainError``), which the
+view shows with ``common.errors.show_error``.
+:func:`transition` is the only function that changes ``Demand.status``; it is the step of
+``common.workflow`` over ``enums.DEMAND_EDGES`` (``WORKFLOW``).
 """
 
 from .base import (
@@ -26,10 +28,10 @@ from .content import (
 )
 from .experts import assign_experts, save_analysis
 from .wording import decide_proposal, propose_wording
-from .workflow import close_expired, on_published, on_unpublished, submit, transition
+from .workflow import WORKFLOW, close_expired, on_published, on_unpublished, submit, transition
 
 __all__ = [
-    "CONTENT_FIELDS", "FREE_TEXT_FIELDS", "MAX_KEYWORDS", "REQUIRED_FOR_SUBMISSION",
+    "CONTENT_FIELDS", "FREE_TEXT_FIELDS", "WORKFLOW", "MAX_KEYWORDS", "REQUIRED_FOR_SUBMISSION",
     "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired", "create_demand",
     "current_wording", "decide_proposal", "format_reference", "on_published", "on_unpublished",
     "passages_missing", "propose_wording", "remove_attachment", "save_analysis",

@@ -5,7 +5,7 @@ import re
 from accounts.agreements import has_signed_current
 from accounts.enums import AgreementKind, MembershipState
 from accounts.models import Membership
-from audit.services import log_action
+from common.errors import DomainError
 from notifications.services import notify
 
 MAX_KEYWORDS = 5
@@ -39,24 +39,16 @@ REQUIRED_FOR_SUBMISSION = (
 REGION_RE = re.compile(r"^\d{6}$")
 
 
-class DemandError(Exception):
-    """A refused operation on a demand; ``message`` is shown to the user as is."""
+class DemandError(DomainError):
+    """A refused operation on a demand; ``problems`` lists (field, message) pairs when the
+    refusal is about several fields at once (an incomplete demand)."""
 
-    def __init__(self, message, *, problems=None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, *, code=None, field=None, problems=None):
+        super().__init__(message, code=code, field=field)
         self.problems = problems or []
-
-    def __str__(self):
-        return str(self.message)
 
 
 # --- side effects -----------------------------------------------------------------------------
-def _log(action, *, actor, demand, from_state="", to_state="", data=None):
-    log_action(action, actor=actor, obj=demand, from_state=from_state, to_state=to_state,
-               data=data)
-
-
 def _notify_members(demand, *, kind, key, context, skip=None):
     """Notify the owner organisation's active members (except ``skip``, who made the change)."""
     members = (Membership.objects.filter(organisation_id=demand.organisation_id,
@@ -72,16 +64,6 @@ def _notify_members(demand, *, kind, key, context, skip=None):
 
 def _title(demand):
     return f"{demand.ref} {demand.title}"
-
-
-def _notify_owner(demand, record):
-    """Tell the owner about a status change."""
-    _notify_members(
-        demand, kind="demand.status_changed", key=f"demand:{demand.pk}:transition:{record.pk}",
-        context={"title": _title(demand), "from_state": record.from_status,
-                 "to_state": record.to_status, "reason": record.comment},
-        skip=record.actor,
-    )
 
 
 def _has_signed_nda(user, contest):
