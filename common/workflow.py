@@ -28,8 +28,9 @@ Refusals are :class:`common.errors.DomainError` (the workflow's ``error`` subcla
 app's callers keep catching their own); nothing is written then.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy
@@ -120,14 +121,16 @@ class Workflow:
     - ``action_labels``: how ``%(action)s`` reads for each action;
     - ``error``: the :class:`DomainError` subclass raised on refusal, ``errors`` one per
       refusal (``{"illegal": IllegalTransition}``) where an app has finer classes;
-    - ``before``, ``after``, ``on_commit``: hooks taking the :class:`Step`.
+    - ``before``, ``after``, ``on_commit``: hooks taking the :class:`Step`;
+    - ``register``: whether :func:`transition` finds it by the model (one per model).
     """
 
     def __init__(self, *, model, states, edges, field="state", get_state=None, set_state=None,
                  state_fields=None, permissions=None, history=None, audit, audit_object=None,
                  select_related=(), touch=None, messages=None, action_labels=None,
-                 error=DomainError, errors=None, before: Callable | None = None, after: Callable | None = None,
-                 on_commit: Callable | None = None):
+                 error=DomainError, errors=None, before: Callable | None = None,
+                 after: Callable | None = None, on_commit: Callable | None = None,
+                 register=True):
         self.model = model
         self.states = states
         self.edges = tuple(edges)
@@ -151,7 +154,10 @@ class Workflow:
         self.before, self.after, self.on_commit = before, after, on_commit
         for edge in self.edges:
             states(edge.source), states(edge.target)  # a typo in the data fails at import
-        _REGISTRY[model] = self
+        if register:
+            if _REGISTRY.get(model, self) is not self:
+                raise ValueError(f"{model.__name__} already has a workflow")
+            _REGISTRY[model] = self
 
     @staticmethod
     def _history_fk(history, model):

@@ -207,7 +207,8 @@ def add_host_member(host_unit, user, *, actor=None):
         # the role makes the user staff too (accounts.services.grant_role)
         grant_role(user, RoleCode.HOST_ORGANISER, actor=actor)
         if created:
-            log_action("portal.host_membership.add", actor=actor, obj=membership, data={"host_unit": host_unit.pk, "user": user.pk})
+            log_action("portal.host_membership.add", actor=actor, obj=membership,
+                       data={"host_unit": host_unit.pk, "user": user.pk})
     forget_host_units(user)
     return membership
 
@@ -218,7 +219,8 @@ def remove_host_member(membership, *, actor):
         raise PermissionDenied
     user = membership.user
     with transaction.atomic():
-        log_action("portal.host_membership.remove", actor=actor, obj=membership, data={"host_unit": membership.host_unit_id, "user": user.pk})
+        log_action("portal.host_membership.remove", actor=actor, obj=membership,
+                   data={"host_unit": membership.host_unit_id, "user": user.pk})
         membership.delete()
     forget_host_units(user)
 
@@ -431,5 +433,6 @@ def save_complaint_channel(channel, *, actor):
 def delete_complaint_channel(channel, *, actor):
     _require_notice_access(actor, channel.host_unit_id)
     with transaction.atomic():
-        log_action("portal.complaint_channel.delete", actor=actor, obj=channel, data={"name": channel.name, "host_unit": channel.host_unit_id})
+        log_action("portal.complaint_channel.delete", actor=actor, obj=channel,
+                   data={"name": channel.name, "host_unit": channel.host_unit_id})
         channel.delete()

@@ -280,8 +280,9 @@ def record_hidden_view(demand, *, user, request=None):
             demand=demand, user=user, nda=nda,
             ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
         )
-        log_action("portal.demand.view_hidden", actor=user, obj=demand, request=request, data={"nda": nda.pk if nda else None,
-                   "nda_version": nda.version if nda else None})
+        log_action("portal.demand.view_hidden", actor=user, obj=demand, request=request,
+                   data={"nda": nda.pk if nda else None,
+                         "nda_version": nda.version if nda else None})
     return view
 
 
@@ -323,7 +324,8 @@ def send_message(demand, *, sender, text, nonce, request=None):
                              "sender": str(sender), "sender_email": sender.email,
                              "sender_organisation": "、".join(organisations), "message": text},
                     url=demand.get_private_url(), demand=demand)
-        log_action("portal.demand.message", actor=sender, obj=demand, request=request, data={"recipients": len(recipients), "length": len(text), "nonce": str(nonce)})
+        log_action("portal.demand.message", actor=sender, obj=demand, request=request,
+                   data={"recipients": len(recipients), "length": len(text), "nonce": str(nonce)})
     return len(recipients)
 
 

@@ -2,8 +2,8 @@
 (:mod:`.workflow`), expert analysis (:mod:`.experts`) and public wordings (:mod:`.wording`).
 
 Views, admin, tasks and commands call these functions; none of them writes the models
-directly. A refused operation raises :class:`DemandError` (a ``common.errors.DomainError``), which the
-view shows with ``common.errors.show_error``.
+directly. A refused operation raises :class:`DemandError` (a ``common.errors.DomainError``),
+which the view shows with ``common.errors.show_error``.
 :func:`transition` is the only function that changes ``Demand.status``; it is the step of
 ``common.workflow`` over ``enums.DEMAND_EDGES`` (``WORKFLOW``).
 """

@@ -238,7 +238,8 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
                 demand.save()
                 _save_indicators(demand, list(indicators))
                 _store_uploads(demand, uploads, actor=actor)
-                log_action("portal.demand.create", actor=actor, obj=demand, to_state=DemandStatus.DRAFT, data={"entered_by_host": entered_by_host})
+                log_action("portal.demand.create", actor=actor, obj=demand,
+                           to_state=DemandStatus.DRAFT, data={"entered_by_host": entered_by_host})
                 return demand
         except IntegrityError:
             if attempt == _REF_ATTEMPTS - 1:
@@ -281,8 +282,9 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, upl
         if indicators is not None:
             _save_indicators(locked, list(indicators))
         _store_uploads(locked, uploads, actor=actor)
-        log_action("portal.demand.update", actor=actor, obj=locked, data={"fields": sorted(fields), "dropped_wording": stale} if stale
-             else {"fields": sorted(fields)})
+        log_action("portal.demand.update", actor=actor, obj=locked,
+                   data={"fields": sorted(fields), "dropped_wording": stale} if stale
+                   else {"fields": sorted(fields)})
     return locked
 
 

@@ -46,7 +46,8 @@ def assign_experts(demand, experts, *, actor):
             )
             if created:
                 added.append(expert)
-                log_action("portal.demand.assign_expert", actor=actor, obj=locked, data={"expert": expert.pk})
+                log_action("portal.demand.assign_expert", actor=actor, obj=locked,
+                           data={"expert": expert.pk})
                 notify(recipient=expert, kind="demand.expert_assigned",
                        context={"title": _title(locked), "host_unit": locked.host_unit.name},
                        idempotency_key=f"demand:{locked.pk}:expert:{expert.pk}",
@@ -75,7 +76,8 @@ def save_analysis(demand, *, expert, analysis, recommendations, verdict):
             defaults={"analysis": analysis.strip(), "recommendations": recommendations.strip(),
                       "verdict": verdict},
         )
-        log_action("portal.demand.analysis", actor=expert, obj=locked, data={"verdict": verdict, "first": created})
+        log_action("portal.demand.analysis", actor=expert, obj=locked,
+                   data={"verdict": verdict, "first": created})
     return record
 
 

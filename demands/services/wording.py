@@ -33,7 +33,8 @@ def propose_wording(demand, *, actor, texts, note=""):
         proposal = WordingProposal.objects.create(
             demand=locked, proposed_by=actor, texts=changed, note=(note or "").strip()
         )
-        log_action("portal.demand.propose_wording", actor=actor, obj=locked, data={"proposal": proposal.pk, "fields": sorted(changed)})
+        log_action("portal.demand.propose_wording", actor=actor, obj=locked,
+                   data={"proposal": proposal.pk, "fields": sorted(changed)})
         _notify_members(locked, kind="demand.wording_proposed",
                         key=f"demand:{locked.pk}:proposal:{proposal.pk}",
                         context={"title": _title(locked), "proposed_by": str(actor)},

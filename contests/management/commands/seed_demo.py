@@ -233,7 +233,8 @@ class Command(BaseCommand):
             self.stdout.write("created  published challenge notice of 西安市人民政府")
         if not ComplaintChannel.objects.filter(host_unit=xian).exists():
             for spec in XIAN_CHANNELS:
-                services.save_complaint_channel(ComplaintChannel(host_unit=xian, **spec), actor=host)
+                services.save_complaint_channel(ComplaintChannel(host_unit=xian, **spec),
+                                                actor=host)
             self.stdout.write("created  complaint channels of 西安市人民政府")
 
     def _beijing(self, users):
