@@ -315,7 +315,7 @@ def _record_decision(step):
         step.changes.update(decided_at=now, decided_by=step.actor, review_comment=step.reason)
 
 
-WORKFLOW = Workflow(
+WORK_PLAN_WORKFLOW = Workflow(
     model=WorkPlan, states=WorkPlanState, edges=WORK_PLAN_EDGES, permissions=permissions,
     history=WorkPlanTransition, audit="portal.work_plan",
     messages={
@@ -338,14 +338,14 @@ def submit_work_plan(plan, *, actor):
             % {"missing": "、".join(missing)},
             code="incomplete",
         )
-    return WORKFLOW.transition(plan, WorkPlanAction.SUBMIT, actor=actor)
+    return WORK_PLAN_WORKFLOW.transition(plan, WorkPlanAction.SUBMIT, actor=actor)
 
 
 def approve_work_plan(plan, *, actor, comment=""):
     """Torch Center staff approve a submitted or resubmitted plan."""
     if not is_torch_staff(actor):
         raise PermissionDenied
-    return WORKFLOW.transition(plan, WorkPlanAction.APPROVE, actor=actor, reason=comment)
+    return WORK_PLAN_WORKFLOW.transition(plan, WorkPlanAction.APPROVE, actor=actor, reason=comment)
 
 
 def return_work_plan(plan, *, actor, comment):
@@ -356,7 +356,7 @@ def return_work_plan(plan, *, actor, comment):
     if not comment:
         raise ContestsError(_("Please say what the host unit should change."),
                             code="comment_required")
-    return WORKFLOW.transition(plan, WorkPlanAction.RETURN, actor=actor, reason=comment)
+    return WORK_PLAN_WORKFLOW.transition(plan, WorkPlanAction.RETURN, actor=actor, reason=comment)
 
 
 # --- challenge notices ------------------------------------------------------------------------

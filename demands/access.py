@@ -112,7 +112,7 @@ def request_access(demand, *, user, message="", request=None):
                                                  "if you think this is a mistake."),
                 }.get(AccessState(existing.state), gettext("Access cannot be requested.")))
             previous_decision = existing.decided_at
-            WORKFLOW.transition(existing, AccessState.REQUESTED, actor=user, request=request,
+            ACCESS_WORKFLOW.transition(existing, AccessState.REQUESTED, actor=user, request=request,
                                 data={"access_request": existing.pk}, message=message,
                                 decided_by=None, decided_at=None)
             access = existing
@@ -157,7 +157,7 @@ def _after(step):
         _notify_decision(step)
 
 
-WORKFLOW = Workflow(
+ACCESS_WORKFLOW = Workflow(
     model=AccessRequest, states=AccessState, edges=ACCESS_EDGES, permissions=permissions,
     audit="portal.demand", audit_object=lambda access: access.demand,
     select_related=("demand__host_unit", "user"), touch=[],
@@ -171,7 +171,7 @@ WORKFLOW = Workflow(
 
 
 def _decide(access_request, *, actor, to_state, request=None):
-    return WORKFLOW.transition(
+    return ACCESS_WORKFLOW.transition(
         access_request, to_state, actor=actor, request=request,
         data={"access_request": access_request.pk, "challenger": access_request.user_id},
         decided_by=actor, decided_at=timezone.now(),

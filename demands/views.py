@@ -242,7 +242,7 @@ def preview(request, ref):
     """Exactly what the public will see once the demand is published, and what is still
     missing before it can be submitted."""
     demand = _visible(request, ref)
-    may_submit = services.WORKFLOW.allows(request.user, demand, DemandStatus.SUBMITTED)
+    may_submit = services.DEMAND_WORKFLOW.allows(request.user, demand, DemandStatus.SUBMITTED)
     return render(request, "demands/preview.html", {
         "demand": demand,
         "public": public.project(demand),
@@ -293,7 +293,7 @@ def detail(request, ref):
     buttons = [
         {"to_status": to, "label": ACTION_LABELS[to], "needs_comment": to in COMMENTED_EDGES}
         for to in BUTTON_EDGES
-        if services.WORKFLOW.allows(user, demand, to)
+        if services.DEMAND_WORKFLOW.allows(user, demand, to)
     ]
     analyses = list(demand.analyses.all())
     if not is_reviewer:
@@ -307,7 +307,7 @@ def detail(request, ref):
         "is_reviewer": is_reviewer,
         "may_edit": may_edit,
         "may_remove_attachments": may_edit,
-        "may_submit": services.WORKFLOW.allows(user, demand, DemandStatus.SUBMITTED),
+        "may_submit": services.DEMAND_WORKFLOW.allows(user, demand, DemandStatus.SUBMITTED),
         "may_assign": user.has_perm("demands.assign_experts", demand),
         "may_analyse": user.has_perm("demands.write_analysis", demand),
         "may_propose": user.has_perm("demands.propose_wording", demand),

@@ -5,7 +5,7 @@ Views, admin, tasks and commands call these functions; none of them writes the m
 directly. A refused operation raises :class:`DemandError` (a ``common.errors.DomainError``),
 which the view shows with ``common.errors.show_error``.
 :func:`transition` is the only function that changes ``Demand.status``; it is the step of
-``common.workflow`` over ``enums.DEMAND_EDGES`` (``WORKFLOW``).
+``common.workflow`` over ``enums.DEMAND_EDGES`` (``DEMAND_WORKFLOW``).
 """
 
 from .base import (
@@ -28,12 +28,19 @@ from .content import (
 )
 from .experts import assign_experts, save_analysis
 from .wording import decide_proposal, propose_wording
-from .workflow import WORKFLOW, close_expired, on_published, on_unpublished, submit, transition
+from .workflow import (
+    DEMAND_WORKFLOW,
+    close_expired,
+    on_published,
+    on_unpublished,
+    submit,
+    transition,
+)
 
 __all__ = [
-    "CONTENT_FIELDS", "FREE_TEXT_FIELDS", "WORKFLOW", "MAX_KEYWORDS", "REQUIRED_FOR_SUBMISSION",
-    "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired", "create_demand",
-    "current_wording", "decide_proposal", "format_reference", "on_published", "on_unpublished",
-    "passages_missing", "propose_wording", "remove_attachment", "save_analysis",
+    "CONTENT_FIELDS", "DEMAND_WORKFLOW", "FREE_TEXT_FIELDS", "MAX_KEYWORDS",
+    "REQUIRED_FOR_SUBMISSION", "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired",
+    "create_demand", "current_wording", "decide_proposal", "format_reference", "on_published",
+    "on_unpublished", "passages_missing", "propose_wording", "remove_attachment", "save_analysis",
     "split_keywords", "submission_problems", "submit", "transition", "update_demand",
 ]

@@ -55,7 +55,7 @@ def _apply(step):
         _refresh_public(demand)
 
 
-WORKFLOW = Workflow(
+PROPOSAL_WORKFLOW = Workflow(
     model=WordingProposal, states=ProposalState, edges=PROPOSAL_EDGES, permissions=permissions,
     audit="portal.demand", audit_object=lambda proposal: proposal.demand,
     select_related=("demand",), touch=[],
@@ -69,7 +69,7 @@ WORKFLOW = Workflow(
 
 def decide_proposal(proposal, *, actor, accept):
     """The owner accepts (the texts become the public wording) or declines a proposal."""
-    return WORKFLOW.transition(
+    return PROPOSAL_WORKFLOW.transition(
         proposal, ProposalState.ACCEPTED if accept else ProposalState.DECLINED, actor=actor,
         data={"proposal": proposal.pk, "fields": sorted(proposal.texts or {})},
         decided_at=timezone.now(),

@@ -52,7 +52,7 @@ def _after(step):
         on_unpublished(step.obj)
 
 
-WORKFLOW = Workflow(
+DEMAND_WORKFLOW = Workflow(
     model=Demand, states=DemandStatus, edges=DEMAND_EDGES, field="status",
     permissions=permissions, history=DemandTransition, audit="portal.demand",
     # The hooks read these through the locked row; only the demand's row is locked.
@@ -80,7 +80,7 @@ def transition(demand, to_status, *, actor, reason=""):
     except ValueError:
         raise DemandError(gettext("Unknown status: %(status)s") % {"status": to_status},
                           code="unknown_state") from None
-    return WORKFLOW.transition(demand, to_status, actor=actor, reason=reason)
+    return DEMAND_WORKFLOW.transition(demand, to_status, actor=actor, reason=reason)
 
 
 def submit(demand, *, actor):

@@ -198,7 +198,7 @@ def test_allows_and_available_read_the_edges_and_permissions(plan, host_organise
 def test_transition_finds_the_workflow_registered_for_the_model(plan, host_organiser):
     from contests import services
 
-    assert workflow_of(plan) is services.WORKFLOW
+    assert workflow_of(plan) is services.WORK_PLAN_WORKFLOW
 
     transition(plan, "submit", actor=host_organiser)
 
