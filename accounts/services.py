@@ -28,7 +28,15 @@ from .enums import (
 )
 from .exceptions import AccountsError, DuplicateCreditCode
 from .mobile import normalise_mobile
-from .models import Agreement, AgreementSignature, Membership, Organisation, Role
+from .models import (
+    Agreement,
+    AgreementSignature,
+    Membership,
+    MembershipTransition,
+    Organisation,
+    OrganisationVerificationChange,
+    Role,
+)
 from .permissions import (
     can_manage_organisation,
     can_verify_organisation,
@@ -204,7 +212,8 @@ def _set_verification(organisation, state):
 VERIFICATION_WORKFLOW = Workflow(
     model=Organisation, states=VerificationState, edges=VERIFICATION_EDGES, field="verified",
     get_state=_verification, set_state=_set_verification, permissions=permissions,
-    audit="portal.organisation", touch=[], error=AccountsError,
+    history=OrganisationVerificationChange, audit="portal.organisation", touch=[],
+    error=AccountsError,
 )
 
 
@@ -271,7 +280,8 @@ def _forget(step):
 
 MEMBERSHIP_WORKFLOW = Workflow(
     model=Membership, states=MembershipState, edges=MEMBERSHIP_EDGES, permissions=permissions,
-    audit="portal.membership", select_related=("organisation", "user"), touch=[],
+    history=MembershipTransition, audit="portal.membership",
+    select_related=("organisation", "user"), touch=[],
     messages={
         "illegal": _("This request cannot go from “%(from)s” to “%(to)s”."),
         "stale": _("This request has already been decided."),

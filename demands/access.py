@@ -28,7 +28,7 @@ from common.workflow import Workflow
 
 from . import permissions
 from .enums import ACCESS_EDGES, ACCESS_TRANSITIONS, AccessState, HideableField
-from .models import AccessRequest, Demand, HiddenDetailView
+from .models import AccessRequest, AccessRequestTransition, Demand, HiddenDetailView
 from .public import (
     PUBLIC_STATES,
     PublicDemand,
@@ -159,7 +159,8 @@ def _after(step):
 
 ACCESS_WORKFLOW = Workflow(
     model=AccessRequest, states=AccessState, edges=ACCESS_EDGES, permissions=permissions,
-    audit="portal.demand", audit_object=lambda access: access.demand,
+    history=AccessRequestTransition, audit="portal.demand",
+    audit_object=lambda access: access.demand,
     select_related=("demand__host_unit", "user"), touch=[],
     messages={
         "illegal": gettext_lazy("A request that is “%(from)s” cannot become “%(to)s”."),

@@ -251,6 +251,19 @@ class WordingProposal(models.Model):
         return f"{self.proposed_by}: {', '.join(self.texts or {})}"
 
 
+class WordingProposalTransition(TransitionRecord):
+    """One answer to a wording proposal, in the shape of every history."""
+
+    proposal = models.ForeignKey(WordingProposal, on_delete=models.CASCADE,
+                                 related_name="transitions", verbose_name=_("wording proposal"))
+    from_state = models.CharField(_("from"), max_length=20, choices=ProposalState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ProposalState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("wording proposal change")
+        verbose_name_plural = _("wording proposal changes")
+
+
 class AccessRequest(models.Model):
     """A challenger's request to see a demand's hidden details."""
 
@@ -275,6 +288,20 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.demand_id}: {self.state}"
+
+
+class AccessRequestTransition(TransitionRecord):
+    """One decision on an access request, in the shape of every history."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE,
+                                       related_name="transitions",
+                                       verbose_name=_("access request"))
+    from_state = models.CharField(_("from"), max_length=20, choices=AccessState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=AccessState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("access request change")
+        verbose_name_plural = _("access request changes")
 
 
 class HiddenDetailView(models.Model):

@@ -9,7 +9,7 @@ from common.workflow import Workflow
 
 from .. import permissions
 from ..enums import PROPOSAL_EDGES, DemandStatus, ProposalState
-from ..models import Demand, WordingProposal
+from ..models import Demand, WordingProposal, WordingProposalTransition
 from .base import WORDING_FIELDS, DemandError, _notify_members, _title
 from .content import current_wording
 from .workflow import _refresh_public
@@ -57,7 +57,8 @@ def _apply(step):
 
 PROPOSAL_WORKFLOW = Workflow(
     model=WordingProposal, states=ProposalState, edges=PROPOSAL_EDGES, permissions=permissions,
-    audit="portal.demand", audit_object=lambda proposal: proposal.demand,
+    history=WordingProposalTransition, audit="portal.demand",
+    audit_object=lambda proposal: proposal.demand,
     select_related=("demand",), touch=[],
     messages={
         "illegal": gettext_lazy("This proposal has already been answered."),

@@ -211,3 +211,17 @@ def test_admin_may_promote_member(organisation, org_admin):
 
     membership.refresh_from_db()
     assert membership.role == MembershipRole.ADMIN
+
+
+def test_decisions_are_recorded_in_the_membership_history(org_admin, organisation):
+    membership = services.request_membership(UserFactory(), organisation)
+
+    services.decline_membership(membership, org_admin)
+    services.request_membership(membership.user, organisation)
+    services.approve_membership(membership, org_admin)
+
+    assert list(membership.transitions.values_list("from_state", "to_state", "actor")) == [
+        ("pending", "declined", org_admin.pk),
+        ("declined", "pending", membership.user.pk),
+        ("pending", "active", org_admin.pk),
+    ]

@@ -260,3 +260,25 @@ def test_concurrent_transitions_on_postgresql_one_wins(postgres, host_unit, torc
     assert ActivityLog.objects.filter(action__startswith="portal.test_plan").count() == 1
     with transaction.atomic():
         assert WorkPlan.objects.select_for_update().get(pk=plan.pk).state == S.APPROVED
+
+
+def test_every_registered_workflow_keeps_its_history_in_the_one_shape():
+    import accounts.services
+    import contests.services
+    import demands.access
+    import demands.services
+    import demands.services.wording
+    from common import workflow
+    from common.models import TransitionRecord
+
+    flows = {flow.model.__name__: flow for flow in workflow._REGISTRY.values()}
+
+    assert set(flows) >= {"AccessRequest", "Demand", "Membership", "Organisation",
+                          "WordingProposal", "WorkPlan"}
+    for name, flow in flows.items():
+        assert issubclass(flow.history, TransitionRecord), name
+    assert (accounts.services.MEMBERSHIP_WORKFLOW, contests.services.WORK_PLAN_WORKFLOW,
+            demands.access.ACCESS_WORKFLOW, demands.services.DEMAND_WORKFLOW,
+            demands.services.wording.PROPOSAL_WORKFLOW) == (
+        flows["Membership"], flows["WorkPlan"], flows["AccessRequest"], flows["Demand"],
+        flows["WordingProposal"])
