@@ -153,7 +153,10 @@ class Workflow:
         self.errors.update(errors or {})
         self.before, self.after, self.on_commit = before, after, on_commit
         for edge in self.edges:
-            states(edge.source), states(edge.target)  # a typo in the data fails at import
+            # A typo in the data fails when the workflow is declared, not on the first step.
+            states(edge.source), states(edge.target)
+            if isinstance(edge.permission, str) and not hasattr(permissions, edge.permission):
+                raise ValueError(f"{edge}: no predicate {edge.permission!r} in {permissions}")
         if register:
             if _REGISTRY.get(model, self) is not self:
                 raise ValueError(f"{model.__name__} already has a workflow")

@@ -111,7 +111,8 @@ def test_illegal_edge_is_refused_with_the_domain_error_and_nothing_written(plan,
 
     assert isinstance(refused.value, DomainError)
     assert refused.value.code == ILLEGAL
-    assert "cannot go from" in str(refused.value)
+    assert str(S.DRAFT.label) in str(refused.value)
+    assert str(S.APPROVED.label) in str(refused.value)
     assert WorkPlan.objects.get(pk=plan.pk).state == S.DRAFT
     assert not WorkPlanTransition.objects.exists()
     assert not ActivityLog.objects.filter(action__startswith="portal.test_plan").exists()
@@ -282,3 +283,10 @@ def test_every_registered_workflow_keeps_its_history_in_the_one_shape():
             demands.services.wording.PROPOSAL_WORKFLOW) == (
         flows["Membership"], flows["WorkPlan"], flows["AccessRequest"], flows["Demand"],
         flows["WordingProposal"])
+
+
+def test_unknown_predicate_name_fails_when_declared():
+    from contests import permissions
+
+    with pytest.raises(ValueError, match="no predicate"):
+        build(permissions=permissions, edges=(Edge(S.DRAFT, S.SUBMITTED, "is_nobody"),))
