@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin_scope import SelectorScopedAdminMixin
+from common.errors import DomainError
 
 from . import agreements, selectors, services
-from .exceptions import AccountsError
 from .models import Agreement, AgreementSignature, Membership, Organisation, Role, User
 from .permissions import is_torch_staff, may_list_organisations
 
@@ -93,7 +93,7 @@ class UserAdmin(TorchOnlyAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.sync_admin_roles(form.instance, getattr(form.instance, "_roles_before", set()),
-                                  by=request.user)
+                                  actor=request.user)
 
 
 @admin.register(Role)
@@ -163,7 +163,7 @@ class OrganisationAdmin(SelectorScopedAdminMixin, TorchOnlyAdmin):
     def save_model(self, request, obj, form, change):
         # The form already ran Organisation.clean (which honours credit_code_override); the
         # service checks again and records the change.
-        services.save_organisation(obj, by=request.user)
+        services.save_organisation(obj, actor=request.user)
 
     @admin.action(description=_("Mark selected organisations as verified"),
                   permissions=["verify"])
@@ -217,15 +217,15 @@ class MembershipAdmin(TorchOnlyAdmin):
     @admin.action(description=_("Make selected members administrators"), permissions=["decide"])
     def make_admin(self, request, queryset):
         self._decide(request, queryset,
-                     lambda membership, by: services.set_membership_role(membership, "admin",
-                                                                         by=by))
+                     lambda membership, actor: services.set_membership_role(membership, "admin",
+                                                                         actor=actor))
 
     @admin.action(description=_("Make selected administrators plain members"),
                   permissions=["decide"])
     def make_member(self, request, queryset):
         self._decide(request, queryset,
-                     lambda membership, by: services.set_membership_role(membership, "member",
-                                                                         by=by))
+                     lambda membership, actor: services.set_membership_role(membership, "member",
+                                                                         actor=actor))
 
     @admin.action(description=_("Approve selected requests"), permissions=["decide"])
     def approve(self, request, queryset):
@@ -241,7 +241,7 @@ class MembershipAdmin(TorchOnlyAdmin):
             try:
                 decide(membership, request.user)
                 done += 1
-            except AccountsError as error:
+            except DomainError as error:
                 self.message_user(request, f"{membership}: {error}", messages.WARNING)
         self.message_user(request, ngettext("%(count)d membership changed.",
                                             "%(count)d memberships changed.", done)
@@ -353,11 +353,11 @@ class AgreementAdmin(TorchOnlyAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.update_agreement_draft(obj, by=request.user)
+            services.update_agreement_draft(obj, actor=request.user)
         else:
             created = services.create_agreement_version(
                 form.cleaned_data["applies_to"], obj.kind, title=obj.title, body=obj.body,
-                by=request.user)
+                actor=request.user)
             obj.pk, obj.version = created.pk, created.version
 
     @admin.action(description=_("Publish selected versions (everyone must sign them again)"),
@@ -365,8 +365,8 @@ class AgreementAdmin(TorchOnlyAdmin):
     def publish(self, request, queryset):
         for agreement in queryset:
             try:
-                services.publish_agreement(agreement, by=request.user)
-            except AccountsError as error:
+                services.publish_agreement(agreement, actor=request.user)
+            except DomainError as error:
                 self.message_user(request, f"{agreement}: {error}", messages.WARNING)
             else:
                 self.message_user(request, _("%(agreement)s published.")

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+from common.workflow import Edge, successors
+
 
 class RoleCode(models.TextChoices):
     DEMAND_COMPANY = "demand_company", pgettext_lazy("role", "Demand company")
@@ -46,12 +48,33 @@ SELF_SERVICE_ROLES = (RoleCode.DEMAND_COMPANY, RoleCode.CHALLENGER)
 # Roles whose holders work in Django admin, so granting them also sets ``is_staff``.
 ADMIN_ROLES = (RoleCode.HOST_ORGANISER, RoleCode.TORCH_STAFF)
 
-# Allowed membership transitions: a request is approved or declined; a declined request may be
-# made again; an active member may leave (the row is deleted, not a state).
-MEMBERSHIP_TRANSITIONS = {
-    MembershipState.PENDING: {MembershipState.ACTIVE, MembershipState.DECLINED},
-    MembershipState.DECLINED: {MembershipState.PENDING},
-    MembershipState.ACTIVE: set(),
-}
+# Allowed membership transitions, with the predicate (in ``permissions``) of each: a request is
+# approved or declined by the organisation's administrators (or Torch staff); a declined request
+# may be made again by its user; an active member may leave (the row is deleted, not a state).
+MEMBERSHIP_EDGES = (
+    Edge(MembershipState.PENDING, MembershipState.ACTIVE, "can_decide_membership",
+         action="approve"),
+    Edge(MembershipState.PENDING, MembershipState.DECLINED, "can_decide_membership",
+         action="decline"),
+    Edge(MembershipState.DECLINED, MembershipState.PENDING, "is_membership_user",
+         action="request"),
+)
+MEMBERSHIP_TRANSITIONS = successors(MEMBERSHIP_EDGES, MembershipState)
+
+
+class VerificationState(models.TextChoices):
+    """Whether an organisation was checked against its licence (kept as ``verified``)."""
+
+    UNVERIFIED = "unverified", pgettext_lazy("organisation verification", "Not verified")
+    VERIFIED = "verified", pgettext_lazy("organisation verification", "Verified")
+
+
+# Host organisers and Torch staff verify; only Torch staff withdraw a verification.
+VERIFICATION_EDGES = (
+    Edge(VerificationState.UNVERIFIED, VerificationState.VERIFIED, "can_verify_organisation",
+         action="verify"),
+    Edge(VerificationState.VERIFIED, VerificationState.UNVERIFIED, "is_torch_staff",
+         action="unverify"),
+)
 
 AGREEMENT_KINDS = (AgreementKind.NDA, AgreementKind.DISCLAIMER)

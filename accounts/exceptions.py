@@ -1,17 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import DomainError
 
-class AccountsError(Exception):
+
+class AccountsError(DomainError):
     """A refused change to accounts data; ``message`` is shown to the user as is."""
-
-    def __init__(self, message, *, code=None, field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-    def __str__(self):
-        return str(self.message)
 
 
 class DuplicateCreditCode(AccountsError):

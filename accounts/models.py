@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import TransitionRecord
+
 from .credit_code import normalise as normalise_credit_code
 from .credit_code import validate_credit_code
 from .enums import (
@@ -18,6 +20,7 @@ from .enums import (
     MembershipState,
     OrganisationKind,
     RoleCode,
+    VerificationState,
 )
 
 region_code_validator = RegexValidator(r"^\d{6}$", _("Enter a 6-digit GB/T 2260 region code."))
@@ -193,6 +196,33 @@ class Membership(models.Model):
     @property
     def is_admin(self):
         return self.is_active and self.role == MembershipRole.ADMIN
+
+
+class MembershipTransition(TransitionRecord):
+    """One decision on a join request (or a renewed request), in the shape of every history."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE,
+                                   related_name="transitions", verbose_name=_("membership"))
+    from_state = models.CharField(_("from"), max_length=20, choices=MembershipState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=MembershipState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership changes")
+
+
+class OrganisationVerificationChange(TransitionRecord):
+    """One verification of an organisation, or its withdrawal."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="transitions",
+                                     verbose_name=_("organisation"))
+    from_state = models.CharField(_("from"), max_length=20, choices=VerificationState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=VerificationState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("verification change")
+        verbose_name_plural = _("verification changes")
 
 
 class AgreementQuerySet(models.QuerySet):

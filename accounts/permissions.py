@@ -90,6 +90,20 @@ can_verify_organisation = is_torch_staff | (is_host_organiser & deals_with_organ
 # Who may decide join requests: the organisation's administrators, and Torch staff.
 can_manage_organisation = is_org_admin | is_torch_staff
 
+
+
+@rules.predicate
+def can_decide_membership(user, membership):
+    """Who decides a join request (a predicate on the membership)."""
+    return can_manage_organisation.test(user, membership.organisation)
+
+
+@rules.predicate
+def is_membership_user(user, membership):
+    """The user a membership belongs to."""
+    return bool(user and user.is_authenticated) and membership.user_id == user.pk
+
+
 rules.add_perm("accounts.verify_organisation", can_verify_organisation)
 rules.add_perm("accounts.manage_organisation", can_manage_organisation)
 rules.add_perm("accounts.view_organisation_members", is_org_member | is_torch_staff)

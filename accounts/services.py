@@ -12,19 +12,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import log_action
+from common.workflow import ILLEGAL, STALE, Workflow
 
+from . import permissions
 from .credit_code import normalise as normalise_credit_code
 from .enums import (
     ADMIN_ROLES,
-    MEMBERSHIP_TRANSITIONS,
+    MEMBERSHIP_EDGES,
     SELF_SERVICE_ROLES,
+    VERIFICATION_EDGES,
     MembershipRole,
     MembershipState,
     RoleCode,
+    VerificationState,
 )
 from .exceptions import AccountsError, DuplicateCreditCode
 from .mobile import normalise_mobile
-from .models import Agreement, AgreementSignature, Membership, Organisation, Role
+from .models import (
+    Agreement,
+    AgreementSignature,
+    Membership,
+    MembershipTransition,
+    Organisation,
+    OrganisationVerificationChange,
+    Role,
+)
 from .permissions import (
     can_manage_organisation,
     can_verify_organisation,
@@ -67,7 +79,7 @@ def _role(code):
     return role
 
 
-def grant_role(user, code, *, by=None):
+def grant_role(user, code, *, actor=None):
     """Give the user a role. Host organisers and Torch staff work in Django admin, so they also
     become staff (``is_staff``). Granting a role the user holds changes nothing."""
     role = _role(code)
@@ -78,13 +90,13 @@ def grant_role(user, code, *, by=None):
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         if not held:
-            log_action("portal.account.role_grant", actor=by, obj=user,
+            log_action("portal.account.role_grant", actor=actor, obj=user,
                        data={"role": role.code, "is_staff": user.is_staff})
     forget_cached_memberships(user)
     return user
 
 
-def revoke_role(user, code, *, by=None):
+def revoke_role(user, code, *, actor=None):
     """Take a role away; a user left without any admin role stops being staff (superusers
     keep their flag)."""
     role = _role(code)
@@ -96,7 +108,7 @@ def revoke_role(user, code, *, by=None):
             user.is_staff = False
             user.save(update_fields=["is_staff"])
         if held:
-            log_action("portal.account.role_revoke", actor=by, obj=user,
+            log_action("portal.account.role_revoke", actor=actor, obj=user,
                        data={"role": role.code, "is_staff": user.is_staff})
     forget_cached_memberships(user)
     return user
@@ -109,28 +121,28 @@ def set_self_service_roles(user, codes):
     refused = wanted - set(SELF_SERVICE_ROLES)
     if refused:
         raise AccountsError(_("These roles are granted by the organisers only: %(roles)s")
-                            % {"roles": ", ".join(sorted(refused))})
+                            % {"roles": ", ".join(sorted(refused))}, field="roles")
     held = set(user.role_codes())
     for code in SELF_SERVICE_ROLES:
         if code in wanted and code not in held:
-            grant_role(user, code, by=user)
+            grant_role(user, code, actor=user)
         elif code not in wanted and code in held:
-            revoke_role(user, code, by=user)
+            revoke_role(user, code, actor=user)
     return user
 
 
-def sync_admin_roles(user, before, *, by=None):
+def sync_admin_roles(user, before, *, actor=None):
     """After staff edited the user's roles in admin (``before``: the codes held until then),
     apply the staff flag rules of :func:`grant_role` / :func:`revoke_role` to what changed."""
     forget_cached_memberships(user)
     after = set(user.role_codes())
     for code in after - set(before):
-        grant_role(user, code, by=by)
-        log_action("portal.account.role_grant", actor=by, obj=user,
+        grant_role(user, code, actor=actor)
+        log_action("portal.account.role_grant", actor=actor, obj=user,
                    data={"role": code, "is_staff": user.is_staff})
     for code in set(before) - after:
-        revoke_role(user, code, by=by)
-        log_action("portal.account.role_revoke", actor=by, obj=user,
+        revoke_role(user, code, actor=actor)
+        log_action("portal.account.role_revoke", actor=actor, obj=user,
                    data={"role": code, "is_staff": user.is_staff})
 
 
@@ -174,51 +186,65 @@ def create_organisation(creator, *, name, kind, credit_code, region, address="")
     return organisation
 
 
-def save_organisation(organisation, *, by):
+def save_organisation(organisation, *, actor):
     """Save an organisation edited by Torch staff in admin (the only place where
     ``credit_code_override`` can be set); the model's rules are checked again here."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
     organisation.full_clean(validate_unique=False)
     _raise_if_code_taken(organisation.credit_code, exclude_pk=organisation.pk)
     with transaction.atomic():
         organisation.save()
-        log_action("portal.organisation.change", actor=by, obj=organisation,
+        log_action("portal.organisation.change", actor=actor, obj=organisation,
                    data={"credit_code": organisation.credit_code,
                          "credit_code_override": organisation.credit_code_override})
     return organisation
 
 
-def verify_organisation(organisation, by):
+def _verification(organisation):
+    return VerificationState.VERIFIED if organisation.verified else VerificationState.UNVERIFIED
+
+
+def _set_verification(organisation, state):
+    organisation.verified = state == VerificationState.VERIFIED
+
+
+VERIFICATION_WORKFLOW = Workflow(
+    model=Organisation, states=VerificationState, edges=VERIFICATION_EDGES, field="verified",
+    get_state=_verification, set_state=_set_verification, permissions=permissions,
+    history=OrganisationVerificationChange, audit="portal.organisation", touch=[],
+    error=AccountsError,
+)
+
+
+def _verification_step(organisation, target, *, actor, **changes):
+    """True when the organisation moved to ``target``; False when it was there already."""
+    try:
+        VERIFICATION_WORKFLOW.transition(organisation, target, actor=actor, **changes)
+    except AccountsError as error:
+        if error.code not in (ILLEGAL, STALE):
+            raise
+        organisation.refresh_from_db(fields=["verified", "verified_by", "verified_at"])
+        return False
+    return True
+
+
+def verify_organisation(organisation, actor):
     """Mark the organisation as verified (checked against its licence) by Torch staff or by a
     host organiser it is tied to (a demand at, or a member on the staff of, one of its units).
     Verifying it again keeps the first verification."""
-    if not can_verify_organisation(by, organisation):
+    if not can_verify_organisation(actor, organisation):
         raise PermissionDenied
-    with transaction.atomic():
-        updated = Organisation.objects.filter(pk=organisation.pk, verified=False).update(
-            verified=True, verified_by=by, verified_at=timezone.now()
-        )
-        if updated:
-            log_action("portal.organisation.verify", actor=by, obj=organisation,
-                       from_state="unverified", to_state="verified")
-    organisation.refresh_from_db(fields=["verified", "verified_by", "verified_at"])
-    return bool(updated)
+    return _verification_step(organisation, VerificationState.VERIFIED, actor=actor,
+                              verified_by=actor, verified_at=timezone.now())
 
 
-def unverify_organisation(organisation, by):
+def unverify_organisation(organisation, actor):
     """Withdraw a verification (Torch staff only)."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
-    with transaction.atomic():
-        updated = Organisation.objects.filter(pk=organisation.pk, verified=True).update(
-            verified=False, verified_by=None, verified_at=None
-        )
-        if updated:
-            log_action("portal.organisation.unverify", actor=by, obj=organisation,
-                       from_state="verified", to_state="unverified")
-    organisation.refresh_from_db(fields=["verified", "verified_by", "verified_at"])
-    return bool(updated)
+    return _verification_step(organisation, VerificationState.UNVERIFIED, actor=actor,
+                              verified_by=None, verified_at=None)
 
 
 # --- memberships ------------------------------------------------------------------------------
@@ -244,56 +270,47 @@ def request_membership(user, organisation):
         raise AccountsError(_("You have already asked to join %(name)s; its administrators "
                               "have not decided yet.") % {"name": organisation.name},
                             code="already_requested")
-    _transition(membership, MembershipState.PENDING, by=None, actor=user,
-                action="portal.membership.request")
+    MEMBERSHIP_WORKFLOW.transition(membership, MembershipState.PENDING, actor=user,
+                                   decided_at=None, decided_by=None)
     return membership
 
 
-def _transition(membership, target, *, by, action, actor=None):
-    source = MembershipState(membership.state)
-    if target not in MEMBERSHIP_TRANSITIONS[source]:
-        raise AccountsError(
-            _("This request cannot go from “%(source)s” to “%(target)s”.")
-            % {"source": source.label, "target": MembershipState(target).label},
-            code="illegal_transition",
-        )
-    # A conditional update: of two administrators deciding at once, only one succeeds.
-    decided_at = timezone.now() if by is not None else None
-    with transaction.atomic():
-        updated = Membership.objects.filter(pk=membership.pk, state=source).update(
-            state=target, decided_at=decided_at, decided_by=by
-        )
-        if updated:
-            log_action(action, actor=actor or by, obj=membership, from_state=source,
-                       to_state=target)
-    if not updated:
-        membership.refresh_from_db()
-        raise AccountsError(_("This request has already been decided."), code="stale")
-    membership.state, membership.decided_at, membership.decided_by = target, decided_at, by
-    forget_cached_memberships(membership.user)
-    return membership
+def _forget(step):
+    forget_cached_memberships(step.obj.user)
 
 
-def approve_membership(membership, by):
+MEMBERSHIP_WORKFLOW = Workflow(
+    model=Membership, states=MembershipState, edges=MEMBERSHIP_EDGES, permissions=permissions,
+    history=MembershipTransition, audit="portal.membership",
+    select_related=("organisation", "user"), touch=[],
+    messages={
+        "illegal": _("This request cannot go from “%(from)s” to “%(to)s”."),
+        "stale": _("This request has already been decided."),
+    },
+    error=AccountsError, after=_forget,
+)
+
+
+def approve_membership(membership, actor):
     """An administrator of the organisation (or Torch staff) accepts a join request."""
-    if not can_manage_organisation(by, membership.organisation):
+    if not can_manage_organisation(actor, membership.organisation):
         raise PermissionDenied
-    return _transition(membership, MembershipState.ACTIVE, by=by,
-                       action="portal.membership.approve")
+    return MEMBERSHIP_WORKFLOW.transition(membership, MembershipState.ACTIVE, actor=actor,
+                                          decided_at=timezone.now(), decided_by=actor)
 
 
-def decline_membership(membership, by):
+def decline_membership(membership, actor):
     """An administrator of the organisation (or Torch staff) declines a join request."""
-    if not can_manage_organisation(by, membership.organisation):
+    if not can_manage_organisation(actor, membership.organisation):
         raise PermissionDenied
-    return _transition(membership, MembershipState.DECLINED, by=by,
-                       action="portal.membership.decline")
+    return MEMBERSHIP_WORKFLOW.transition(membership, MembershipState.DECLINED, actor=actor,
+                                          decided_at=timezone.now(), decided_by=actor)
 
 
-def set_membership_role(membership, role, *, by):
+def set_membership_role(membership, role, *, actor):
     """Make an active member an administrator of its organisation, or a plain member again
     (the organisation's administrators or Torch staff). The last administrator stays one."""
-    if not can_manage_organisation(by, membership.organisation):
+    if not can_manage_organisation(actor, membership.organisation):
         raise PermissionDenied
     role = MembershipRole(role)
     stored = Membership.objects.filter(pk=membership.pk).values_list("role", flat=True).first()
@@ -311,7 +328,7 @@ def set_membership_role(membership, role, *, by):
                 raise AccountsError(_("An organisation needs at least one administrator."),
                                     code="last_admin")
         Membership.objects.filter(pk=membership.pk).update(role=role)
-        log_action("portal.membership.role", actor=by, obj=membership,
+        log_action("portal.membership.role", actor=actor, obj=membership,
                    data={"from": stored, "to": role})
     membership.role = role
     forget_cached_memberships(membership.user)
@@ -319,10 +336,10 @@ def set_membership_role(membership, role, *, by):
 
 
 # --- agreements -------------------------------------------------------------------------------
-def create_agreement_version(scope, kind, *, title, body, by):
+def create_agreement_version(scope, kind, *, title, body, actor):
     """A new, unpublished version of the NDA or disclaimer of ``scope`` (a contest; Torch staff
     only); its number follows the highest existing one."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
     try:
         with transaction.atomic():
@@ -335,7 +352,7 @@ def create_agreement_version(scope, kind, *, title, body, by):
                                   title=title.strip(), body=body)
             agreement.full_clean(validate_constraints=False)
             agreement.save()
-            log_action("portal.agreement.create", actor=by, obj=agreement,
+            log_action("portal.agreement.create", actor=actor, obj=agreement,
                        data={"kind": agreement.kind, "version": agreement.version})
     except IntegrityError:
         raise AccountsError(_("Another version was created at the same moment; please try "
@@ -343,10 +360,10 @@ def create_agreement_version(scope, kind, *, title, body, by):
     return agreement
 
 
-def update_agreement_draft(agreement, *, by):
+def update_agreement_draft(agreement, *, actor):
     """Save edits to an unpublished version. A published text is what people signed and is
     never changed: publish a new version instead."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
     stored = Agreement.objects.filter(pk=agreement.pk).values_list("published_at",
                                                                      flat=True).first()
@@ -356,22 +373,22 @@ def update_agreement_draft(agreement, *, by):
     agreement.full_clean()
     with transaction.atomic():
         agreement.save()
-        log_action("portal.agreement.change", actor=by, obj=agreement,
+        log_action("portal.agreement.change", actor=actor, obj=agreement,
                    data={"kind": agreement.kind, "version": agreement.version})
     return agreement
 
 
-def publish_agreement(agreement, *, by):
+def publish_agreement(agreement, *, actor):
     """Publish a version: from now on it is the current one, and everyone must sign it before
     reaching gated pages again."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
     with transaction.atomic():
         updated = Agreement.objects.filter(pk=agreement.pk, published_at__isnull=True).update(
-            published_at=timezone.now(), published_by=by
+            published_at=timezone.now(), published_by=actor
         )
         if updated:
-            log_action("portal.agreement.publish", actor=by, obj=agreement,
+            log_action("portal.agreement.publish", actor=actor, obj=agreement,
                        from_state="draft", to_state="published",
                        data={"kind": agreement.kind, "version": agreement.version,
                              "text_hash": agreement.text_hash})

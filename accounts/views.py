@@ -10,10 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.errors import DomainError, show_error
+
 from . import selectors, services
 from .agreements import agreement_status, current_scope
 from .enums import AGREEMENT_KINDS, AgreementKind
-from .exceptions import AccountsError, DuplicateCreditCode
+from .exceptions import DuplicateCreditCode
 from .forms import (
     AgreementSignForm,
     OrganisationForm,
@@ -79,8 +81,8 @@ def roles_edit(request):
         if form.is_valid():
             try:
                 services.set_self_service_roles(user, form.cleaned_data["roles"])
-            except AccountsError as error:
-                form.add_error("roles", str(error))
+            except DomainError as error:
+                show_error(request, error, form)
             else:
                 messages.success(request, _("Your roles have been saved."))
                 return redirect("accounts:dashboard")
@@ -122,8 +124,8 @@ def organisation_join(request):
         organisation = get_object_or_404(Organisation, pk=int(organisation_id))
         try:
             services.request_membership(request.user, organisation)
-        except AccountsError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            show_error(request, error)
         else:
             messages.success(request, _("Your request to join %(name)s has been sent to its "
                                         "administrators.") % {"name": organisation.name})
@@ -175,8 +177,8 @@ def membership_decide(request, pk):
                              % {"user": membership.user})
         else:
             messages.error(request, _("Choose whether to approve or decline the request."))
-    except AccountsError as error:
-        messages.error(request, str(error))
+    except DomainError as error:
+        show_error(request, error)
     except PermissionDenied as error:
         raise Http404 from error
     return redirect(_safe_next(request, reverse("accounts:organisation_detail",
@@ -213,8 +215,8 @@ def agreements_sign(request):
             with transaction.atomic():
                 for agreement in to_sign:
                     services.sign_agreement(request.user, agreement, ip)
-        except AccountsError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            show_error(request, error)
             return redirect(request.get_full_path())
         messages.success(request, _("Thank you: your signature has been recorded."))
         if unpublished:

@@ -5,11 +5,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.errors import DomainError
 from common.importexport.admin import ScopedImportExportMixin
 
 from . import selectors, services
 from .admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
-from .exceptions import ContestsError
 from .forms import ReturnWorkPlanForm
 from .models import (
     ChallengeNotice,
@@ -98,16 +98,16 @@ class HostMembershipAdmin(HostScopedAdminMixin, admin.ModelAdmin):
         self.check_host_scope(request, obj)
         if change:
             return  # a membership is only ever added or removed
-        membership = services.add_host_member(obj.host_unit, obj.user, by=request.user)
+        membership = services.add_host_member(obj.host_unit, obj.user, actor=request.user)
         obj.pk = membership.pk
 
     def delete_model(self, request, obj):
         self.check_host_scope(request, obj)
-        services.remove_host_member(obj, by=request.user)
+        services.remove_host_member(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("user"):
-            services.remove_host_member(membership, by=request.user)
+            services.remove_host_member(membership, actor=request.user)
 
 
 class WorkPlanStageInline(HostScopedInlineMixin, admin.TabularInline):
@@ -118,7 +118,7 @@ class WorkPlanStageInline(HostScopedInlineMixin, admin.TabularInline):
 class WorkPlanTransitionInline(HostScopedInlineMixin, admin.TabularInline):
     model = WorkPlanTransition
     extra = 0
-    fields = ["created_at", "actor", "from_state", "to_state", "comment"]
+    fields = ["at", "actor", "from_state", "to_state", "reason"]
     readonly_fields = fields
     can_delete = False
 
@@ -169,15 +169,15 @@ class WorkPlanAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         self.check_host_scope(request, obj)
-        services.save_work_plan(obj, by=request.user)
+        services.save_work_plan(obj, actor=request.user)
 
     def _each(self, request, queryset, service, done_message, **kwargs):
         done = 0
         for plan in queryset.select_related("host_unit"):
             try:
-                service(plan, by=request.user, **kwargs)
+                service(plan, actor=request.user, **kwargs)
                 done += 1
-            except (ContestsError, PermissionDenied) as error:
+            except (DomainError, PermissionDenied) as error:
                 text = str(error) or _("You may not do this.")
                 self.message_user(request, f"{plan.host_unit}: {text}", messages.ERROR)
         if done:
@@ -226,15 +226,15 @@ class ChallengeNoticeAdmin(HostScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         self.check_host_scope(request, obj)
-        services.save_notice(obj, by=request.user)
+        services.save_notice(obj, actor=request.user)
 
     def _each(self, request, queryset, service, done_message):
         done = 0
         for notice in queryset:
             try:
-                service(notice, by=request.user)
+                service(notice, actor=request.user)
                 done += 1
-            except (ContestsError, PermissionDenied) as error:
+            except (DomainError, PermissionDenied) as error:
                 text = str(error) or _("You may not do this.")
                 self.message_user(request, f"{notice}: {text}", messages.WARNING)
         if done:
@@ -263,12 +263,12 @@ class ComplaintChannelAdmin(ScopedImportExportMixin, HostScopedAdminMixin, admin
 
     def save_model(self, request, obj, form, change):
         self.check_host_scope(request, obj)
-        services.save_complaint_channel(obj, by=request.user)
+        services.save_complaint_channel(obj, actor=request.user)
 
     def delete_model(self, request, obj):
         self.check_host_scope(request, obj)
-        services.delete_complaint_channel(obj, by=request.user)
+        services.delete_complaint_channel(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for channel in queryset:
-            services.delete_complaint_channel(channel, by=request.user)
+            services.delete_complaint_channel(channel, actor=request.user)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+from common.workflow import Edge
+
 
 class EventKind(models.TextChoices):
     THEMATIC = "thematic", pgettext_lazy("event kind", "Thematic event")
@@ -28,23 +30,23 @@ class WorkPlanAction(models.TextChoices):
     RETURN = "return", pgettext_lazy("work plan action", "Return with comments")
 
 
-# The work plan's state machine: for each action, the state it leads to from each state where it
-# is allowed. Anything not listed is refused. Submitting a returned plan is a resubmission, so
-# Torch staff can tell first submissions from revised ones.
-WORK_PLAN_TRANSITIONS = {
-    WorkPlanAction.SUBMIT: {
-        WorkPlanState.DRAFT: WorkPlanState.SUBMITTED,
-        WorkPlanState.RETURNED: WorkPlanState.RESUBMITTED,
-    },
-    WorkPlanAction.APPROVE: {
-        WorkPlanState.SUBMITTED: WorkPlanState.APPROVED,
-        WorkPlanState.RESUBMITTED: WorkPlanState.APPROVED,
-    },
-    WorkPlanAction.RETURN: {
-        WorkPlanState.SUBMITTED: WorkPlanState.RETURNED,
-        WorkPlanState.RESUBMITTED: WorkPlanState.RETURNED,
-    },
-}
+# The work plan's state machine: each edge with its action and the predicate (in
+# ``permissions``) its actor must pass. Anything not listed is refused. Submitting a returned plan
+# is a resubmission, so Torch staff can tell first submissions from revised ones.
+WORK_PLAN_EDGES = (
+    Edge(WorkPlanState.DRAFT, WorkPlanState.SUBMITTED, "is_host_staff_of",
+         action=WorkPlanAction.SUBMIT),
+    Edge(WorkPlanState.RETURNED, WorkPlanState.RESUBMITTED, "is_host_staff_of",
+         action=WorkPlanAction.SUBMIT),
+    Edge(WorkPlanState.SUBMITTED, WorkPlanState.APPROVED, "is_torch_staff",
+         action=WorkPlanAction.APPROVE),
+    Edge(WorkPlanState.RESUBMITTED, WorkPlanState.APPROVED, "is_torch_staff",
+         action=WorkPlanAction.APPROVE),
+    Edge(WorkPlanState.SUBMITTED, WorkPlanState.RETURNED, "is_torch_staff",
+         action=WorkPlanAction.RETURN),
+    Edge(WorkPlanState.RESUBMITTED, WorkPlanState.RETURNED, "is_torch_staff",
+         action=WorkPlanAction.RETURN),
+)
 
 # Host staff may change the plan's content only while it is with them.
 WORK_PLAN_EDITABLE_STATES = frozenset({WorkPlanState.DRAFT, WorkPlanState.RETURNED})

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
+from common.models import TransitionRecord
 
 from .enums import (
     STAGE_ORDER,
@@ -230,22 +231,17 @@ class WorkPlanStage(models.Model):
         return f"{self.get_stage_display()} {self.starts_on}–{self.ends_on}"
 
 
-class WorkPlanTransition(models.Model):
+class WorkPlanTransition(TransitionRecord):
     """One state change of a work plan: who, when, from what to what, and why."""
 
     work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="transitions",
                                   verbose_name=_("work plan"))
     from_state = models.CharField(_("from"), max_length=20, choices=WorkPlanState.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=WorkPlanState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("by"))
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("work plan transition")
         verbose_name_plural = _("work plan transitions")
-        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

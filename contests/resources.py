@@ -52,7 +52,7 @@ class ComplaintChannelResource(HostScopedResource):
 
     def do_instance_save(self, instance, is_create):
         try:
-            services.save_complaint_channel(instance, by=self.user)
+            services.save_complaint_channel(instance, actor=self.user)
         except PermissionDenied:
             # e.g. moving a channel to another unit, which the service forbids
             raise ValidationError(

@@ -20,11 +20,13 @@ from accounts.models import Agreement
 from accounts.permissions import is_torch_staff
 from accounts.services import grant_role
 from audit.services import log_action
+from common.workflow import Workflow
 
+from . import permissions
 from .enums import (
     REQUIRED_STAGES,
+    WORK_PLAN_EDGES,
     WORK_PLAN_REQUIRED_FIELDS,
-    WORK_PLAN_TRANSITIONS,
     WorkPlanAction,
     WorkPlanState,
 )
@@ -46,12 +48,6 @@ from .public_cache import PUBLIC_PAGES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_DATA_FILE = DATA_DIR / "contest6.json"
-
-
-def _log(actor, action, obj, data=None, *, from_state="", to_state=""):
-    """Write the audit log entry of a change; callers are inside the change's transaction."""
-    log_action(action, actor=actor, obj=obj, data=data or {}, from_state=from_state,
-               to_state=to_state)
 
 
 # --- loading the edition ----------------------------------------------------------------------
@@ -202,31 +198,31 @@ def ensure_agreement(contest, kind, *, title, body):
 
 
 # --- host staff -------------------------------------------------------------------------------
-def add_host_member(host_unit, user, *, by=None):
+def add_host_member(host_unit, user, *, actor=None):
     """Make the user a staff member of the host unit: the host organiser role and the staff
     flag come with it, since host staff work in Django admin. Adding twice changes nothing."""
-    if by is not None and not is_torch_staff(by):
+    if actor is not None and not is_torch_staff(actor):
         raise PermissionDenied
     with transaction.atomic():
         membership, created = HostMembership.objects.get_or_create(user=user,
                                                                    host_unit=host_unit)
         # the role makes the user staff too (accounts.services.grant_role)
-        grant_role(user, RoleCode.HOST_ORGANISER, by=by)
+        grant_role(user, RoleCode.HOST_ORGANISER, actor=actor)
         if created:
-            _log(by, "portal.host_membership.add", membership,
-                 {"host_unit": host_unit.pk, "user": user.pk})
+            log_action("portal.host_membership.add", actor=actor, obj=membership,
+                       data={"host_unit": host_unit.pk, "user": user.pk})
     forget_host_units(user)
     return membership
 
 
-def remove_host_member(membership, *, by):
+def remove_host_member(membership, *, actor):
     """Torch staff remove a member from a host unit's staff."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
     user = membership.user
     with transaction.atomic():
-        _log(by, "portal.host_membership.remove", membership,
-             {"host_unit": membership.host_unit_id, "user": user.pk})
+        log_action("portal.host_membership.remove", actor=actor, obj=membership,
+                   data={"host_unit": membership.host_unit_id, "user": user.pk})
         membership.delete()
     forget_host_units(user)
 
@@ -237,18 +233,18 @@ def _require_host_staff(user, host_unit):
         raise PermissionDenied
 
 
-def start_work_plan(host_unit, *, by):
+def start_work_plan(host_unit, *, actor):
     """The host unit's work plan, created as an empty draft the first time."""
-    _require_host_staff(by, host_unit)
+    _require_host_staff(actor, host_unit)
     with transaction.atomic():
         plan, created = WorkPlan.objects.get_or_create(host_unit=host_unit,
-                                                       defaults={"created_by": by})
+                                                       defaults={"created_by": actor})
         if created:
-            _log(by, "portal.work_plan.create", plan)
+            log_action("portal.work_plan.create", actor=actor, obj=plan)
     return plan
 
 
-def save_work_plan(plan, *, by, stages=None):
+def save_work_plan(plan, *, actor, stages=None):
     """Save the content of a work plan (and, when ``stages`` is given, replace its stage rows
     with those: an iterable of dicts with stage, starts_on, ends_on and optional note).
 
@@ -260,8 +256,8 @@ def save_work_plan(plan, *, by, stages=None):
             state, host_unit_id = stored.state, stored.host_unit_id
         else:
             state, host_unit_id = WorkPlanState.DRAFT, plan.host_unit_id
-        if not is_torch_staff(by):
-            _require_host_staff(by, host_unit_id)
+        if not is_torch_staff(actor):
+            _require_host_staff(actor, host_unit_id)
             if plan.host_unit_id != host_unit_id:
                 raise PermissionDenied
             if state not in (WorkPlanState.DRAFT, WorkPlanState.RETURNED):
@@ -272,12 +268,12 @@ def save_work_plan(plan, *, by, stages=None):
                 )
         plan.state = state
         if plan.created_by_id is None and plan.pk is None:
-            plan.created_by = by
+            plan.created_by = actor
         plan.full_clean(exclude=["state"])
         plan.save()
         if stages is not None:
             _replace_stages(plan, stages)
-        _log(by, "portal.work_plan.save", plan)
+        log_action("portal.work_plan.save", actor=actor, obj=plan)
     return plan
 
 
@@ -305,47 +301,6 @@ def missing_for_submission(plan):
     return missing
 
 
-def _transition(plan, action, *, by, comment=""):
-    """The one place a work plan changes state: checks the transition table, saves with
-    update_fields, records who/when/from/to, and writes the audit log, all in one transaction.
-    """
-    with transaction.atomic():
-        locked = WorkPlan.objects.select_for_update().get(pk=plan.pk)
-        source = WorkPlanState(locked.state)
-        target = WORK_PLAN_TRANSITIONS[action].get(source)
-        if target is None:
-            raise IllegalTransition(
-                _("A work plan that is “%(state)s” cannot be %(action)s. Allowed from: "
-                  "%(allowed)s.")
-                % {
-                    "state": source.label,
-                    "action": _ACTION_PAST[action],
-                    "allowed": "、".join(str(WorkPlanState(s).label)
-                                        for s in WORK_PLAN_TRANSITIONS[action]),
-                },
-                code="illegal_transition",
-            )
-        now = timezone.now()
-        locked.state = target
-        update_fields = ["state", "updated_at"]
-        if action == WorkPlanAction.SUBMIT:
-            locked.submitted_at = now
-            update_fields.append("submitted_at")
-        else:
-            locked.decided_at, locked.decided_by = now, by
-            locked.review_comment = comment
-            update_fields += ["decided_at", "decided_by", "review_comment"]
-        locked.save(update_fields=update_fields)
-        WorkPlanTransition.objects.create(work_plan=locked, from_state=source, to_state=target,
-                                          actor=by, comment=comment)
-        _log(by, f"portal.work_plan.{action}", locked, {"comment": comment},
-             from_state=source.value, to_state=target.value)
-        PUBLIC_PAGES.invalidate()  # the host page lists the approved plan's stages
-    for name in update_fields:
-        setattr(plan, name, getattr(locked, name))
-    return plan
-
-
 _ACTION_PAST = {
     WorkPlanAction.SUBMIT: _("submitted"),
     WorkPlanAction.APPROVE: _("approved"),
@@ -353,10 +308,32 @@ _ACTION_PAST = {
 }
 
 
-def submit_work_plan(plan, *, by):
+def _record_decision(step):
+    """Submitting dates the plan; a decision records who decided, when, and the comment."""
+    now = timezone.now()
+    if step.edge.action == WorkPlanAction.SUBMIT:
+        step.changes["submitted_at"] = now
+    else:
+        step.changes.update(decided_at=now, decided_by=step.actor, review_comment=step.reason)
+
+
+WORK_PLAN_WORKFLOW = Workflow(
+    model=WorkPlan, states=WorkPlanState, edges=WORK_PLAN_EDGES, permissions=permissions,
+    history=WorkPlanTransition, audit="portal.work_plan",
+    messages={
+        "illegal": _("A work plan that is “%(from)s” cannot be %(action)s. Allowed from: "
+                     "%(allowed)s."),
+    },
+    action_labels=_ACTION_PAST, error=ContestsError, errors={"illegal": IllegalTransition},
+    before=_record_decision,
+    after=lambda step: PUBLIC_PAGES.invalidate(),  # the host page lists the approved plan's stages
+)
+
+
+def submit_work_plan(plan, *, actor):
     """Host staff submit their unit's plan to the Torch Center (a returned plan becomes
     resubmitted). Refused while key fields or required stage dates are missing."""
-    _require_host_staff(by, plan.host_unit_id)
+    _require_host_staff(actor, plan.host_unit_id)
     missing = missing_for_submission(plan)
     if missing:
         raise ContestsError(
@@ -364,25 +341,25 @@ def submit_work_plan(plan, *, by):
             % {"missing": "、".join(missing)},
             code="incomplete",
         )
-    return _transition(plan, WorkPlanAction.SUBMIT, by=by)
+    return WORK_PLAN_WORKFLOW.transition(plan, WorkPlanAction.SUBMIT, actor=actor)
 
 
-def approve_work_plan(plan, *, by, comment=""):
+def approve_work_plan(plan, *, actor, comment=""):
     """Torch Center staff approve a submitted or resubmitted plan."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
-    return _transition(plan, WorkPlanAction.APPROVE, by=by, comment=comment.strip())
+    return WORK_PLAN_WORKFLOW.transition(plan, WorkPlanAction.APPROVE, actor=actor, reason=comment)
 
 
-def return_work_plan(plan, *, by, comment):
+def return_work_plan(plan, *, actor, comment):
     """Torch Center staff return a submitted plan to its host unit with comments."""
-    if not is_torch_staff(by):
+    if not is_torch_staff(actor):
         raise PermissionDenied
     comment = (comment or "").strip()
     if not comment:
         raise ContestsError(_("Please say what the host unit should change."),
                             code="comment_required")
-    return _transition(plan, WorkPlanAction.RETURN, by=by, comment=comment)
+    return WORK_PLAN_WORKFLOW.transition(plan, WorkPlanAction.RETURN, actor=actor, reason=comment)
 
 
 # --- challenge notices ------------------------------------------------------------------------
@@ -391,45 +368,45 @@ def _require_notice_access(user, host_unit_id):
         raise PermissionDenied
 
 
-def save_notice(notice, *, by):
+def save_notice(notice, *, actor):
     """Create or edit a challenge notice of one of the user's host units."""
     if notice.pk:
         stored_unit = ChallengeNotice.objects.values_list("host_unit_id", flat=True).get(
             pk=notice.pk)
-        _require_notice_access(by, stored_unit)
+        _require_notice_access(actor, stored_unit)
         if stored_unit != notice.host_unit_id:
             raise PermissionDenied
-    _require_notice_access(by, notice.host_unit_id)
+    _require_notice_access(actor, notice.host_unit_id)
     with transaction.atomic():
         if notice.pk is None:
-            notice.created_by = by
+            notice.created_by = actor
         notice.full_clean(exclude=["is_published", "published_at", "published_by"])
         notice.save()
-        _log(by, "portal.challenge_notice.save", notice)
+        log_action("portal.challenge_notice.save", actor=actor, obj=notice)
         PUBLIC_PAGES.invalidate()
     return notice
 
 
-def publish_notice(notice, *, by):
+def publish_notice(notice, *, actor):
     """Publish a challenge notice on the host unit's public page."""
-    _require_notice_access(by, notice.host_unit_id)
+    _require_notice_access(actor, notice.host_unit_id)
     with transaction.atomic():
         updated = ChallengeNotice.objects.filter(pk=notice.pk, is_published=False).update(
-            is_published=True, published_at=timezone.now(), published_by=by,
+            is_published=True, published_at=timezone.now(), published_by=actor,
             updated_at=timezone.now(),
         )
         if not updated:
             raise IllegalTransition(_("This notice is already published."), code="published")
         notice.refresh_from_db(fields=["is_published", "published_at", "published_by",
                                        "updated_at"])
-        _log(by, "portal.challenge_notice.publish", notice)
+        log_action("portal.challenge_notice.publish", actor=actor, obj=notice)
         PUBLIC_PAGES.invalidate()
     return notice
 
 
-def unpublish_notice(notice, *, by):
+def unpublish_notice(notice, *, actor):
     """Withdraw a published challenge notice from the public page."""
-    _require_notice_access(by, notice.host_unit_id)
+    _require_notice_access(actor, notice.host_unit_id)
     with transaction.atomic():
         updated = ChallengeNotice.objects.filter(pk=notice.pk, is_published=True).update(
             is_published=False, updated_at=timezone.now(),
@@ -437,33 +414,33 @@ def unpublish_notice(notice, *, by):
         if not updated:
             raise IllegalTransition(_("This notice is not published."), code="unpublished")
         notice.refresh_from_db(fields=["is_published", "updated_at"])
-        _log(by, "portal.challenge_notice.unpublish", notice)
+        log_action("portal.challenge_notice.unpublish", actor=actor, obj=notice)
         PUBLIC_PAGES.invalidate()
     return notice
 
 
 # --- complaint channels -----------------------------------------------------------------------
-def save_complaint_channel(channel, *, by):
+def save_complaint_channel(channel, *, actor):
     """Create or edit a complaint-receiving agency of one of the user's host units."""
     if channel.pk:
         stored_unit = ComplaintChannel.objects.values_list("host_unit_id", flat=True).get(
             pk=channel.pk)
-        _require_notice_access(by, stored_unit)
+        _require_notice_access(actor, stored_unit)
         if stored_unit != channel.host_unit_id:
             raise PermissionDenied
-    _require_notice_access(by, channel.host_unit_id)
+    _require_notice_access(actor, channel.host_unit_id)
     with transaction.atomic():
         channel.full_clean()
         channel.save()
-        _log(by, "portal.complaint_channel.save", channel)
+        log_action("portal.complaint_channel.save", actor=actor, obj=channel)
         PUBLIC_PAGES.invalidate()
     return channel
 
 
-def delete_complaint_channel(channel, *, by):
-    _require_notice_access(by, channel.host_unit_id)
+def delete_complaint_channel(channel, *, actor):
+    _require_notice_access(actor, channel.host_unit_id)
     with transaction.atomic():
-        _log(by, "portal.complaint_channel.delete", channel,
-             {"name": channel.name, "host_unit": channel.host_unit_id})
+        log_action("portal.complaint_channel.delete", actor=actor, obj=channel,
+                   data={"name": channel.name, "host_unit": channel.host_unit_id})
         channel.delete()
         PUBLIC_PAGES.invalidate()

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_torch_staff
+from common.errors import DomainError, show_error
 
 from . import selectors, services
 from .enums import WorkPlanState
-from .exceptions import ContestsError
 from .forms import (
     ApproveWorkPlanForm,
     ChallengeNoticeForm,
@@ -109,17 +109,17 @@ def work_plan_edit(request, slug):
         formset = stage_formset(plan, data=request.POST)
         if form.is_valid() and formset.is_valid():
             try:
-                plan = services.save_work_plan(form.save(commit=False), by=request.user,
+                plan = services.save_work_plan(form.save(commit=False), actor=request.user,
                                                stages=stage_rows(formset))
-            except ContestsError as error:
-                messages.error(request, error.message)
+            except DomainError as error:
+                show_error(request, error)
             else:
                 if "submit" not in request.POST:
                     messages.success(request, _("The work plan has been saved as a draft."))
                     return redirect("contests:work_plan_edit", slug=unit.slug)
                 try:
-                    services.submit_work_plan(plan, by=request.user)
-                except ContestsError as error:
+                    services.submit_work_plan(plan, actor=request.user)
+                except DomainError as error:
                     messages.warning(request, _("Saved, but not submitted: %(reason)s")
                                      % {"reason": error.message})
                     return redirect("contests:work_plan_edit", slug=unit.slug)
@@ -156,9 +156,9 @@ def notice_edit(request, slug, pk=None):
     if request.method == "POST":
         if form.is_valid():
             with transaction.atomic():
-                notice = services.save_notice(form.save(commit=False), by=request.user)
+                notice = services.save_notice(form.save(commit=False), actor=request.user)
                 if "publish" in request.POST and not notice.is_published:
-                    services.publish_notice(notice, by=request.user)
+                    services.publish_notice(notice, actor=request.user)
             if notice.is_published:
                 messages.success(request, _("The notice is published on your host unit's page."))
             else:
@@ -177,13 +177,13 @@ def notice_publish(request, slug, pk):
     notice = get_object_or_404(ChallengeNotice, pk=pk, host_unit=unit)
     try:
         if request.POST.get("publish") == "0":
-            services.unpublish_notice(notice, by=request.user)
+            services.unpublish_notice(notice, actor=request.user)
             messages.success(request, _("The notice has been withdrawn from the public page."))
         else:
-            services.publish_notice(notice, by=request.user)
+            services.publish_notice(notice, actor=request.user)
             messages.success(request, _("The notice is published on your host unit's page."))
-    except ContestsError as error:
-        messages.error(request, error.message)
+    except DomainError as error:
+        show_error(request, error)
     return redirect("contests:notice_list", slug=unit.slug)
 
 
@@ -195,7 +195,7 @@ def complaint_channels(request, slug, pk=None):
     form = ComplaintChannelForm(request.POST or None, instance=channel)
     if request.method == "POST":
         if form.is_valid():
-            services.save_complaint_channel(form.save(commit=False), by=request.user)
+            services.save_complaint_channel(form.save(commit=False), actor=request.user)
             messages.success(request, _("The complaint channel has been saved."))
             return redirect("contests:complaint_channels", slug=unit.slug)
         messages.error(request, _("Please correct the errors below."))
@@ -210,7 +210,7 @@ def complaint_channels(request, slug, pk=None):
 def complaint_channel_delete(request, slug, pk):
     unit = _staffed_unit_or_404(request, slug)
     channel = get_object_or_404(ComplaintChannel, pk=pk, host_unit=unit)
-    services.delete_complaint_channel(channel, by=request.user)
+    services.delete_complaint_channel(channel, actor=request.user)
     messages.success(request, _("The complaint channel has been removed."))
     return redirect("contests:complaint_channels", slug=unit.slug)
 
@@ -249,7 +249,7 @@ def torch_work_plan(request, pk):
             if action == "approve":
                 approve_form = ApproveWorkPlanForm(request.POST, prefix="approve")
                 if approve_form.is_valid():
-                    services.approve_work_plan(plan, by=request.user,
+                    services.approve_work_plan(plan, actor=request.user,
                                                comment=approve_form.cleaned_data["comment"])
                     messages.success(request, _("The work plan of %(host)s is approved.")
                                      % {"host": plan.host_unit})
@@ -257,15 +257,15 @@ def torch_work_plan(request, pk):
             elif action == "return":
                 return_form = ReturnWorkPlanForm(request.POST, prefix="return")
                 if return_form.is_valid():
-                    services.return_work_plan(plan, by=request.user,
+                    services.return_work_plan(plan, actor=request.user,
                                               comment=return_form.cleaned_data["comment"])
                     messages.success(request, _("The work plan of %(host)s was returned with "
                                                 "your comments.") % {"host": plan.host_unit})
                     return redirect("contests:torch_work_plans")
             else:
                 messages.error(request, _("Unknown action."))
-        except ContestsError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            show_error(request, error)
         except PermissionDenied as error:
             raise Http404 from error
         plan = selectors.work_plan_with_history(pk)

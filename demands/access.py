@@ -16,16 +16,19 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.enums import AgreementKind, MembershipRole, MembershipState
 from accounts.models import Membership
 from accounts.permissions import is_challenger
+from audit.services import log_action
+from common.errors import DomainError
 from common.masking import mask_email, mask_mobile, mask_phone
+from common.workflow import Workflow
 
 from . import permissions
-from .enums import AccessState, HideableField
-from .models import AccessRequest, Demand, HiddenDetailView
+from .enums import ACCESS_EDGES, ACCESS_TRANSITIONS, AccessState, HideableField
+from .models import AccessRequest, AccessRequestTransition, Demand, HiddenDetailView
 from .public import (
     PUBLIC_STATES,
     PublicDemand,
@@ -35,35 +38,13 @@ from .public import (
 
 MAX_MESSAGE_LENGTH = 2000
 
-# Allowed changes of an access request; anything else is refused.
-ACCESS_TRANSITIONS = {
-    AccessState.REQUESTED: {AccessState.GRANTED, AccessState.DECLINED},
-    AccessState.GRANTED: {AccessState.REVOKED},
-    AccessState.DECLINED: {AccessState.REQUESTED},
-    AccessState.REVOKED: set(),
-}
 
-
-class AccessError(Exception):
+class AccessError(DomainError):
     """A refused access operation; ``message`` is shown to the user as is."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
 
 
 def demand_contest(demand):
     return demand.host_unit.event.contest
-
-
-def _log(action, *, actor, demand, request=None, from_state="", to_state="", data=None):
-    from audit.services import log_action
-
-    log_action(action, actor=actor, obj=demand, from_state=from_state, to_state=to_state,
-               data=data, request=request)
 
 
 def _notify(recipient, *, kind, key, context, url, demand):
@@ -128,15 +109,13 @@ def request_access(demand, *, user, message="", request=None):
                     AccessState.REVOKED: gettext("Your access was revoked; ask the host unit "
                                                  "if you think this is a mistake."),
                 }.get(AccessState(existing.state), gettext("Access cannot be requested.")))
-            from_state, previous_decision = existing.state, existing.decided_at
-            existing.state = AccessState.REQUESTED
-            existing.message = message
-            existing.decided_by = None
-            existing.decided_at = None
-            existing.save(update_fields=["state", "message", "decided_by", "decided_at"])
+            previous_decision = existing.decided_at
+            ACCESS_WORKFLOW.transition(existing, AccessState.REQUESTED, actor=user, request=request,
+                                data={"access_request": existing.pk}, message=message,
+                                decided_by=None, decided_at=None)
             access = existing
         else:
-            from_state, previous_decision = "", None
+            previous_decision = None
             try:
                 with transaction.atomic():
                     access = AccessRequest.objects.create(demand=locked, user=user,
@@ -144,9 +123,9 @@ def request_access(demand, *, user, message="", request=None):
             except IntegrityError:
                 raise AccessError(gettext("You have already asked; the owner has not answered "
                                           "yet.")) from None
-        _log("portal.demand.access_requested", actor=user, demand=locked, request=request,
-             from_state=from_state, to_state=AccessState.REQUESTED,
-             data={"access_request": access.pk})
+            log_action("portal.demand.access_requested", actor=user, obj=locked,
+                       request=request, to_state=AccessState.REQUESTED,
+                       data={"access_request": access.pk})
         # One notification per round of asking: a new round follows the previous decline.
         round_key = previous_decision.timestamp() if previous_decision else "first"
         for admin in owner_admins(locked):
@@ -162,36 +141,40 @@ def _manage_url(demand):
     return reverse("demands:access_manage", kwargs={"ref": demand.ref})
 
 
+def _notify_decision(step):
+    access, demand = step.obj, step.obj.demand
+    _notify(access.user, kind="demand.access_decided",
+            key=f"demand-access-{access.pk}-{step.target}-{access.decided_at.timestamp()}",
+            context={"ref": demand.ref, "title": _public_title(demand), "state": str(step.target)},
+            url=reverse("demands:detail", kwargs={"ref": demand.ref}), demand=demand)
+
+
+def _after(step):
+    # A renewed request is announced by ``request_access``; decisions go to the challenger.
+    if step.target != AccessState.REQUESTED:
+        _notify_decision(step)
+
+
+ACCESS_WORKFLOW = Workflow(
+    model=AccessRequest, states=AccessState, edges=ACCESS_EDGES, permissions=permissions,
+    history=AccessRequestTransition, audit="portal.demand",
+    audit_object=lambda access: access.demand,
+    select_related=("demand__host_unit", "user"), touch=[],
+    messages={
+        "illegal": gettext_lazy("A request that is “%(from)s” cannot become “%(to)s”."),
+        "denied": gettext_lazy("Only the owner's administrators and the host unit's staff "
+                               "decide on access."),
+    },
+    error=AccessError, after=_after,
+)
+
+
 def _decide(access_request, *, actor, to_state, request=None):
-    with transaction.atomic():
-        locked = (AccessRequest.objects.select_for_update()
-                  .select_related("demand__host_unit", "user").get(pk=access_request.pk))
-        demand = locked.demand
-        if not permissions.can_manage_access(actor, demand):
-            raise AccessError(gettext("Only the owner's administrators and the host unit's "
-                                      "staff decide on access."))
-        from_state = AccessState(locked.state)
-        if to_state not in ACCESS_TRANSITIONS[from_state]:
-            raise AccessError(gettext("A request that is “%(from)s” cannot become “%(to)s”.")
-                              % {"from": from_state.label, "to": AccessState(to_state).label})
-        locked.state = to_state
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["state", "decided_by", "decided_at"])
-        action = {AccessState.GRANTED: "portal.demand.access_granted",
-                  AccessState.DECLINED: "portal.demand.access_declined",
-                  AccessState.REVOKED: "portal.demand.access_revoked"}[to_state]
-        _log(action, actor=actor, demand=demand, request=request, from_state=from_state,
-             to_state=to_state, data={"access_request": locked.pk, "challenger": locked.user_id})
-        _notify(locked.user, kind="demand.access_decided",
-                key=f"demand-access-{locked.pk}-{to_state}-{locked.decided_at.timestamp()}",
-                context={"ref": demand.ref, "title": _public_title(demand),
-                         "state": str(to_state)},
-                url=reverse("demands:detail", kwargs={"ref": demand.ref}), demand=demand)
-    access_request.state = locked.state
-    access_request.decided_by = locked.decided_by
-    access_request.decided_at = locked.decided_at
-    return locked
+    return ACCESS_WORKFLOW.transition(
+        access_request, to_state, actor=actor, request=request,
+        data={"access_request": access_request.pk, "challenger": access_request.user_id},
+        decided_by=actor, decided_at=timezone.now(),
+    )
 
 
 def _public_title(demand):
@@ -296,9 +279,9 @@ def record_hidden_view(demand, *, user, request=None):
             demand=demand, user=user, nda=nda,
             ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
         )
-        _log("portal.demand.view_hidden", actor=user, demand=demand, request=request,
-             data={"nda": nda.pk if nda else None,
-                   "nda_version": nda.version if nda else None})
+        log_action("portal.demand.view_hidden", actor=user, obj=demand, request=request,
+                   data={"nda": nda.pk if nda else None,
+                         "nda_version": nda.version if nda else None})
     return view
 
 
@@ -340,8 +323,8 @@ def send_message(demand, *, sender, text, nonce, request=None):
                              "sender": str(sender), "sender_email": sender.email,
                              "sender_organisation": "、".join(organisations), "message": text},
                     url=demand.get_private_url(), demand=demand)
-        _log("portal.demand.message", actor=sender, demand=demand, request=request,
-             data={"recipients": len(recipients), "length": len(text), "nonce": str(nonce)})
+        log_action("portal.demand.message", actor=sender, obj=demand, request=request,
+                   data={"recipients": len(recipients), "length": len(text), "nonce": str(nonce)})
     return len(recipients)
 
 

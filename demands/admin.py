@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.errors import DomainError
 from common.importexport.admin import ScopedImportExportMixin
 from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
@@ -47,7 +48,7 @@ class IndicatorInline(_ReadOnlyInline):
 
 class TransitionInline(_ReadOnlyInline):
     model = DemandTransition
-    fields = ["created_at", "from_status", "to_status", "actor", "comment"]
+    fields = ["at", "from_state", "to_state", "actor", "reason"]
 
 
 class AssignmentInline(_ReadOnlyInline):
@@ -106,7 +107,7 @@ class DemandAdmin(ScopedImportExportMixin, _ReadOnlyAdmin):
         for demand in queryset:
             try:
                 services.transition(demand, to_status, actor=request.user)
-            except services.DemandError as error:
+            except DomainError as error:
                 refused.append(f"{demand.ref}: {error.message}")
             else:
                 done += 1

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.workflow import Edge, successors
+
 
 class DemandStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("demand status", "Draft")
@@ -19,22 +21,31 @@ class DemandStatus(models.TextChoices):
 PUBLIC_STATES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
 
 
-# The workflow as data: from each state, the states it may move to.
-TRANSITIONS = {
-    DemandStatus.DRAFT: {DemandStatus.SUBMITTED, DemandStatus.WITHDRAWN},
-    DemandStatus.SUBMITTED: {DemandStatus.IN_ANALYSIS, DemandStatus.RETURNED,
-                             DemandStatus.APPROVED, DemandStatus.REJECTED,
-                             DemandStatus.WITHDRAWN},
-    DemandStatus.IN_ANALYSIS: {DemandStatus.RETURNED, DemandStatus.APPROVED,
-                               DemandStatus.REJECTED, DemandStatus.WITHDRAWN},
-    DemandStatus.RETURNED: {DemandStatus.SUBMITTED, DemandStatus.WITHDRAWN},
-    DemandStatus.APPROVED: {DemandStatus.PUBLISHED, DemandStatus.RETURNED,
-                            DemandStatus.WITHDRAWN},
-    DemandStatus.REJECTED: set(),
-    DemandStatus.PUBLISHED: {DemandStatus.CLOSED, DemandStatus.WITHDRAWN},
-    DemandStatus.CLOSED: set(),
-    DemandStatus.WITHDRAWN: set(),
-}
+# The workflow as data: each allowed change and the predicate (in ``permissions``) its actor
+# must pass. The system (a beat task) may only close a published demand.
+_S = DemandStatus
+DEMAND_EDGES = (
+    Edge(_S.DRAFT, _S.SUBMITTED, "is_author"),
+    Edge(_S.DRAFT, _S.WITHDRAWN, "can_withdraw"),
+    Edge(_S.SUBMITTED, _S.IN_ANALYSIS, "is_reviewer"),
+    Edge(_S.SUBMITTED, _S.RETURNED, "is_reviewer"),
+    Edge(_S.SUBMITTED, _S.APPROVED, "is_reviewer"),
+    Edge(_S.SUBMITTED, _S.REJECTED, "is_reviewer"),
+    Edge(_S.SUBMITTED, _S.WITHDRAWN, "can_withdraw"),
+    Edge(_S.IN_ANALYSIS, _S.RETURNED, "is_reviewer"),
+    Edge(_S.IN_ANALYSIS, _S.APPROVED, "is_reviewer"),
+    Edge(_S.IN_ANALYSIS, _S.REJECTED, "is_reviewer"),
+    Edge(_S.IN_ANALYSIS, _S.WITHDRAWN, "can_withdraw"),
+    Edge(_S.RETURNED, _S.SUBMITTED, "is_author"),
+    Edge(_S.RETURNED, _S.WITHDRAWN, "can_withdraw"),
+    Edge(_S.APPROVED, _S.PUBLISHED, "is_reviewer"),
+    Edge(_S.APPROVED, _S.RETURNED, "is_reviewer"),
+    Edge(_S.APPROVED, _S.WITHDRAWN, "can_withdraw"),
+    Edge(_S.PUBLISHED, _S.CLOSED, "is_reviewer", system=True),
+    Edge(_S.PUBLISHED, _S.WITHDRAWN, "can_withdraw"),
+)
+# The same, as ``{state: {states it may move to}}``.
+TRANSITIONS = successors(DEMAND_EDGES, DemandStatus)
 
 # States whose demand the owner may still edit.
 EDITABLE_STATES = {DemandStatus.DRAFT, DemandStatus.RETURNED}
@@ -107,3 +118,25 @@ class AccessState(models.TextChoices):
     GRANTED = "granted", pgettext_lazy("access request", "Granted")
     DECLINED = "declined", pgettext_lazy("access request", "Declined")
     REVOKED = "revoked", pgettext_lazy("access request", "Revoked")
+
+
+# A wording proposal is answered once, by the demand's owner.
+PROPOSAL_EDGES = (
+    Edge(ProposalState.PROPOSED, ProposalState.ACCEPTED, "can_decide_proposal_of",
+         action="wording_accepted"),
+    Edge(ProposalState.PROPOSED, ProposalState.DECLINED, "can_decide_proposal_of",
+         action="wording_declined"),
+)
+
+# An access request is decided by the owner's administrators or the host unit's staff; a
+# declined challenger may ask again.
+ACCESS_EDGES = (
+    Edge(AccessState.REQUESTED, AccessState.GRANTED, "can_manage_access_of",
+         action="access_granted"),
+    Edge(AccessState.REQUESTED, AccessState.DECLINED, "can_manage_access_of",
+         action="access_declined"),
+    Edge(AccessState.GRANTED, AccessState.REVOKED, "can_manage_access_of",
+         action="access_revoked"),
+    Edge(AccessState.DECLINED, AccessState.REQUESTED, "is_requester", action="access_requested"),
+)
+ACCESS_TRANSITIONS = successors(ACCESS_EDGES, AccessState)

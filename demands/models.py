@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
+from common.models import TransitionRecord
 from common.search import SimpleVector, vector_column
 
 from .enums import (
@@ -182,25 +183,17 @@ class Indicator(models.Model):
         return self.name
 
 
-class DemandTransition(models.Model):
+class DemandTransition(TransitionRecord):
     """Every state change of a demand: who, when, from what to what, and why."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="transitions",
                                verbose_name=_("demand"))
-    from_status = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("by"))
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class ExpertAssignment(models.Model):
@@ -268,6 +261,19 @@ class WordingProposal(models.Model):
         return f"{self.proposed_by}: {', '.join(self.texts or {})}"
 
 
+class WordingProposalTransition(TransitionRecord):
+    """One answer to a wording proposal, in the shape of every history."""
+
+    proposal = models.ForeignKey(WordingProposal, on_delete=models.CASCADE,
+                                 related_name="transitions", verbose_name=_("wording proposal"))
+    from_state = models.CharField(_("from"), max_length=20, choices=ProposalState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ProposalState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("wording proposal change")
+        verbose_name_plural = _("wording proposal changes")
+
+
 class AccessRequest(models.Model):
     """A challenger's request to see a demand's hidden details."""
 
@@ -292,6 +298,20 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.demand_id}: {self.state}"
+
+
+class AccessRequestTransition(TransitionRecord):
+    """One decision on an access request, in the shape of every history."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE,
+                                       related_name="transitions",
+                                       verbose_name=_("access request"))
+    from_state = models.CharField(_("from"), max_length=20, choices=AccessState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=AccessState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("access request change")
+        verbose_name_plural = _("access request changes")
 
 
 class HiddenDetailView(models.Model):

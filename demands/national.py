@@ -7,19 +7,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_torch_staff
+from common.errors import DomainError
 
 from .enums import DemandStatus
 from .models import Demand
 from .public import from_snapshot, public_demands, refresh_public_index
 
 
-class NationalError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
+class NationalError(DomainError):
+    """A refused national publishing mark; ``message`` is shown to the user as is."""
 
 
 def set_national(demand, *, actor, national=True, request=None):
@@ -66,7 +62,7 @@ def _admin_set(modeladmin, request, queryset, national):
     for demand in queryset:
         try:
             set_national(demand, actor=request.user, national=national, request=request)
-        except NationalError as error:
+        except DomainError as error:
             modeladmin.message_user(request, f"{demand.ref}: {error.message}", messages.ERROR)
         else:
             done += 1

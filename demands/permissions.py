@@ -94,24 +94,15 @@ can_decide_proposal = is_owner_member
 can_manage_demands = is_host_staff | is_torch_staff
 
 
-# Who may move a demand to each state; ``enums.TRANSITIONS`` says from which states it may.
-EDGE_RULES = {
-    DemandStatus.SUBMITTED: is_author,
-    DemandStatus.IN_ANALYSIS: is_reviewer,
-    DemandStatus.RETURNED: is_reviewer,
-    DemandStatus.APPROVED: is_reviewer,
-    DemandStatus.REJECTED: is_reviewer,
-    DemandStatus.PUBLISHED: is_reviewer,
-    DemandStatus.CLOSED: is_reviewer,
-    DemandStatus.WITHDRAWN: is_owner_member | (is_host_staff_of_demand & has_reached_host),
-}
+# The owner withdraws a demand; host staff too, once it has reached them. The other edges'
+# predicates are named in ``enums.DEMAND_EDGES``.
+can_withdraw = is_owner_member | (is_host_staff_of_demand & has_reached_host)
 
 
-def may_transition(user, demand, to_status):
-    """Whether ``user`` holds the permission for the edge to ``to_status`` (not whether the
-    edge is legal from the demand's current state: ``services.transition`` checks both)."""
-    predicate = EDGE_RULES.get(to_status)
-    return bool(predicate and predicate.test(user, demand))
+@rules.predicate
+def can_decide_proposal_of(user, proposal):
+    """The owner answers a wording proposal (a predicate on the proposal)."""
+    return can_decide_proposal.test(user, proposal.demand)
 
 
 rules.add_perm("demands.view_demand", can_view_full_demand)
@@ -155,3 +146,15 @@ rules.add_perm("demands.view_hidden_details", can_view_hidden_details)
 # Attachments are downloaded under ``demands.view_demand`` (files.permissions): a granted
 # challenger may download them too. The private pages check can_view_full_demand themselves.
 rules.set_perm("demands.view_demand", can_view_hidden_details)
+
+
+@rules.predicate
+def can_manage_access_of(user, access_request):
+    """Who decides on an access request (a predicate on the request)."""
+    return can_manage_access.test(user, access_request.demand)
+
+
+@rules.predicate
+def is_requester(user, access_request):
+    """The challenger who made the access request."""
+    return _authenticated(user) and access_request.user_id == user.pk

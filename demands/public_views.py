@@ -27,12 +27,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_challenger, is_torch_staff
+from common.errors import DomainError, show_error
 
 from . import access, permissions, search
-from .access import AccessError
 from .enums import AccessState
 from .models import AccessRequest, Demand
-from .national import NationalError, set_national
+from .national import set_national
 from .public import (
     PUBLIC_STATES,
     for_projection,
@@ -193,8 +193,8 @@ def request_access(request, ref):
         try:
             access.request_access(demand, user=request.user,
                                   message=form.cleaned_data["message"], request=request)
-        except AccessError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            show_error(request, error)
         else:
             messages.success(request, gettext("Your request has been sent to the owner."))
             return redirect("demands:detail", ref=ref)
@@ -267,8 +267,8 @@ def access_decide(request, ref, pk):
     service, done = decision
     try:
         service(access_request, actor=request.user, request=request)
-    except AccessError as error:
-        messages.error(request, error.message)
+    except DomainError as error:
+        show_error(request, error)
     else:
         messages.success(request, done)
     return redirect("demands:access_manage", ref=ref)
@@ -285,8 +285,8 @@ def send_message(request, ref):
         try:
             access.send_message(demand, sender=request.user, text=form.cleaned_data["message"],
                                 nonce=form.cleaned_data["nonce"], request=request)
-        except AccessError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            show_error(request, error)
         else:
             messages.success(request, gettext("Your message has been sent to the owner."))
             return redirect("demands:detail", ref=ref)
@@ -305,8 +305,8 @@ def toggle_national(request, ref):
     national = request.POST.get("national") == "1"
     try:
         set_national(demand, actor=request.user, national=national, request=request)
-    except NationalError as error:
-        messages.error(request, error.message)
+    except DomainError as error:
+        show_error(request, error)
     else:
         messages.success(request, gettext("Marked for national publishing.") if national
                          else gettext("Removed from national publishing."))

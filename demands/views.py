@@ -22,13 +22,13 @@ from accounts.agreements import (
 )
 from accounts.enums import AgreementKind, MembershipState, RoleCode
 from accounts.models import AgreementSignature, Organisation
+from common.errors import DomainError, show_error
 from contests.permissions import staffed_host_unit_ids
 from files.selectors import files_for_object
 
 from . import permissions, public, selectors, services
 from .diff import proposal_rows
 from .enums import (
-    TRANSITIONS,
     CooperationMode,
     DemandStatus,
     OutcomeForm,
@@ -194,8 +194,8 @@ def _demand_form_page(request, *, demand, organisations, host_units, entered_by_
                         indicators=formset.rows(), host_unit=form.cleaned_data["host_unit"],
                         uploads=form.uploads(),
                     )
-            except services.DemandError as error:
-                form.add_error(None, error.message)
+            except DomainError as error:
+                show_error(request, error, form)
             else:
                 if mode == "full":
                     return redirect("demands:preview", ref=demand.ref)
@@ -227,8 +227,8 @@ def remove_attachment(request, ref, key):
         raise Http404
     try:
         services.remove_attachment(demand, private_file, actor=request.user, request=request)
-    except services.DemandError as error:
-        messages.error(request, error.message)
+    except DomainError as error:
+        show_error(request, error)
         return redirect(demand.get_private_url())
     messages.success(request, _("The attachment “%(name)s” was removed.")
                      % {"name": private_file.original_name})
@@ -242,8 +242,7 @@ def preview(request, ref):
     """Exactly what the public will see once the demand is published, and what is still
     missing before it can be submitted."""
     demand = _visible(request, ref)
-    may_submit = (DemandStatus.SUBMITTED in TRANSITIONS[DemandStatus(demand.status)]
-                  and permissions.may_transition(request.user, demand, DemandStatus.SUBMITTED))
+    may_submit = services.DEMAND_WORKFLOW.allows(request.user, demand, DemandStatus.SUBMITTED)
     return render(request, "demands/preview.html", {
         "demand": demand,
         "public": public.project(demand),
@@ -272,9 +271,9 @@ def change_status(request, ref):
         return redirect(sign_url(reverse("demands:preview", kwargs={"ref": demand.ref})))
     try:
         services.transition(demand, to_status, actor=request.user,
-                            comment=form.cleaned_data["comment"])
-    except services.DemandError as error:
-        messages.error(request, error.message)
+                            reason=form.cleaned_data["comment"])
+    except DomainError as error:
+        show_error(request, error)
         if to_status == DemandStatus.SUBMITTED:
             return redirect("demands:preview", ref=demand.ref)
     else:
@@ -294,8 +293,7 @@ def detail(request, ref):
     buttons = [
         {"to_status": to, "label": ACTION_LABELS[to], "needs_comment": to in COMMENTED_EDGES}
         for to in BUTTON_EDGES
-        if to in TRANSITIONS[DemandStatus(demand.status)]
-        and permissions.may_transition(user, demand, to)
+        if services.DEMAND_WORKFLOW.allows(user, demand, to)
     ]
     analyses = list(demand.analyses.all())
     if not is_reviewer:
@@ -309,8 +307,7 @@ def detail(request, ref):
         "is_reviewer": is_reviewer,
         "may_edit": may_edit,
         "may_remove_attachments": may_edit,
-        "may_submit": (DemandStatus.SUBMITTED in TRANSITIONS[DemandStatus(demand.status)]
-                       and permissions.may_transition(user, demand, DemandStatus.SUBMITTED)),
+        "may_submit": services.DEMAND_WORKFLOW.allows(user, demand, DemandStatus.SUBMITTED),
         "may_assign": user.has_perm("demands.assign_experts", demand),
         "may_analyse": user.has_perm("demands.write_analysis", demand),
         "may_propose": user.has_perm("demands.propose_wording", demand),
@@ -363,8 +360,8 @@ def assign_experts(request, ref):
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_experts(demand, form.cleaned_data["experts"], actor=request.user)
-        except services.DemandError as error:
-            form.add_error("experts", error.message)
+        except DomainError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Experts assigned."))
             return redirect(demand.get_private_url())
@@ -388,8 +385,8 @@ def analysis(request, ref):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_analysis(demand, expert=request.user, **form.cleaned_data)
-        except services.DemandError as error:
-            form.add_error(None, error.message)
+        except DomainError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Your analysis of %(ref)s is saved.") % {"ref": demand.ref})
             return redirect(demand.get_private_url())
@@ -413,8 +410,8 @@ def propose_wording(request, ref):
         try:
             services.propose_wording(demand, actor=request.user, texts=form.texts(),
                                      note=form.cleaned_data["note"])
-        except services.DemandError as error:
-            form.add_error(None, error.message)
+        except DomainError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Your proposal was sent to the owner."))
             return redirect(demand.get_private_url())
@@ -437,8 +434,8 @@ def proposal(request, ref, pk):
             return redirect("demands:proposal", ref=demand.ref, pk=item.pk)
         try:
             services.decide_proposal(item, actor=request.user, accept=decision == "accept")
-        except services.DemandError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            show_error(request, error)
             return redirect("demands:proposal", ref=demand.ref, pk=item.pk)
         messages.success(request, _("The proposal was accepted; the public will see the new "
                                     "wording.") if decision == "accept"

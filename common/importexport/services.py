@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
+from common.errors import DomainError
 
 from . import registry
 from .enums import ImportJobState
@@ -37,7 +38,7 @@ PROGRESS_EVERY_ROWS = 25
 PENDING_RESEND_AFTER = timedelta(minutes=1)
 
 
-class ImportJobError(Exception):
+class ImportJobError(DomainError):
     """A request about a job that its state does not allow; the message is for the user."""
 
 

@@ -4,7 +4,6 @@ Only the job's own user sees a job (404 for anyone else); a resource the user ma
 or export answers 404 as well.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from audit.services import log_action
+from common.errors import show_error
 
 from . import registry, services
 from .formats import CSV_EXPORT_ENCODING, ImportFileError, SafeXLSX
@@ -104,8 +104,8 @@ def job_confirm(request, pk):
     job = get_object_or_404(jobs_of(request.user), pk=pk)
     try:
         real = services.confirm_import(job=job, user=request.user)
-    except services.ImportJobError as exc:
-        messages.error(request, str(exc))
+    except services.ImportJobError as error:
+        show_error(request, error)
         return redirect(job)
     except (PermissionDenied, services.UnknownResource):
         raise Http404 from None

@@ -3,8 +3,10 @@
 their bulk forms for the standard-format import (:mod:`.bulk`).
 
 Views, admin, tasks and commands call these functions; none of them writes the models
-directly. A refused operation raises :class:`DemandError`, whose message the view shows as is.
-:func:`transition` is the only function that changes ``Demand.status``.
+directly. A refused operation raises :class:`DemandError` (a ``common.errors.DomainError``),
+which the view shows with ``common.errors.show_error``.
+:func:`transition` is the only function that changes ``Demand.status``; it is the step of
+``common.workflow`` over ``enums.DEMAND_EDGES`` (``DEMAND_WORKFLOW``).
 """
 
 from .base import (
@@ -31,6 +33,7 @@ from .content import (
 from .experts import assign_experts, save_analysis
 from .wording import decide_proposal, propose_wording
 from .workflow import (
+    DEMAND_WORKFLOW,
     WRITE_BATCH,
     close_expired,
     on_published,
@@ -41,8 +44,8 @@ from .workflow import (
 )
 
 __all__ = [
-    "CONTENT_FIELDS", "FREE_TEXT_FIELDS", "MAX_KEYWORDS", "REQUIRED_FOR_SUBMISSION",
-    "UPDATABLE_FIELDS", "WRITE_BATCH",
+    "CONTENT_FIELDS", "DEMAND_WORKFLOW", "FREE_TEXT_FIELDS", "MAX_KEYWORDS",
+    "REQUIRED_FOR_SUBMISSION", "UPDATABLE_FIELDS", "WRITE_BATCH",
     "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired", "create_demand",
     "create_demands", "current_wording", "decide_proposal", "format_reference",
     "next_sequence", "on_published", "on_unpublished", "passages_missing", "propose_wording",

@@ -2,7 +2,7 @@
 
 from accounts.enums import MembershipState
 from accounts.models import Membership
-from audit.services import log_action
+from common.errors import DomainError
 from notifications.services import notify
 
 MAX_KEYWORDS = 5
@@ -33,24 +33,16 @@ REQUIRED_FOR_SUBMISSION = (
     "contact_person", "contact_mobile", "contact_email",
 )
 
-class DemandError(Exception):
-    """A refused operation on a demand; ``message`` is shown to the user as is."""
+class DemandError(DomainError):
+    """A refused operation on a demand; ``problems`` lists (field, message) pairs when the
+    refusal is about several fields at once (an incomplete demand)."""
 
-    def __init__(self, message, *, problems=None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, *, code=None, field=None, problems=None):
+        super().__init__(message, code=code, field=field)
         self.problems = problems or []
-
-    def __str__(self):
-        return str(self.message)
 
 
 # --- side effects -----------------------------------------------------------------------------
-def _log(action, *, actor, demand, from_state="", to_state="", data=None):
-    log_action(action, actor=actor, obj=demand, from_state=from_state, to_state=to_state,
-               data=data)
-
-
 def _notify_members(demand, *, kind, key, context, skip=None):
     """Notify the owner organisation's active members (except ``skip``, who made the change)."""
     members = (Membership.objects.filter(organisation_id=demand.organisation_id,

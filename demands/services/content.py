@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from accounts.enums import MembershipState
 from accounts.mobile import MOBILE_RE, normalise_mobile
 from accounts.models import Membership, region_code_validator
+from audit.services import log_action
 from contests.permissions import is_host_staff_of
 from contests.selectors import current_contest
 from files.enums import FileKind
@@ -36,7 +37,6 @@ from .base import (
     REQUIRED_FOR_SUBMISSION,
     WORDING_FIELDS,
     DemandError,
-    _log,
 )
 
 # Tries at numbering a demand (or a block of them) before giving up: each retry starts past a
@@ -241,8 +241,8 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
                 demand.save()
                 _save_indicators(demand, list(indicators))
                 _store_uploads(demand, uploads, actor=actor)
-                _log("portal.demand.create", actor=actor, demand=demand,
-                     to_state=DemandStatus.DRAFT, data={"entered_by_host": entered_by_host})
+                log_action("portal.demand.create", actor=actor, obj=demand,
+                           to_state=DemandStatus.DRAFT, data={"entered_by_host": entered_by_host})
                 return demand
         except IntegrityError:
             if attempt == REF_ATTEMPTS - 1:
@@ -285,9 +285,9 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, upl
         if indicators is not None:
             _save_indicators(locked, list(indicators))
         _store_uploads(locked, uploads, actor=actor)
-        _log("portal.demand.update", actor=actor, demand=locked,
-             data={"fields": sorted(fields), "dropped_wording": stale} if stale
-             else {"fields": sorted(fields)})
+        log_action("portal.demand.update", actor=actor, obj=locked,
+                   data={"fields": sorted(fields), "dropped_wording": stale} if stale
+                   else {"fields": sorted(fields)})
     return locked
 
 

@@ -5,12 +5,13 @@ from django.utils.translation import gettext
 
 from accounts.agreements import has_signed_current
 from accounts.enums import AgreementKind, RoleCode
+from audit.services import log_action
 from notifications.services import notify
 
 from .. import permissions
 from ..enums import AnalysisVerdict, DemandStatus
 from ..models import Analysis, Demand, ExpertAssignment
-from .base import DemandError, _log, _title
+from .base import DemandError, _title
 from .workflow import transition
 
 
@@ -21,21 +22,22 @@ def assign_experts(demand, experts, *, actor):
     submitted demand moves to expert analysis."""
     experts = list(experts)
     if not experts:
-        raise DemandError(gettext("Choose at least one expert."))
+        raise DemandError(gettext("Choose at least one expert."), field="experts")
     with transaction.atomic():
         locked = (Demand.objects.select_for_update(of=("self",))
                   .select_related("host_unit__event__contest").get(pk=demand.pk))
         if not permissions.can_assign_experts(actor, locked):
             raise DemandError(gettext("Experts can be assigned only to a submitted demand or one "
-                                      "in analysis, by its host unit's staff."))
+                                      "in analysis, by its host unit's staff."), field="experts")
         contest = locked.host_unit.event.contest
         for expert in experts:
             if RoleCode.EXPERT not in expert.role_codes() or not expert.is_active:
-                raise DemandError(gettext("%(name)s is not an expert.") % {"name": expert})
+                raise DemandError(gettext("%(name)s is not an expert.") % {"name": expert},
+                                  field="experts")
             if not _has_signed_nda(expert, contest):
                 raise DemandError(
                     gettext("%(name)s has not signed the current non-disclosure agreement and "
-                            "cannot be assigned.") % {"name": expert}
+                            "cannot be assigned.") % {"name": expert}, field="experts"
                 )
         added = []
         for expert in experts:
@@ -44,15 +46,15 @@ def assign_experts(demand, experts, *, actor):
             )
             if created:
                 added.append(expert)
-                _log("portal.demand.assign_expert", actor=actor, demand=locked,
-                     data={"expert": expert.pk})
+                log_action("portal.demand.assign_expert", actor=actor, obj=locked,
+                           data={"expert": expert.pk})
                 notify(recipient=expert, kind="demand.expert_assigned",
                        context={"title": _title(locked), "host_unit": locked.host_unit.name},
                        idempotency_key=f"demand:{locked.pk}:expert:{expert.pk}",
                        url=locked.get_private_url(), obj=locked)
         if locked.status == DemandStatus.SUBMITTED:
             transition(locked, DemandStatus.IN_ANALYSIS, actor=actor,
-                       comment=gettext("Experts assigned: %(names)s")
+                       reason=gettext("Experts assigned: %(names)s")
                        % {"names": "、".join(str(e) for e in experts)})
     demand.status = locked.status
     return added
@@ -74,8 +76,8 @@ def save_analysis(demand, *, expert, analysis, recommendations, verdict):
             defaults={"analysis": analysis.strip(), "recommendations": recommendations.strip(),
                       "verdict": verdict},
         )
-        _log("portal.demand.analysis", actor=expert, demand=locked,
-             data={"verdict": verdict, "first": created})
+        log_action("portal.demand.analysis", actor=expert, obj=locked,
+                   data={"verdict": verdict, "first": created})
     return record
 
 

@@ -2,12 +2,15 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+
+from audit.services import log_action
+from common.workflow import Workflow
 
 from .. import permissions
-from ..enums import DemandStatus, ProposalState
-from ..models import Demand, WordingProposal
-from .base import WORDING_FIELDS, DemandError, _log, _notify_members, _title
+from ..enums import PROPOSAL_EDGES, DemandStatus, ProposalState
+from ..models import Demand, WordingProposal, WordingProposalTransition
+from .base import WORDING_FIELDS, DemandError, _notify_members, _title
 from .content import current_wording
 from .workflow import _refresh_public
 
@@ -30,8 +33,8 @@ def propose_wording(demand, *, actor, texts, note=""):
         proposal = WordingProposal.objects.create(
             demand=locked, proposed_by=actor, texts=changed, note=(note or "").strip()
         )
-        _log("portal.demand.propose_wording", actor=actor, demand=locked,
-             data={"proposal": proposal.pk, "fields": sorted(changed)})
+        log_action("portal.demand.propose_wording", actor=actor, obj=locked,
+                   data={"proposal": proposal.pk, "fields": sorted(changed)})
         _notify_members(locked, kind="demand.wording_proposed",
                         key=f"demand:{locked.pk}:proposal:{proposal.pk}",
                         context={"title": _title(locked), "proposed_by": str(actor)},
@@ -39,26 +42,36 @@ def propose_wording(demand, *, actor, texts, note=""):
     return proposal
 
 
+def _apply(step):
+    """An accepted wording becomes the demand's public wording (the demand's row is locked too,
+    after the proposal's)."""
+    proposal = step.obj
+    if step.target != ProposalState.ACCEPTED:
+        return
+    demand = Demand.objects.select_for_update().get(pk=proposal.demand_id)
+    demand.public_wording = {**(demand.public_wording or {}), **proposal.texts}
+    demand.save(update_fields=["public_wording", "updated_at"])
+    if demand.status == DemandStatus.PUBLISHED:
+        _refresh_public(demand)
+
+
+PROPOSAL_WORKFLOW = Workflow(
+    model=WordingProposal, states=ProposalState, edges=PROPOSAL_EDGES, permissions=permissions,
+    history=WordingProposalTransition, audit="portal.demand",
+    audit_object=lambda proposal: proposal.demand,
+    select_related=("demand",), touch=[],
+    messages={
+        "illegal": gettext_lazy("This proposal has already been answered."),
+        "denied": gettext_lazy("Only the demand's owner can answer a wording proposal."),
+    },
+    error=DemandError, after=_apply,
+)
+
+
 def decide_proposal(proposal, *, actor, accept):
     """The owner accepts (the texts become the public wording) or declines a proposal."""
-    with transaction.atomic():
-        locked = WordingProposal.objects.select_for_update().get(pk=proposal.pk)
-        demand = Demand.objects.select_for_update().get(pk=locked.demand_id)
-        if not permissions.can_decide_proposal(actor, demand):
-            raise DemandError(gettext("Only the demand's owner can answer a wording proposal."))
-        if locked.state != ProposalState.PROPOSED:
-            raise DemandError(gettext("This proposal has already been answered."))
-        locked.state = ProposalState.ACCEPTED if accept else ProposalState.DECLINED
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["state", "decided_at"])
-        if accept:
-            demand.public_wording = {**(demand.public_wording or {}), **locked.texts}
-            demand.save(update_fields=["public_wording", "updated_at"])
-            if demand.status == DemandStatus.PUBLISHED:
-                _refresh_public(demand)
-        _log(f"portal.demand.wording_{locked.state}", actor=actor, demand=demand,
-             data={"proposal": locked.pk, "fields": sorted(locked.texts)})
-    proposal.state, proposal.decided_at = locked.state, locked.decided_at
-    return locked
-
-
+    return PROPOSAL_WORKFLOW.transition(
+        proposal, ProposalState.ACCEPTED if accept else ProposalState.DECLINED, actor=actor,
+        data={"proposal": proposal.pk, "fields": sorted(proposal.texts or {})},
+        decided_at=timezone.now(),
+    )

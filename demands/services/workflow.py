@@ -1,92 +1,85 @@
 """The workflow: :func:`transition` is the only function that changes ``Demand.status``."""
 
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+
+from common.workflow import Workflow
 
 from .. import hooks, permissions
-from ..enums import TRANSITIONS, DemandStatus, ProposalState
+from ..enums import DEMAND_EDGES, TRANSITIONS, DemandStatus, ProposalState
 from ..models import Demand, DemandTransition
 from ..public import refresh_public_index
-from .base import DemandError, _log, _notify_members, _title
+from .base import DemandError, _notify_members, _title
 from .content import submission_problems
 
 
-# --- the workflow -----------------------------------------------------------------------------
-def transition(demand, to_status, *, actor, comment=""):
+def _check(step):
+    """Guards that need the locked demand, and the dates each state records."""
+    demand, target, now = step.obj, step.target, timezone.now()
+    if target == DemandStatus.SUBMITTED:
+        problems = submission_problems(demand)
+        if problems:
+            raise DemandError(
+                gettext("The demand is not complete yet: %(list)s")
+                % {"list": " ".join(str(message) for _field, message in problems)},
+                code="incomplete", problems=problems,
+            )
+        step.changes["submitted_at"] = now
+    elif target == DemandStatus.IN_ANALYSIS:
+        if not demand.assignments.exists():
+            raise DemandError(gettext("Assign at least one expert first."),
+                              code="no_expert")
+    elif target in (DemandStatus.RETURNED, DemandStatus.REJECTED) and not step.reason:
+        raise DemandError(gettext("Say why, so the company knows what to do."),
+                          code="reason_required", field="comment")
+    elif target == DemandStatus.PUBLISHED:
+        if demand.proposals.filter(state=ProposalState.PROPOSED).exists():
+            raise DemandError(gettext("A wording proposal is waiting for the owner's "
+                                      "answer; it cannot be published before that."),
+                              code="proposal_pending")
+        step.changes["published_at"] = now
+    elif target == DemandStatus.CLOSED:
+        step.changes["closed_at"] = now
+
+
+def _after(step):
+    """Inside the transaction: tell the owner, and run the publishing hooks."""
+    _notify_owner(step.obj, step.record)
+    if step.target == DemandStatus.PUBLISHED:
+        on_published(step.obj)
+    elif step.source == DemandStatus.PUBLISHED:
+        on_unpublished(step.obj)
+
+
+DEMAND_WORKFLOW = Workflow(
+    model=Demand, states=DemandStatus, edges=DEMAND_EDGES, field="status",
+    permissions=permissions, history=DemandTransition, audit="portal.demand",
+    # The hooks read these through the locked row; only the demand's row is locked.
+    select_related=("host_unit__event__contest", "organisation"),
+    messages={
+        "illegal": gettext_lazy("A demand that is “%(from)s” cannot become “%(to)s”."),
+        "denied": gettext_lazy("You may not make this demand “%(to)s”."),
+    },
+    error=DemandError, before=_check, after=_after,
+)
+
+
+def transition(demand, to_status, *, actor, reason=""):
     """Move ``demand`` to ``to_status``: the only way a demand's status changes.
 
-    Checks that the edge exists in ``enums.TRANSITIONS`` and that ``actor`` holds its
-    permission (``actor=None`` is the system, allowed only to close a published demand), then,
-    in one transaction: saves the status, records a :class:`DemandTransition`, writes the
-    audit log and the owner's notifications, and runs the publishing hooks. Raises
-    :class:`DemandError` with a message for the user otherwise.
+    The step of :mod:`common.workflow` over ``enums.DEMAND_EDGES`` (``actor=None`` is the
+    system, allowed only to close a published demand), with the demand's own guards: a
+    submitted demand must be complete, analysis needs an expert, returning or rejecting needs a
+    reason, publishing waits for pending wording proposals. Records a
+    :class:`DemandTransition`, the audit entry and the owner's notifications, and runs the
+    publishing hooks. Raises :class:`DemandError` (a ``DomainError``) otherwise.
     """
     try:
         to_status = DemandStatus(to_status)
     except ValueError:
-        raise DemandError(gettext("Unknown status: %(status)s") % {"status": to_status}) from None
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        # Lock the demand's row only, not its host unit, event or contest.
-        locked = (Demand.objects.select_for_update(of=("self",))
-                  .select_related("host_unit__event__contest", "organisation")
-                  .get(pk=demand.pk))
-        from_status = DemandStatus(locked.status)
-        if to_status not in TRANSITIONS[from_status]:
-            raise DemandError(
-                gettext("A demand that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": from_status.label, "to": to_status.label}
-            )
-        if actor is None:
-            if to_status != DemandStatus.CLOSED:
-                raise DemandError(gettext("Only people may make this change."))
-        elif not permissions.may_transition(actor, locked, to_status):
-            raise DemandError(gettext("You may not make this demand “%(to)s”.")
-                              % {"to": to_status.label})
-        update_fields = ["status", "updated_at"]
-        now = timezone.now()
-        if to_status == DemandStatus.SUBMITTED:
-            problems = submission_problems(locked)
-            if problems:
-                raise DemandError(
-                    gettext("The demand is not complete yet: %(list)s")
-                    % {"list": " ".join(str(message) for _field, message in problems)},
-                    problems=problems,
-                )
-            locked.submitted_at = now
-            update_fields.append("submitted_at")
-        elif to_status == DemandStatus.IN_ANALYSIS:
-            if not locked.assignments.exists():
-                raise DemandError(gettext("Assign at least one expert first."))
-        elif to_status in (DemandStatus.RETURNED, DemandStatus.REJECTED) and not comment:
-            raise DemandError(gettext("Say why, so the company knows what to do."))
-        elif to_status == DemandStatus.PUBLISHED:
-            if locked.proposals.filter(state=ProposalState.PROPOSED).exists():
-                raise DemandError(gettext("A wording proposal is waiting for the owner's "
-                                          "answer; it cannot be published before that."))
-            locked.published_at = now
-            update_fields.append("published_at")
-        elif to_status == DemandStatus.CLOSED:
-            locked.closed_at = now
-            update_fields.append("closed_at")
-        locked.status = to_status
-        locked.save(update_fields=update_fields)
-        record = DemandTransition.objects.create(
-            demand=locked, from_status=from_status, to_status=to_status, actor=actor,
-            comment=comment,
-        )
-        _log(f"portal.demand.{to_status}", actor=actor, demand=locked, from_state=from_status,
-             to_state=to_status, data={"comment": comment} if comment else None)
-        _notify_owner(locked, record)
-        if to_status == DemandStatus.PUBLISHED:
-            on_published(locked)
-        elif from_status == DemandStatus.PUBLISHED:
-            on_unpublished(locked)
-    # The caller's instance reflects the change too.
-    for name in ("status", "submitted_at", "published_at", "closed_at", "updated_at"):
-        setattr(demand, name, getattr(locked, name))
-    return locked
+        raise DemandError(gettext("Unknown status: %(status)s") % {"status": to_status},
+                          code="unknown_state") from None
+    return DEMAND_WORKFLOW.transition(demand, to_status, actor=actor, reason=reason)
 
 
 def submit(demand, *, actor):
@@ -134,8 +127,8 @@ def submit_demands(demands, *, actor, comment="", previous=None, fields=(), save
         save(demands)
     DemandTransition.objects.bulk_create(
         [
-            DemandTransition(demand=demand, from_status=from_status,
-                             to_status=DemandStatus.SUBMITTED, actor=actor, comment=comment)
+            DemandTransition(demand=demand, from_state=from_status,
+                             to_state=DemandStatus.SUBMITTED, actor=actor, reason=comment)
             for demand, from_status in zip(demands, from_statuses, strict=True)
         ],
         batch_size=WRITE_BATCH,
@@ -169,7 +162,7 @@ def close_expired(*, today=None):
     for demand in expired.only("pk", "status"):
         try:
             transition(demand, DemandStatus.CLOSED, actor=None,
-                       comment=gettext("The deadline for solutions has passed."))
+                       reason=gettext("The deadline for solutions has passed."))
         except DemandError:
             # Someone else changed it in the meantime; the next run looks again.
             continue
@@ -181,8 +174,8 @@ def _notify_owner(demand, record):
     """Tell the owner about a status change."""
     _notify_members(
         demand, kind="demand.status_changed", key=f"demand:{demand.pk}:transition:{record.pk}",
-        context={"title": _title(demand), "from_state": record.from_status,
-                 "to_state": record.to_status, "reason": record.comment},
+        context={"title": _title(demand), "from_state": record.from_state,
+                 "to_state": record.to_state, "reason": record.reason},
         skip=record.actor,
     )
 

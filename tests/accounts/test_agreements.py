@@ -185,9 +185,9 @@ def test_new_version_requires_signing_again(challenger_client, challenger, conte
     assert challenger_client.get("/gated/secret/").status_code == 200
 
     nda2 = services.create_agreement_version(contest, "nda", title="保密协议（第2版）",
-                                             body="新增：不得复制演示材料。", by=torch_staff)
+                                             body="新增：不得复制演示材料。", actor=torch_staff)
     assert challenger_client.get("/gated/secret/").status_code == 200  # a draft changes nothing
-    services.publish_agreement(nda2, by=torch_staff)
+    services.publish_agreement(nda2, actor=torch_staff)
 
     response = challenger_client.get("/gated/secret/")
     assert response.status_code == 302

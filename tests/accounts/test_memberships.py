@@ -199,7 +199,7 @@ def test_last_admin_cannot_be_demoted(organisation, org_admin, torch_staff):
     membership = Membership.objects.get(user=org_admin, organisation=organisation)
 
     with pytest.raises(AccountsError):
-        services.set_membership_role(membership, "member", by=torch_staff)
+        services.set_membership_role(membership, "member", actor=torch_staff)
     membership.refresh_from_db()
     assert membership.role == MembershipRole.ADMIN
 
@@ -207,7 +207,21 @@ def test_last_admin_cannot_be_demoted(organisation, org_admin, torch_staff):
 def test_admin_may_promote_member(organisation, org_admin):
     membership = MembershipFactory(organisation=organisation, role="member")
 
-    services.set_membership_role(membership, "admin", by=org_admin)
+    services.set_membership_role(membership, "admin", actor=org_admin)
 
     membership.refresh_from_db()
     assert membership.role == MembershipRole.ADMIN
+
+
+def test_decisions_are_recorded_in_the_membership_history(org_admin, organisation):
+    membership = services.request_membership(UserFactory(), organisation)
+
+    services.decline_membership(membership, org_admin)
+    services.request_membership(membership.user, organisation)
+    services.approve_membership(membership, org_admin)
+
+    assert list(membership.transitions.values_list("from_state", "to_state", "actor")) == [
+        ("pending", "declined", org_admin.pk),
+        ("declined", "pending", membership.user.pk),
+        ("pending", "active", org_admin.pk),
+    ]

@@ -59,8 +59,8 @@ def test_revoke_admin_role_keeps_superuser_staff(db):
 def test_grant_role_is_logged_once(db, torch_staff):
     user = UserFactory()
 
-    services.grant_role(user, "expert", by=torch_staff)
-    services.grant_role(user, "expert", by=torch_staff)
+    services.grant_role(user, "expert", actor=torch_staff)
+    services.grant_role(user, "expert", actor=torch_staff)
 
     entries = ActivityLog.objects.filter(action="portal.account.role_grant")
     assert [(e.actor, e.data["role"]) for e in entries] == [(torch_staff, "expert")]

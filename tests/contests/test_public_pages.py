@@ -178,7 +178,7 @@ def test_publishing_a_notice_drops_the_cached_host_page_after_commit(
     assert "新的挑战须知" not in text_of(client.get(host_unit.get_absolute_url()))
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.publish_notice(notice, by=host_organiser)
+        services.publish_notice(notice, actor=host_organiser)
     # Not before the commit: the change is not visible to other processes yet.
     assert "新的挑战须知" not in text_of(client.get(host_unit.get_absolute_url()))
     for callback in callbacks:
@@ -197,7 +197,7 @@ def test_approving_a_work_plan_drops_the_cached_host_page(
     assert "2021-11-18" not in text_of(client.get(host_unit.get_absolute_url()))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_work_plan(plan, by=torch_staff)
+        services.approve_work_plan(plan, actor=torch_staff)
 
     assert "2021-11-18" in text_of(client.get(host_unit.get_absolute_url()))
 

@@ -64,8 +64,8 @@ def test_staffed_unit_ids_are_read_once_per_user(host_unit, host_organiser,
 def test_add_host_member_makes_a_staff_host_organiser(host_unit, torch_staff):
     user = UserFactory()
 
-    services.add_host_member(host_unit, user, by=torch_staff)
-    services.add_host_member(host_unit, user, by=torch_staff)
+    services.add_host_member(host_unit, user, actor=torch_staff)
+    services.add_host_member(host_unit, user, actor=torch_staff)
 
     user.refresh_from_db()
     assert user.is_staff is True
@@ -77,6 +77,6 @@ def test_add_host_member_makes_a_staff_host_organiser(host_unit, torch_staff):
 def test_add_host_member_is_for_torch_staff_only(host_unit, host_organiser):
     newcomer = UserFactory()
     with pytest.raises(Exception) as error:
-        services.add_host_member(host_unit, newcomer, by=host_organiser)
+        services.add_host_member(host_unit, newcomer, actor=host_organiser)
     assert error.typename == "PermissionDenied"
     assert not HostMembership.objects.filter(user=newcomer).exists()

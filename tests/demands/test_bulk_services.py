@@ -19,7 +19,7 @@ def test_submit_demands_records_one_history_row_each_like_submit(host_unit, host
 
     assert list(
         DemandTransition.objects.order_by("demand_id").values_list(
-            "demand_id", "from_status", "to_status", "actor", "comment"
+            "demand_id", "from_state", "to_state", "actor", "reason"
         )
     ) == [
         (demand.pk, DemandStatus.DRAFT, DemandStatus.SUBMITTED, host_organiser.pk, "batch")

@@ -117,7 +117,7 @@ def test_import_good_file_creates_submitted_demands_with_all_fields(
         (i.position, i.name, i.target_value, i.unit, i.current_value)
         for i in first.indicators.all()
     ] == [(0, "热阻", "≤0.05", "K/W", "0.12"), (1, "连续工作时长", "≥1000", "h", "300")]
-    transitions = list(first.transitions.values_list("from_status", "to_status", "actor"))
+    transitions = list(first.transitions.values_list("from_state", "to_state", "actor"))
     assert transitions == [(DemandStatus.DRAFT, DemandStatus.SUBMITTED, host_organiser.pk)]
 
 
@@ -506,7 +506,7 @@ def test_import_updates_a_returned_demand_entered_by_host_and_submits_it_again(
     assert [(i.pk, i.name, i.target_value, i.unit) for i in demand.indicators.all()] == [
         (kept, "新指标", "≥5", "%")
     ]
-    assert list(demand.transitions.values_list("from_status", "to_status")) == [
+    assert list(demand.transitions.values_list("from_state", "to_state")) == [
         (DemandStatus.RETURNED, DemandStatus.SUBMITTED)
     ]
     assert Demand.objects.count() == 1

@@ -135,7 +135,7 @@ def test_assigning_a_signed_expert_starts_the_analysis(client, host_organiser, m
     demand.refresh_from_db()
     assert demand.status == DemandStatus.IN_ANALYSIS
     step = DemandTransition.objects.get(demand=demand)
-    assert (step.from_status, step.to_status, step.actor) == (
+    assert (step.from_state, step.to_state, step.actor) == (
         DemandStatus.SUBMITTED, DemandStatus.IN_ANALYSIS, host_organiser)
 
 
@@ -164,7 +164,7 @@ def test_host_reviews_a_demand_in_analysis(client, host_organiser, make_demand, 
     assert Demand.objects.get(pk=demand.pk).status == target
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     step = DemandTransition.objects.get(demand=demand)
-    assert (step.to_status, step.comment) == (target, comment)
+    assert (step.to_state, step.reason) == (target, comment)
 
 
 def test_return_without_a_comment_shows_an_error(client, host_organiser, make_demand):

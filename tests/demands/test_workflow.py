@@ -34,12 +34,12 @@ def test_transition_every_legal_edge_is_recorded(source, target, make_demand, de
         assigned_expert(demand)
     actor = _actor_for(target, demand_owner, host_organiser)
 
-    services.transition(demand, target, actor=actor, comment="理由：请补充指标")
+    services.transition(demand, target, actor=actor, reason="理由：请补充指标")
 
     demand.refresh_from_db()
     assert demand.status == target
     step = DemandTransition.objects.get(demand=demand)
-    assert (step.from_status, step.to_status, step.actor, step.comment) == (
+    assert (step.from_state, step.to_state, step.actor, step.reason) == (
         source, target, actor, "理由：请补充指标")
     log = ActivityLog.objects.get(action=f"portal.demand.{target}")
     assert (log.actor, log.from_state, log.to_state, log.object_id) == (
@@ -52,7 +52,7 @@ def test_transition_illegal_edge_is_refused_with_message(source, target, make_de
     demand = make_demand(status=source)
 
     with pytest.raises(services.DemandError) as refused:
-        services.transition(demand, target, actor=torch_staff, comment="x")
+        services.transition(demand, target, actor=torch_staff, reason="x")
 
     assert str(DemandStatus(source).label) in refused.value.message
     assert str(DemandStatus(target).label) in refused.value.message
@@ -119,7 +119,7 @@ def test_submit_sets_submitted_at(make_demand, demand_owner):
 def test_return_or_reject_without_comment_is_refused(target, make_demand, host_organiser):
     demand = make_demand(status=DemandStatus.SUBMITTED)
     with pytest.raises(services.DemandError):
-        services.transition(demand, target, actor=host_organiser, comment="  ")
+        services.transition(demand, target, actor=host_organiser, reason="  ")
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.SUBMITTED
 
 
@@ -184,7 +184,7 @@ def test_status_change_notifies_the_owner_members_but_not_the_actor(make_demand,
     demand = make_demand(status=DemandStatus.SUBMITTED)
 
     services.transition(demand, DemandStatus.RETURNED, actor=host_organiser,
-                        comment="请补充现状值")
+                        reason="请补充现状值")
     services.transition(demand, DemandStatus.SUBMITTED, actor=demand_owner)
 
     sent = Notification.objects.filter(kind="demand.status_changed").order_by("pk")
@@ -218,7 +218,7 @@ def test_close_expired_closes_published_demands_past_their_deadline(make_demand)
     assert statuses == {expired.pk: DemandStatus.CLOSED, due_today.pk: DemandStatus.PUBLISHED,
                         approved_expired.pk: DemandStatus.APPROVED}
     step = DemandTransition.objects.get(demand=expired)
-    assert (step.actor, step.to_status) == (None, DemandStatus.CLOSED)
+    assert (step.actor, step.to_state) == (None, DemandStatus.CLOSED)
     assert Demand.objects.get(pk=expired.pk).closed_at is not None
     # A second run finds nothing more to do.
     assert services.close_expired() == 0

@@ -85,8 +85,8 @@ class DemandTransitionFactory(factory.django.DjangoModelFactory):
         model = DemandTransition
 
     demand = factory.SubFactory(DemandFactory)
-    from_status = DemandStatus.DRAFT
-    to_status = DemandStatus.SUBMITTED
+    from_state = DemandStatus.DRAFT
+    to_state = DemandStatus.SUBMITTED
 
 
 class ExpertAssignmentFactory(factory.django.DjangoModelFactory):

@@ -176,11 +176,11 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             for code in roles:
-                accounts_services.grant_role(user, code, by=torch)
+                accounts_services.grant_role(user, code, actor=torch)
             if RoleCode.TORCH_STAFF in roles:
                 torch = user
             for slug in host_slugs:
-                services.add_host_member(HostUnit.objects.get(slug=slug), user, by=torch)
+                services.add_host_member(HostUnit.objects.get(slug=slug), user, actor=torch)
             if org_key:
                 self._organisation(user, ORGANISATIONS[org_key], verified_by=torch)
             if signs:
@@ -213,27 +213,28 @@ class Command(BaseCommand):
         xian = HostUnit.objects.get(slug="xian")
         host, torch = users["host.xian@demo.cn"], users["torch@demo.cn"]
         if not WorkPlan.objects.filter(host_unit=xian).exists():
-            plan = services.start_work_plan(xian, by=host)
+            plan = services.start_work_plan(xian, actor=host)
             for name, value in XIAN_PLAN.items():
                 setattr(plan, name, value)
-            services.save_work_plan(plan, by=host, stages=[
+            services.save_work_plan(plan, actor=host, stages=[
                 {"stage": stage, "starts_on": datetime.date(*start),
                  "ends_on": datetime.date(*end), "note": note}
                 for stage, start, end, note in XIAN_STAGES
             ])
-            services.submit_work_plan(plan, by=host)
-            services.approve_work_plan(plan, by=torch, comment="实施计划完整，同意按计划实施。")
+            services.submit_work_plan(plan, actor=host)
+            services.approve_work_plan(plan, actor=torch, comment="实施计划完整，同意按计划实施。")
             self.stdout.write("created  approved work plan of 西安市人民政府")
         if not ChallengeNotice.objects.filter(host_unit=xian).exists():
             notice = services.save_notice(
                 ChallengeNotice(host_unit=xian, title=XIAN_NOTICE_TITLE, body=XIAN_NOTICE_BODY),
-                by=host,
+                actor=host,
             )
-            services.publish_notice(notice, by=host)
+            services.publish_notice(notice, actor=host)
             self.stdout.write("created  published challenge notice of 西安市人民政府")
         if not ComplaintChannel.objects.filter(host_unit=xian).exists():
             for spec in XIAN_CHANNELS:
-                services.save_complaint_channel(ComplaintChannel(host_unit=xian, **spec), by=host)
+                services.save_complaint_channel(ComplaintChannel(host_unit=xian, **spec),
+                                                actor=host)
             self.stdout.write("created  complaint channels of 西安市人民政府")
 
     def _beijing(self, users):
@@ -242,7 +243,7 @@ class Command(BaseCommand):
         host = users["host.beijing@demo.cn"]
         if WorkPlan.objects.filter(host_unit=beijing).exists():
             return
-        plan = services.start_work_plan(beijing, by=host)
+        plan = services.start_work_plan(beijing, actor=host)
         for name, value in BEIJING_PLAN.items():
             setattr(plan, name, value)
         stages = [
@@ -250,6 +251,6 @@ class Command(BaseCommand):
              "ends_on": datetime.date(2021, 6 + index, 25), "note": ""}
             for index, stage in enumerate(s for s in Stage if s != Stage.LIVE_ROUND)
         ]
-        services.save_work_plan(plan, by=host, stages=stages)
-        services.submit_work_plan(plan, by=host)
+        services.save_work_plan(plan, actor=host, stages=stages)
+        services.submit_work_plan(plan, actor=host)
         self.stdout.write("created  submitted work plan of 北京市科委、中关村管委会 (event 5)")

@@ -323,7 +323,7 @@ class Command(BaseCommand):
         services.submit(demand, actor=author)
         if target == DemandStatus.WITHDRAWN:
             services.transition(demand, DemandStatus.WITHDRAWN, actor=author,
-                                comment="需求方已通过其他渠道解决。")
+                                reason="需求方已通过其他渠道解决。")
             return demand
         if target == DemandStatus.SUBMITTED:
             return demand
@@ -344,9 +344,9 @@ class Command(BaseCommand):
         if target == DemandStatus.IN_ANALYSIS:
             return demand
         if target in (DemandStatus.RETURNED, DemandStatus.REJECTED):
-            services.transition(demand, target, actor=host, comment=item["comment"])
+            services.transition(demand, target, actor=host, reason=item["comment"])
             return demand
-        services.transition(demand, DemandStatus.APPROVED, actor=host, comment="同意发布。")
+        services.transition(demand, DemandStatus.APPROVED, actor=host, reason="同意发布。")
         if "accepted_wording" in item:
             proposal = services.propose_wording(demand, actor=host,
                                                 texts=item["accepted_wording"])
@@ -359,5 +359,5 @@ class Command(BaseCommand):
                                   message=item["access_request"])
         if target == DemandStatus.CLOSED:
             services.transition(demand, DemandStatus.CLOSED, actor=host,
-                                comment="已与挑战者签订合作意向协议。")
+                                reason="已与挑战者签订合作意向协议。")
         return demand
