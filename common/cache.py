@@ -96,7 +96,10 @@ class FailSoftRedisCache(RedisCache):
         logger.warning(
             "Cache unavailable (%s: %s); serving without it, retrying every %.0f s "
             "(%d more failures since the last message)",
-            operation, error, RETRY_AFTER, unlogged,
+            operation,
+            error,
+            RETRY_AFTER,
+            unlogged,
         )
 
     def _recover(self):
@@ -117,9 +120,11 @@ class FailSoftRedisCache(RedisCache):
             return False
         with state.lock:
             state.down = False
-        logger.warning("Cache available again; %d keys written during the outage deleted%s",
-                       len(pending), " (more were lost and may be stale until they expire)"
-                       if overflowed else "")
+        logger.warning(
+            "Cache available again; %d keys written during the outage deleted%s",
+            len(pending),
+            " (more were lost and may be stale until they expire)" if overflowed else "",
+        )
         return True
 
     def _guarded(self, operation, fallback, call, *args, written=(), version=None):
@@ -146,33 +151,47 @@ class FailSoftRedisCache(RedisCache):
 
     # --- writes -----------------------------------------------------------------------------
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("set", None, super().set, key, value, timeout, version,
-                             written=[key], version=version)
+        return self._guarded(
+            "set", None, super().set, key, value, timeout, version, written=[key], version=version
+        )
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("add", True, super().add, key, value, timeout, version,
-                             written=[key], version=version)
+        return self._guarded(
+            "add", True, super().add, key, value, timeout, version, written=[key], version=version
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("touch", False, super().touch, key, timeout, version,
-                             written=[key], version=version)
+        return self._guarded(
+            "touch", False, super().touch, key, timeout, version, written=[key], version=version
+        )
 
     def delete(self, key, version=None):
-        return self._guarded("delete", False, super().delete, key, version,
-                             written=[key], version=version)
+        return self._guarded(
+            "delete", False, super().delete, key, version, written=[key], version=version
+        )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded("set_many", list(data), super().set_many, data, timeout, version,
-                             written=list(data), version=version)
+        return self._guarded(
+            "set_many",
+            list(data),
+            super().set_many,
+            data,
+            timeout,
+            version,
+            written=list(data),
+            version=version,
+        )
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
-        return self._guarded("delete_many", None, super().delete_many, keys, version,
-                             written=keys, version=version)
+        return self._guarded(
+            "delete_many", None, super().delete_many, keys, version, written=keys, version=version
+        )
 
     def incr(self, key, delta=1, version=None):
-        result = self._guarded("incr", _MISSING, super().incr, key, delta, version,
-                               written=[key], version=version)
+        result = self._guarded(
+            "incr", _MISSING, super().incr, key, delta, version, written=[key], version=version
+        )
         if result is _MISSING:
             raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
         return result

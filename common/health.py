@@ -64,5 +64,3 @@ def run_checks(timeout=CHECK_TIMEOUT):
         else:
             results[name] = (True, "")
     return results
-
-
