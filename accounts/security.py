@@ -3,7 +3,9 @@
 * Lockout: ``LOGIN_LOCKOUT_FAILURES`` failed sign-ins for one account (its e-mail address, not the
   client's IP, so a forged X-Forwarded-For changes nothing) lock it for
   ``LOGIN_LOCKOUT_SECONDS``. Counters live in the shared cache, so every web process counts
-  together. The lock is enforced in ``PortalAccountAdapter.pre_authenticate``: allauth's sign-in,
+  together; while the cache is down (``common.cache``) nothing is counted and nobody is locked
+  out — sign-in stays open rather than closed to everyone, as do allauth's rate limits. The
+  lock is enforced in ``PortalAccountAdapter.pre_authenticate``: allauth's sign-in,
   its re-authentication and (through ``secure_admin_login``) the Django admin all pass there.
   allauth's own ``login_failed`` rate limit is configured with the same numbers as a second layer.
 * Idle timeout: ``IdleTimeoutMiddleware`` signs a user out after ``SESSION_IDLE_TIMEOUT`` seconds

@@ -145,7 +145,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
 # The cache is shared by every web process (sessions, login throttles, page caches); in
-# production it lives in another Redis database than the broker, or on another server.
+# production it is a Redis server of its own (docker-compose.yml), in development another
+# database of the broker's server. It fails soft (common.cache): with the cache down pages are
+# built without it, sessions come from the database (cached_db below), and the rate limits and
+# the account lockout fail open, counting nothing until it is back.
 CACHE_URL = env("CACHE_URL", "")
 if not CACHE_URL and REDIS_URL:
     CACHE_URL = (REDIS_URL.rstrip("/").rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") > 2
@@ -153,7 +156,7 @@ if not CACHE_URL and REDIS_URL:
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.FailSoftRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
         }
@@ -334,6 +337,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- security ---------------------------------------------------------------------------------
+# Sessions are written to the database and read from the cache when it has them: a cache
+# outage (or an eviction) signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 # MLPS 2.0: idle sessions end after at most 30 minutes (accounts.security.IdleTimeoutMiddleware

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.mobile import MobileField
 from accounts.models import Organisation, region_code_validator
+from common.concurrency import EditTokenFormMixin
 from contests.models import IndustryField
 from files.forms import PrivateFileField
 
@@ -90,7 +91,7 @@ class PassagesField(forms.CharField):
         return seen
 
 
-class DemandForm(forms.Form):
+class DemandForm(EditTokenFormMixin, forms.Form):
     """The demand in the standard format.
 
     ``mode="draft"`` accepts incomplete data (only the title and host unit are required; what
@@ -176,7 +177,9 @@ class DemandForm(forms.Form):
         self.demand = demand
         if demand is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(demand)
-        super().__init__(*args, **kwargs)
+        # Co-authors (the company's members, the host staff who entered it) may edit at once:
+        # the form carries the version it was opened at (common.concurrency).
+        super().__init__(*args, edited=demand, **kwargs)
         if demand is not None:
             # The owner organisation is fixed once the demand exists.
             del self.fields["organisation"]

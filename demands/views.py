@@ -22,6 +22,7 @@ from accounts.agreements import (
 )
 from accounts.enums import AgreementKind, MembershipState, RoleCode
 from accounts.models import AgreementSignature, Organisation
+from common.concurrency import StaleEdit
 from common.errors import DomainError, show_error
 from contests.permissions import staffed_host_unit_ids
 from files.selectors import files_for_object
@@ -192,8 +193,10 @@ def _demand_form_page(request, *, demand, organisations, host_units, entered_by_
                     demand = services.update_demand(
                         demand, actor=request.user, fields=form.content(),
                         indicators=formset.rows(), host_unit=form.cleaned_data["host_unit"],
-                        uploads=form.uploads(),
+                        uploads=form.uploads(), edit_token=form.submitted_edit_token(),
                     )
+            except StaleEdit as error:
+                form.refuse_stale(error)
             except DomainError as error:
                 show_error(request, error, form)
             else:

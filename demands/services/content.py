@@ -13,6 +13,7 @@ from accounts.enums import MembershipState
 from accounts.mobile import MOBILE_RE, normalise_mobile
 from accounts.models import Membership, region_code_validator
 from audit.services import log_action
+from common.concurrency import check_edit_token
 from contests.permissions import is_host_staff_of
 from contests.selectors import current_contest
 from files.enums import FileKind
@@ -251,10 +252,15 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
     raise AssertionError("unreachable")
 
 
-def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, uploads=()):
+def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, uploads=(),
+                  edit_token=None):
     """Save the owner's changes to a draft or returned demand (no completeness check: that
     happens on submission). Accepted public wordings of texts the owner has rewritten are
-    dropped, so the public never sees a wording of an older text."""
+    dropped, so the public never sees a wording of an older text.
+
+    ``edit_token`` is the version the edit form was opened at (``common.concurrency``): when
+    another author saved the demand since, ``StaleEdit`` is raised and nothing is written.
+    Callers without a form (the import) pass None."""
     fields = _clean_fields(fields)
     with transaction.atomic():
         locked = Demand.objects.select_for_update().get(pk=demand.pk)
@@ -263,6 +269,7 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, upl
         if locked.status not in EDITABLE_STATES:
             raise DemandError(gettext("A demand that is “%(status)s” can no longer be edited.")
                               % {"status": locked.get_status_display()})
+        check_edit_token(locked, edit_token)
         if "title" in fields and not (fields["title"] or "").strip():
             raise DemandError(gettext("Give the demand a title."))
         if host_unit is not None and host_unit.pk != locked.host_unit_id:

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from common.concurrency import edit_token
 from demands.enums import DemandStatus
 from files.models import PrivateFile
 from tests.demands.collection import *  # noqa: F403
@@ -16,7 +17,8 @@ from tests.factories.files import pdf_bytes
 def _post_draft(client, demand, upload):
     return client.post(reverse("demands:edit", kwargs={"ref": demand.ref}), {
         "action": "draft", "host_unit": demand.host_unit_id, "title": demand.title,
-        "attachment": upload, "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0",
+        "edit_token": edit_token(demand), "attachment": upload,
+        "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0",
     })
 
 
