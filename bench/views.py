@@ -5,8 +5,8 @@ template and no cache. It runs behind the same middleware as the portal's pages.
 from django.db import connection
 from django.http import HttpResponse
 
-from demands.public import PUBLIC_STATES
-from demands.public_views import PAGE_SIZE
+from demands.public.projection import PUBLIC_STATES
+from demands.public.views import PAGE_SIZE
 
 REFERENCE_SQL = """
     SELECT ref, title, public_snapshot ->> 'public_name', public_snapshot ->> 'region_name',

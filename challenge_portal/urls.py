@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from contests.views import home
-from demands.sitemaps import SITEMAPS
+from demands.public.sitemaps import SITEMAPS
 from notifications import urls as notifications_urls
 from push import urls as push_urls
 

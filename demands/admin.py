@@ -14,10 +14,11 @@ from common.errors import DomainError
 from common.importexport.admin import ScopedImportExportMixin
 from contests.admin_scoping import HostScopedAdminMixin, HostScopedInlineMixin
 
-from . import national, selectors, services
+from . import selectors, services
 from .enums import DemandStatus
 from .importing.resources import DemandResource
 from .models import Analysis, Demand, DemandTransition, ExpertAssignment, Indicator, WordingProposal
+from .services import national
 
 READ_ONLY = frozenset({"view"})
 VIEW_AND_ACTIONS = frozenset({"view", "change"})
@@ -129,7 +130,7 @@ class DemandAdmin(ScopedImportExportMixin, _ReadOnlyAdmin):
         self._apply(request, queryset, DemandStatus.CLOSED)
 
     def has_national_permission(self, request):
-        """National publishing (集中发布) is Torch staff's: demands.national."""
+        """National publishing (集中发布) is Torch staff's: demands.services.national."""
         return national.may_publish_nationally(request.user)
 
 

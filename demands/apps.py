@@ -18,7 +18,7 @@ class DemandsConfig(AppConfig):
         register_kind("demand.status_changed", _("Status changes of my demands"))
         register_kind("demand.wording_proposed", _("Wording proposals for my demands"))
         register_kind("demand.expert_assigned", _("Demands I am asked to analyse"))
-        # the public side (demands.access)
+        # the public side (demands.services.access)
         register_kind("demand.access_requested",
                       _("Requests for the hidden details of my demands"))
         register_kind("demand.access_decided", _("Answers to my requests for hidden details"))

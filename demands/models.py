@@ -23,8 +23,8 @@ from .enums import (
 money = dict(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
 
 
-# The search text columns (registered with common.search by demands.search); each has a stored
-# tsvector twin.
+# The search text columns (registered with common.search by demands.public.search); each has
+# a stored tsvector twin.
 SEARCH_COLUMNS = ("search_title", "search_tokens", "search_bigrams")
 
 
@@ -121,8 +121,8 @@ class Demand(models.Model):
     search_bigrams_vector = models.GeneratedField(
         expression=SimpleVector("search_bigrams"), output_field=SearchVectorField(),
         db_persist=True)
-    # demands.public.project(demand).to_dict(), written by refresh_public_index: public lists,
-    # feeds and the sitemap render from it without reading the model.
+    # demands.public.projection.project(demand).to_dict(), written by refresh_public_index:
+    # public lists, feeds and the sitemap render from it without reading the model.
     public_snapshot = models.JSONField(editable=False, default=dict, blank=True)
     public_indexed_at = models.DateTimeField(editable=False, null=True, blank=True)
 

@@ -114,7 +114,7 @@ rules.add_perm("demands.decide_proposal", can_decide_proposal)
 rules.add_perm("demands.manage_demands", can_manage_demands)
 
 
-# --- access to hidden details of published demands (demands.access) ---------------------------
+# --- access to hidden details of published demands (demands.services.access) ------------------
 @rules.predicate
 def is_granted_challenger(user, demand):
     """A challenger whose request to see the demand's hidden details was granted."""

@@ -25,7 +25,7 @@ urlpatterns = [
     path("manage/<str:ref>/proposals/<int:pk>/", views.proposal, name="proposal"),
 ]
 
-# --- the public side (demands/public_urls.py) ---
-from .public_urls import urlpatterns as public_urlpatterns  # noqa: E402
+# --- the public side (demands/public/urls.py) ---
+from .public.urls import urlpatterns as public_urlpatterns  # noqa: E402
 
 urlpatterns += public_urlpatterns

@@ -27,7 +27,7 @@ from common.errors import DomainError, show_error
 from contests.permissions import staffed_host_unit_ids
 from files.selectors import files_for_object
 
-from . import permissions, public, selectors, services
+from . import permissions, selectors, services
 from .diff import proposal_rows
 from .enums import (
     CooperationMode,
@@ -46,6 +46,7 @@ from .forms import (
     indicator_initial,
 )
 from .models import Demand, WordingProposal
+from .public import projection as public
 
 PAGE_SIZE = 25
 

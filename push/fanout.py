@@ -8,7 +8,7 @@ the recipients with set-based SQL (``push.matching``) and notifies them in batch
 order with ``notify_many``: each batch is one transaction that also moves the checkpoint
 (``last_user_id``), so a crashed run resumes where the last committed batch ended, and the
 unique delivery keys make a duplicated or retried run write nothing twice. Everything sent
-is built from the public projection (``demands.public.project``), never from the model.
+is built from the public projection (``demands.public.projection.project``), never from the model.
 
 Errors send the job back to pending with an exponential backoff; after
 NOTIFICATIONS_MAX_ATTEMPTS in a row it is failed, shown to Torch staff in admin with a retry.
@@ -30,7 +30,7 @@ from django.utils import timezone
 from audit.services import log_action
 from demands.enums import DemandStatus
 from demands.models import Demand
-from demands.public import for_projection, project
+from demands.public.projection import for_projection, project
 from notifications.outbox import Outbox, is_eager, publish
 from notifications.rendering import absolute_url
 from notifications.services import notify_many

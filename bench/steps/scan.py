@@ -23,9 +23,9 @@ from django.db.models import Q
 
 from bench.report import Row, at_least, ms, ratio_of
 from common.search import normalise
-from demands import search
-from demands.public import from_snapshot, public_demands
-from demands.public_views import PAGE_SIZE
+from demands.public import search
+from demands.public.projection import from_snapshot, public_demands
+from demands.public.views import PAGE_SIZE
 
 QUERIES = ["电池", "芯片", "热管理", "视觉检测", "储能", "碳纤维", "抗体", "余热回收"]
 SPEEDUP_GOAL = 10.0

@@ -9,8 +9,8 @@ share of them with hidden fields and hidden passages.
 
 Speed (:mod:`.population`): demands, indicators and organisations are written with
 ``bulk_create`` in batches; the public snapshot and the search columns are computed before the
-insert by the portal's own functions (``demands.public.project`` and
-``demands.search.DEMANDS.columns``, through :func:`index_values`), with jieba running in
+insert by the portal's own functions (``demands.public.projection.project`` and
+``demands.public.search.DEMANDS.columns``, through :func:`index_values`), with jieba running in
 forked worker processes.
 
 Generated rows are recognisable: their organisations' credit codes carry :data:`CODE_MARKER`

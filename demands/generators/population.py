@@ -16,9 +16,10 @@ from common.search import tokenizer
 from contests.models import HostUnit
 from contests.selectors import current_contest
 
-from .. import public, search
 from ..models import Demand, Indicator
-from ..public_cache import PUBLIC_PAGES
+from ..public import projection as public
+from ..public import search
+from ..public.cache import PUBLIC_PAGES
 from ..services import format_reference, next_sequence
 from .compose import CODE_MARKER_REGEX, DEMANDS_PER_ORGANISATION, GENERATOR_EMAIL, Composer
 from .words import BANKS, FIELD_BANKS
@@ -71,10 +72,11 @@ def reset_generated():
 def index_values(demand, *, now=None):
     """The stored public columns of a public ``demand``: its ``public_snapshot``, search
     columns and ``public_indexed_at``, computed by the portal's own projection and tokeniser
-    (``demands.public.project``, ``demands.search.DEMANDS.columns``) exactly as
-    ``demands.public.refresh_public_index`` computes them, but without touching the database,
-    so that they are ready before a bulk insert. The demand's organisation, industry field,
-    host unit with its event and indicators must be loaded (or prefetched)."""
+    (``demands.public.projection.project``, ``demands.public.search.DEMANDS.columns``)
+    exactly as ``demands.public.projection.refresh_public_index`` computes them, but without
+    touching the database, so that they are ready before a bulk insert. The demand's
+    organisation, industry field, host unit with its event and indicators must be loaded (or
+    prefetched)."""
     projection = public.project(demand)
     title_texts, body_texts = projection.search_texts()
     return {

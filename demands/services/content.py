@@ -30,7 +30,7 @@ from ..enums import (
     OutcomeForm,
 )
 from ..models import Demand, Indicator
-from ..public import is_public, refresh_public_index
+from ..public.projection import is_public, refresh_public_index
 from .base import (
     CONTENT_FIELDS,
     FREE_TEXT_FIELDS,

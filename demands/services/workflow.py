@@ -8,7 +8,7 @@ from common.workflow import Workflow
 from .. import hooks, permissions
 from ..enums import DEMAND_EDGES, TRANSITIONS, DemandStatus, ProposalState
 from ..models import Demand, DemandTransition
-from ..public import refresh_public_index
+from ..public.projection import refresh_public_index
 from .base import DemandError, _notify_members, _title
 from .content import submission_problems
 

@@ -3,7 +3,7 @@ contests app loads this tag and never imports demands)."""
 
 from django import template
 
-from ..national import national_demands as _national_demands
+from ..services.national import national_demands as _national_demands
 
 register = template.Library()
 

@@ -10,7 +10,6 @@ from accounts.models import Organisation
 from common.search import CJK_RUN
 from contests import services as contest_services
 from contests.models import HostUnit
-from demands import search
 from demands.enums import DemandStatus, HideableField
 from demands.generators import (
     CODE_MARKER,
@@ -20,7 +19,13 @@ from demands.generators import (
     reset_generated,
 )
 from demands.models import Demand
-from demands.public import REDACTION_MARK, from_snapshot, public_demands, refresh_public_index
+from demands.public import search
+from demands.public.projection import (
+    REDACTION_MARK,
+    from_snapshot,
+    public_demands,
+    refresh_public_index,
+)
 from tests.factories.demands import DemandFactory
 
 pytestmark = pytest.mark.django_db

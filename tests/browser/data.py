@@ -8,7 +8,7 @@ from django.core.management import call_command
 from accounts.enums import OrganisationKind
 from contests.models import HostUnit
 from demands.enums import DemandStatus, HideableField
-from demands.public import refresh_public_index
+from demands.public.projection import refresh_public_index
 from tests.factories.accounts import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.demands import DemandFactory
 

@@ -7,9 +7,9 @@ import pytest
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
-from demands import access
 from demands.enums import AccessState
 from demands.models import AccessRequest
+from demands.services import access
 from tests.browser.data import PASSWORD, published_demand, seed_demo, verified_user
 from tests.factories.accounts import OrganisationFactory
 

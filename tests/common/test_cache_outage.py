@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from demands.enums import DemandStatus
 from demands.models import Demand
-from demands.public import refresh_public_index
+from demands.public.projection import refresh_public_index
 from tests.demands.collection import *  # noqa: F403
 from tests.factories.demands import DemandFactory
 

@@ -51,7 +51,7 @@ def test_columns_carry_the_registered_names():
 
 def test_demands_register_the_columns_their_model_stores():
     from demands.models import Demand
-    from demands.search import DEMANDS
+    from demands.public.search import DEMANDS
 
     assert index_for(Demand) is DEMANDS
     stored = {field.name for field in Demand._meta.get_fields()}

@@ -266,8 +266,8 @@ def test_concurrent_transitions_on_postgresql_one_wins(postgres, host_unit, torc
 def test_every_registered_workflow_keeps_its_history_in_the_one_shape():
     import accounts.services
     import contests.services
-    import demands.access
     import demands.services
+    import demands.services.access
     import demands.services.wording
     from common import workflow
     from common.models import TransitionRecord
@@ -279,7 +279,7 @@ def test_every_registered_workflow_keeps_its_history_in_the_one_shape():
     for name, flow in flows.items():
         assert issubclass(flow.history, TransitionRecord), name
     assert (accounts.services.MEMBERSHIP_WORKFLOW, contests.services.WORK_PLAN_WORKFLOW,
-            demands.access.ACCESS_WORKFLOW, demands.services.DEMAND_WORKFLOW,
+            demands.services.access.ACCESS_WORKFLOW, demands.services.DEMAND_WORKFLOW,
             demands.services.wording.PROPOSAL_WORKFLOW) == (
         flows["Membership"], flows["WorkPlan"], flows["AccessRequest"], flows["Demand"],
         flows["WordingProposal"])

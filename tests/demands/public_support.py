@@ -8,7 +8,7 @@ from django.test import TestCase
 
 from accounts.enums import OrganisationKind
 from demands.enums import DemandStatus, HideableField
-from demands.public import refresh_public_index
+from demands.public.projection import refresh_public_index
 from tests.factories.accounts import OrganisationFactory
 from tests.factories.contests import IndustryFieldFactory
 from tests.factories.demands import DemandFactory

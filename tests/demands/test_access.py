@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from accounts.models import AgreementSignature
 from audit.models import ActivityLog
-from demands import access
-from demands.access import AccessError
 from demands.enums import AccessState, DemandStatus
 from demands.models import AccessRequest, HiddenDetailView
+from demands.services import access
+from demands.services.access import AccessError
 from notifications.models import Notification, OutboundEmail
 from tests.demands.public_support import *  # noqa: F403
 from tests.demands.public_support import publish

@@ -9,11 +9,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from demands import search
 from demands.enums import HideableField
 from demands.models import Demand
-from demands.national import set_national
-from demands.public import REDACTION_MARK, project, public_demands
+from demands.public import search
+from demands.public.projection import REDACTION_MARK, project, public_demands
+from demands.services.national import set_national
 from tests.demands.public_support import *  # noqa: F403
 from tests.demands.public_support import (
     CANARIES,

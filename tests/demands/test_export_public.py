@@ -18,7 +18,7 @@ from demands.importing.format import (
     COL_TITLE,
 )
 from demands.models import Demand
-from demands.public import public_name_for
+from demands.public.projection import public_name_for
 from tests.demands.import_support import csv_bytes, demand_row, run_import
 from tests.demands.public_support import publish
 

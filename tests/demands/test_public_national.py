@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import ActivityLog
 from demands.enums import DemandStatus
 from demands.models import Demand
-from demands.national import NationalError, national_demands, set_national
+from demands.services.national import NationalError, national_demands, set_national
 from tests.demands.public_support import *  # noqa: F403
 from tests.demands.public_support import publish
 from tests.factories.contests import IndustryFieldFactory

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from demands.enums import CooperationMode, DemandStatus
-from demands.national import set_national
-from demands.public import refresh_public_index
+from demands.public.projection import refresh_public_index
+from demands.services.national import set_national
 from tests.demands.public_support import *  # noqa: F403
 from tests.demands.public_support import PUBLIC_NAME, publish
 from tests.factories.contests import HostUnitFactory, IndustryFieldFactory
@@ -211,7 +211,7 @@ def test_counts_and_choices_are_cached_until_something_public_changes(
 
 
 def test_broad_search_says_it_lists_only_the_best_of_the_newest(client, monkeypatch):
-    from demands import search
+    from demands.public import search
 
     monkeypatch.setattr(search, "CANDIDATE_CAP", 2)
     for n in range(5):
@@ -314,7 +314,7 @@ def test_cache_key_includes_query_string(client):
 def test_cache_key_includes_language_path_and_version(rf):
     from django.utils import translation
 
-    from demands.public_cache import PUBLIC_PAGES
+    from demands.public.cache import PUBLIC_PAGES
 
     def key(path, language):
         with translation.override(language):
@@ -345,7 +345,7 @@ def test_signed_in_users_get_the_shared_body_in_their_own_layout(client, strange
 def _cached_page_of(rf, path, page):
     from django.utils import translation
 
-    from demands.public_cache import PUBLIC_PAGES
+    from demands.public.cache import PUBLIC_PAGES
 
     with translation.override("en"):
         return cache.get(PUBLIC_PAGES.page_key(rf.get(path), page, level="page"))
@@ -388,7 +388,7 @@ def test_a_page_that_asked_for_a_csrf_token_is_not_cached(rf):
     from django.http import HttpResponse
     from django.middleware.csrf import get_token
 
-    from demands.public_cache import PUBLIC_PAGES
+    from demands.public.cache import PUBLIC_PAGES
 
     calls = []
 
@@ -430,7 +430,7 @@ def test_main_navigation_links_to_the_demand_list(client):
 
 
 def test_search_download_holds_every_match_not_only_the_listed(client, monkeypatch):
-    from demands import search
+    from demands.public import search
 
     monkeypatch.setattr(search, "CANDIDATE_CAP", 2)
     for n in range(4):

@@ -7,7 +7,7 @@ from accounts.enums import OrganisationKind
 from common.regions import PROVINCES, region_name, region_prefix
 from demands.enums import DemandStatus, HideableField
 from demands.models import Demand
-from demands.public import (
+from demands.public.projection import (
     REDACTION_MARK,
     PublicDemand,
     project,

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from common.search import Phrase, bigrams, parse_query, tokens
 from common.search import windows as search_windows
-from demands import search
 from demands.enums import DemandStatus
-from demands.public import public_demands
+from demands.public import search
+from demands.public.projection import public_demands
 from tests.demands.public_support import *  # noqa: F403
 from tests.demands.public_support import publish
 from tests.factories.demands import DemandFactory
@@ -161,7 +161,7 @@ def test_match_is_served_by_the_gin_indexes_postgresql(postgres, query):
 def test_unpublished_demands_are_not_found(db):
     draft = DemandFactory(title="锂电池隔膜", status=DemandStatus.APPROVED)
     publish(_demand("钠电池"))
-    from demands.public import refresh_public_index
+    from demands.public.projection import refresh_public_index
 
     refresh_public_index(draft)
 
@@ -169,7 +169,7 @@ def test_unpublished_demands_are_not_found(db):
 
 
 def test_withdrawn_demand_leaves_the_index(db):
-    from demands.public import refresh_public_index
+    from demands.public.projection import refresh_public_index
 
     demand = _demand("锂电池隔膜")
     demand.status = DemandStatus.WITHDRAWN

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from demands.enums import DemandStatus
 from demands.models import Demand
-from demands.public import refresh_public_index
+from demands.public.projection import refresh_public_index
 from notifications.models import Notification, OutboundEmail
 from push.models import Subscription, SubscriptionKeyword, SubscriptionRegion
 from push.subscriptions import create_subscription, keyword_anchor

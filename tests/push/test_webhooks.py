@@ -88,7 +88,7 @@ def test_delivery_is_signed_with_the_webhooks_secret(demand, receiver,
 
 def test_publication_queued_twice_gives_each_webhook_one_delivery(demand, receiver):
     webhook = _webhook(receiver.url)
-    from demands.public import for_projection, project
+    from demands.public.projection import for_projection, project
 
     loaded = for_projection(type(demand).objects.filter(pk=demand.pk)).get()
     for _run in range(2):

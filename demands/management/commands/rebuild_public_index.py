@@ -6,7 +6,7 @@ when the user dictionary changes); the public page cache is dropped as well.
 
 from django.core.management.base import BaseCommand
 
-from demands.public import rebuild_public_index
+from demands.public.projection import rebuild_public_index
 
 
 class Command(BaseCommand):

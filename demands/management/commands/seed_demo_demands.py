@@ -2,7 +2,7 @@
 
 Run after ``seed_demo`` (``make demo`` does): it uses its accounts (company@demo.cn,
 host.xian@demo.cn, host.beijing@demo.cn, expert@demo.cn, challenger@demo.cn). Every demand is
-taken through ``demands.services`` (and ``demands.access``), so the history, audit log and
+taken through ``demands.services`` (and ``demands.services.access``), so the history, audit log and
 public index are what real use would leave. Idempotent: a demand whose title the organisation
 already has is left alone.
 """
@@ -19,9 +19,10 @@ from accounts.enums import MembershipRole, MembershipState, OrganisationKind
 from accounts.models import Membership, Organisation
 from contests.management.commands.seed_demo import ORGANISATIONS as DEMO_ORGANISATIONS
 from contests.models import HostUnit
-from demands import access, services
+from demands import services
 from demands.enums import AnalysisVerdict, DemandStatus
 from demands.models import Demand
+from demands.services import access
 
 COMPANY = "company@demo.cn"
 HOST_XIAN = "host.xian@demo.cn"

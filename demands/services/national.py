@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import is_torch_staff
 from common.errors import DomainError
 
-from .enums import DemandStatus
-from .models import Demand
-from .public import from_snapshot, public_demands, refresh_public_index
+from ..enums import DemandStatus
+from ..models import Demand
+from ..public.projection import from_snapshot, public_demands, refresh_public_index
 
 
 class NationalError(DomainError):

@@ -1,7 +1,7 @@
 """Search over published demands: the demand's registration with the Chinese search engine
 (:mod:`common.search`) and the one search function the public side calls.
 
-The three columns are written by ``demands.public.refresh_public_index`` from the public
+The three columns are written by ``demands.public.projection.refresh_public_index`` from the public
 projection and never from the model (``PublicDemand.search_texts``: title and keywords, then
 the rest), so a hidden value can never be found.
 """
@@ -9,8 +9,8 @@ the rest), so a hidden value can never be found.
 from common import search as engine
 from common.search import SearchIndex, recent_windows, register
 
-from .models import Demand
-from .public_cache import PUBLIC_PAGES
+from ..models import Demand
+from .cache import PUBLIC_PAGES
 
 DEMANDS = register(
     SearchIndex(

@@ -3,7 +3,8 @@
 
 from django.urls import path, register_converter
 
-from . import feeds, public_views
+from . import feeds
+from . import views as public_views
 
 
 class RefConverter:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from contests.models import Event, HostUnit
 
-from .public import public_demands
+from .projection import public_demands
 
 
 class _PortalSitemap(Sitemap):

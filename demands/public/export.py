@@ -15,7 +15,7 @@ def _joined(values):
 
 
 class PublicDemandResource(SafeExportMixin, resources.Resource):
-    """Rows are :class:`demands.public.PublicDemand` objects, never models."""
+    """Rows are :class:`demands.public.projection.PublicDemand` objects, never models."""
 
     ref = Field(attribute="ref", column_name=_("Reference"))
     title = Field(attribute="title", column_name=_("Title"))

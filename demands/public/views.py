@@ -2,9 +2,9 @@
 full details for granted challengers, the owner's access page, messages, national publishing
 and the CSV export.
 
-Public pages render :class:`demands.public.PublicDemand` only, never a model. The list and
-detail pages come from the shared page cache (:mod:`common.page_cache`, in the namespace of
-:mod:`demands.public_cache`): their bodies for everyone, the whole response for anonymous
+Public pages render :class:`demands.public.projection.PublicDemand` only, never a model. The
+list and detail pages come from the shared page cache (:mod:`common.page_cache`, in the namespace of
+:mod:`demands.public.cache`): their bodies for everyone, the whole response for anonymous
 visitors.
 """
 
@@ -29,19 +29,21 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_challenger, is_torch_staff
 from common.errors import DomainError, show_error
 
-from . import access, permissions, search
-from .enums import AccessState
-from .models import AccessRequest, Demand
-from .national import set_national
-from .public import (
+from .. import permissions
+from ..enums import AccessState
+from ..models import AccessRequest, Demand
+from ..services import access
+from ..services.national import set_national
+from . import search
+from .cache import PUBLIC_PAGES
+from .forms import AccessRequestForm, DemandFilterForm, MessageForm
+from .projection import (
     PUBLIC_STATES,
     for_projection,
     from_snapshot,
     project,
     public_demands,
 )
-from .public_cache import PUBLIC_PAGES
-from .public_forms import AccessRequestForm, DemandFilterForm, MessageForm
 
 PAGE_SIZE = 20
 
@@ -102,7 +104,7 @@ def _list_context(request):
     form, queryset, query = _filtered(request)
     snapshots = _ordered(queryset, query).values_list("public_snapshot", flat=True)
     if query:
-        # The best matches among the newest few hundred (demands.search), counted cheaply;
+        # The best matches among the newest few hundred (demands.public.search), counted cheaply;
         # CANDIDATE_CAP or more means the search was cut short.
         paginator = Paginator(snapshots, PAGE_SIZE)
     else:
@@ -322,7 +324,7 @@ class _Echo:
 def export_csv(request):
     """The public projections of the (filtered) list as CSV, newest first (or best first for a
     search), streamed."""
-    from .public_export import PublicDemandResource
+    from .export import PublicDemandResource
 
     _form, queryset, query = _filtered(request)
     # A download holds every match, not only those the page lists.

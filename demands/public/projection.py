@@ -28,7 +28,7 @@ from accounts.mobile import normalise_mobile
 from common.masking import mask_email, mask_mobile, mask_phone
 from common.regions import region_name
 
-from .enums import (
+from ..enums import (
     PUBLIC_STATES,
     CooperationMode,
     DemandStatus,
@@ -37,8 +37,8 @@ from .enums import (
     IPOwnership,
     OutcomeForm,
 )
-from .models import Demand
-from .public_cache import PUBLIC_PAGES
+from ..models import Demand
+from .cache import PUBLIC_PAGES
 from .search import DEMANDS
 
 # What replaces a hidden passage wherever it occurs.

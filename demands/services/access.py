@@ -26,10 +26,10 @@ from common.errors import DomainError
 from common.masking import mask_email, mask_mobile, mask_phone
 from common.workflow import Workflow
 
-from . import permissions
-from .enums import ACCESS_EDGES, ACCESS_TRANSITIONS, AccessState, HideableField
-from .models import AccessRequest, AccessRequestTransition, Demand, HiddenDetailView
-from .public import (
+from .. import permissions
+from ..enums import ACCESS_EDGES, ACCESS_TRANSITIONS, AccessState, HideableField
+from ..models import AccessRequest, AccessRequestTransition, Demand, HiddenDetailView
+from ..public.projection import (
     PUBLIC_STATES,
     PublicDemand,
     attachments_of,
@@ -239,7 +239,7 @@ class FullDetails:
 
 def full_details(demand):
     """The full details of a demand for a granted challenger (see :class:`FullDetails`)."""
-    from .public import _money
+    from ..public.projection import _money
 
     shared = bool(demand.contact_consents_sharing)
     return FullDetails(

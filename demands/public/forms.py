@@ -15,8 +15,8 @@ from common.regions import region_choices, region_prefix
 from common.search import MAX_QUERY_LENGTH
 from contests.models import Event, HostUnit, IndustryField
 
-from .access import MAX_MESSAGE_LENGTH
-from .enums import CooperationMode, DemandStatus
+from ..enums import CooperationMode, DemandStatus
+from ..services.access import MAX_MESSAGE_LENGTH
 
 REGION_CODE = re.compile(r"\d{6}")
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.models import Event, IndustryField
 
-from .enums import DemandStatus
-from .public import from_snapshot, public_demands
+from ..enums import DemandStatus
+from .projection import from_snapshot, public_demands
 
 FEED_SIZE = 30
 
