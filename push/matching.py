@@ -6,8 +6,8 @@ province's) or by keyword, and a user with several matching subscriptions (or on
 three ways) is one recipient. Keywords are matched against the demand's public projection
 only: its search columns (``search_tokens``, ``search_bigrams``, written from the projection
 by ``demands.public.projection.refresh_public_index``) give the candidates through the anchor
-index, and the projection's own texts, with every hidden passage already cut out, confirm them. A hidden
-value can therefore never make a subscriber match.
+index, and the projection's own texts, with every hidden passage already cut out, confirm
+them. A hidden value can therefore never make a subscriber match.
 """
 
 from dataclasses import dataclass
