@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .importing.urls import urlpatterns as importing_urlpatterns
+from .organiser import urls as organiser_urls
 
 app_name = "demands"
 urlpatterns = [
@@ -9,8 +10,7 @@ urlpatterns = [
     path("mine/", views.my_demands, name="mine"),
     path("new/", views.create, name="create"),
     path("assigned/", views.assigned_list, name="assigned"),
-    path("manage/", views.manage_list, name="manage"),
-    path("manage/new/", views.host_create, name="host_create"),
+    *organiser_urls.list_urlpatterns,
     # standard-format import and export (demands/importing/)
     *importing_urlpatterns,
     path("manage/<str:ref>/", views.detail, name="manage_detail"),
@@ -19,7 +19,7 @@ urlpatterns = [
          name="remove_attachment"),
     path("manage/<str:ref>/preview/", views.preview, name="preview"),
     path("manage/<str:ref>/status/", views.change_status, name="change_status"),
-    path("manage/<str:ref>/experts/", views.assign_experts, name="assign_experts"),
+    *organiser_urls.demand_urlpatterns,
     path("manage/<str:ref>/analysis/", views.analysis, name="analysis"),
     path("manage/<str:ref>/wording/", views.propose_wording, name="propose_wording"),
     path("manage/<str:ref>/proposals/<int:pk>/", views.proposal, name="proposal"),

@@ -1,5 +1,6 @@
-"""Pages of the collection side: the company's demands, the organisers' demand management and
-the experts' analysis. Every write goes through ``demands.services``; a refused operation
+"""Pages of the collection side: the company's demands and the experts' analysis, and the
+private demand page that owners, host staff and experts share (host staff's own pages are in
+``demands.organiser``). Every write goes through ``demands.services``; a refused operation
 comes back as a message, and a demand the user may not see is a 404."""
 
 from django.contrib import messages
@@ -16,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.agreements import (
     agreements_required,
-    current_agreement,
     has_signed_current,
     sign_url,
 )
 from accounts.enums import AgreementKind, MembershipState, RoleCode
-from accounts.models import AgreementSignature, Organisation
+from accounts.models import Organisation
 from common.concurrency import StaleEdit
 from common.errors import DomainError, show_error
 from contests.permissions import staffed_host_unit_ids
@@ -37,10 +37,8 @@ from .enums import (
 )
 from .forms import (
     AnalysisForm,
-    AssignExpertsForm,
     DemandForm,
     IndicatorFormSet,
-    ManageFilterForm,
     TransitionForm,
     WordingProposalForm,
     indicator_initial,
@@ -66,14 +64,15 @@ ACTION_LABELS = {
 COMMENTED_EDGES = (DemandStatus.RETURNED, DemandStatus.REJECTED)
 
 
-def _visible(request, ref):
+def visible_demand(request, ref):
+    """The demand ``ref`` if the user may open its private page; 404 otherwise."""
     try:
         return selectors.demand_detail(request.user, ref)
     except Demand.DoesNotExist:
         raise Http404 from None
 
 
-def _page(request, queryset):
+def page_of(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -81,32 +80,10 @@ def _page(request, queryset):
 @login_required
 def my_demands(request):
     """The demands of the user's organisations."""
-    page = _page(request, selectors.owner_demands(request.user))
+    page = page_of(request, selectors.owner_demands(request.user))
     return render(request, "demands/my_list.html", {
         "page_obj": page, "demands": page.object_list,
         "may_create": _creator_organisations(request.user).exists(),
-    })
-
-
-@login_required
-def manage_list(request):
-    """The organisers' list: the demands of their host units, filtered by status and unit."""
-    if not permissions.can_manage_demands(request.user):
-        raise Http404
-    units = selectors.managed_host_units(request.user)
-    form = ManageFilterForm(request.GET or None, host_units=units)
-    status, unit = "", None
-    if form.is_valid():
-        status = form.cleaned_data["status"]
-        unit = form.cleaned_data["host_unit"]
-    page = _page(request, selectors.managed_demands(request.user, status=status,
-                                                    host_unit=unit))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "demands/manage_list.html", {
-        "page_obj": page, "demands": page.object_list, "filter_form": form,
-        "query_string": query.urlencode(),
-        "may_enter": bool(staffed_host_unit_ids(request.user)),
     })
 
 
@@ -115,7 +92,7 @@ def assigned_list(request):
     """The demands an expert is assigned to."""
     if RoleCode.EXPERT not in request.user.role_codes():
         raise Http404
-    page = _page(request, selectors.assigned_demands(request.user))
+    page = page_of(request, selectors.assigned_demands(request.user))
     return render(request, "demands/assigned_list.html", {"page_obj": page,
                                                           "demands": page.object_list})
 
@@ -137,26 +114,13 @@ def create(request):
         messages.error(request, _("To post a demand, act as a demand company and be an active "
                                   "member of an organisation; both are set in your workspace."))
         return redirect("accounts:dashboard")
-    return _demand_form_page(request, demand=None, organisations=organisations,
+    return demand_form_page(request, demand=None, organisations=organisations,
                              host_units=selectors.current_host_units(), entered_by_host=False)
 
 
 @login_required
-def host_create(request):
-    """Host staff enter a demand on a company's behalf."""
-    unit_ids = staffed_host_unit_ids(request.user)
-    if not unit_ids:
-        raise Http404
-    return _demand_form_page(
-        request, demand=None, organisations=Organisation.objects.order_by("name"),
-        host_units=selectors.current_host_units().filter(pk__in=unit_ids),
-        entered_by_host=True,
-    )
-
-
-@login_required
 def edit(request, ref):
-    demand = _visible(request, ref)
+    demand = visible_demand(request, ref)
     if not permissions.is_author(request.user, demand):
         raise Http404
     if not request.user.has_perm("demands.change_demand", demand):
@@ -168,11 +132,11 @@ def edit(request, ref):
     if demand.entered_by_host and not permissions.is_owner_member(request.user, demand):
         units = units.filter(Q(pk__in=staffed_host_unit_ids(request.user))
                              | Q(pk=demand.host_unit_id))
-    return _demand_form_page(request, demand=demand, organisations=None, host_units=units,
+    return demand_form_page(request, demand=demand, organisations=None, host_units=units,
                              entered_by_host=demand.entered_by_host)
 
 
-def _demand_form_page(request, *, demand, organisations, host_units, entered_by_host):
+def demand_form_page(request, *, demand, organisations, host_units, entered_by_host):
     """The create/edit page. "Save draft" accepts incomplete data; "Check and preview" asks
     for everything submitting needs and goes on to the preview. On any error the page comes
     back with everything typed."""
@@ -245,7 +209,7 @@ def remove_attachment(request, ref, key):
 def preview(request, ref):
     """Exactly what the public will see once the demand is published, and what is still
     missing before it can be submitted."""
-    demand = _visible(request, ref)
+    demand = visible_demand(request, ref)
     may_submit = services.DEMAND_WORKFLOW.allows(request.user, demand, DemandStatus.SUBMITTED)
     return render(request, "demands/preview.html", {
         "demand": demand,
@@ -261,7 +225,7 @@ def preview(request, ref):
 @require_POST
 def change_status(request, ref):
     """One button per workflow edge; ``services.transition`` decides."""
-    demand = _visible(request, ref)
+    demand = visible_demand(request, ref)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown status."))
@@ -290,7 +254,7 @@ def change_status(request, ref):
 def detail(request, ref):
     """The private full view: every field, hidden or not, the history, the experts' work and
     the actions this user may take."""
-    demand = _visible(request, ref)
+    demand = visible_demand(request, ref)
     user = request.user
     is_reviewer = permissions.is_reviewer(user, demand)
     is_owner = permissions.is_owner_member(user, demand)
@@ -341,41 +305,10 @@ def _labels(choices, values):
 
 
 # --- experts ----------------------------------------------------------------------------------
-def _nda_signed_ids(contest, candidates):
-    nda = current_agreement(contest, AgreementKind.NDA)
-    if nda is None:
-        return frozenset()
-    return frozenset(AgreementSignature.objects.filter(agreement=nda, user__in=candidates)
-                     .values_list("user_id", flat=True))
-
-
-@login_required
-def assign_experts(request, ref):
-    demand = _visible(request, ref)
-    if not permissions.is_reviewer(request.user, demand):
-        raise Http404
-    if not request.user.has_perm("demands.assign_experts", demand):
-        messages.error(request, _("Experts can be assigned only to a submitted demand or one in "
-                                  "analysis."))
-        return redirect(demand.get_private_url())
-    candidates = selectors.expert_candidates()
-    signed = _nda_signed_ids(demand.host_unit.event.contest, candidates)
-    form = AssignExpertsForm(request.POST or None, candidates=candidates, signed_ids=signed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assign_experts(demand, form.cleaned_data["experts"], actor=request.user)
-        except DomainError as error:
-            show_error(request, error, form)
-        else:
-            messages.success(request, _("Experts assigned."))
-            return redirect(demand.get_private_url())
-    return render(request, "demands/assign_experts.html", {"demand": demand, "form": form})
-
-
 @agreements_required(AgreementKind.NDA)
 def analysis(request, ref):
     """The assigned expert's 梳理分析, 综合建议 and verdict."""
-    demand = _visible(request, ref)
+    demand = visible_demand(request, ref)
     if not permissions.is_assigned_expert(request.user, demand):
         raise Http404
     if not request.user.has_perm("demands.write_analysis", demand):
@@ -401,7 +334,7 @@ def analysis(request, ref):
 # --- public wording ---------------------------------------------------------------------------
 @login_required
 def propose_wording(request, ref):
-    demand = _visible(request, ref)
+    demand = visible_demand(request, ref)
     if not (permissions.is_reviewer(request.user, demand)
             or permissions.is_assigned_expert(request.user, demand)):
         raise Http404
@@ -426,7 +359,7 @@ def propose_wording(request, ref):
 @login_required
 def proposal(request, ref, pk):
     """A proposal as a difference against the current text; the owner accepts or declines."""
-    demand = _visible(request, ref)
+    demand = visible_demand(request, ref)
     item = get_object_or_404(WordingProposal.objects.select_related("proposed_by"), pk=pk,
                              demand=demand)
     may_decide = (item.state == ProposalState.PROPOSED
