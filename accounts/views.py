@@ -6,9 +6,10 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from common.http import safe_next
 
 from . import selectors, services
 from .agreements import agreement_status, current_contest
@@ -24,16 +25,6 @@ from .forms import (
 from .models import Membership, Organisation
 from .permissions import can_manage_organisation
 from .workspace import render_sections
-
-
-def _safe_next(request, fallback):
-    """``next`` from the query or form, if it points to this site; otherwise ``fallback``."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def apply_language_preference(response, user):
@@ -179,7 +170,7 @@ def membership_decide(request, pk):
         messages.error(request, str(error))
     except PermissionDenied as error:
         raise Http404 from error
-    return redirect(_safe_next(request, reverse("accounts:organisation_detail",
+    return redirect(safe_next(request, reverse("accounts:organisation_detail",
                                                 kwargs={"pk": membership.organisation_id})))
 
 
@@ -196,7 +187,7 @@ def agreements_sign(request):
     each; signs them all at once and returns to ``next``."""
     contest = current_contest()
     kinds = _requested_kinds(request)
-    next_url = _safe_next(request, reverse("accounts:signatures"))
+    next_url = safe_next(request, reverse("accounts:signatures"))
     statuses = agreement_status(request.user, contest, kinds)
     to_sign = [status.agreement for status in statuses
                if status.agreement is not None and not status.signed]
