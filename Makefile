@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate demo test test-fast worker beat bench lint format messages collectstatic gunicorn clean
+.PHONY: install run serve migrate demo test test-full test-fast worker beat bench lint format messages collectstatic gunicorn clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: demo
 # (always under CI=true, where a missing service is a failure, not a skip).
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+# The same suite with the harness's fuzzing at full strength (CI runs this one).
+test-full: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-60} $(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not fault" $(PYTEST_ARGS)

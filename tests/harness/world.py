@@ -128,7 +128,7 @@ def _with_totp(user):
     from allauth.mfa.models import Authenticator
 
     Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "test-only"}}
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
     )
     return user
 
@@ -208,6 +208,7 @@ def build_world():
     from demands.public import refresh_public_index
 
     refresh_public_index(demand)
+    demand.refresh_from_db()
     draft = DemandFactory(
         host_unit=unit_a,
         organisation=owner_org,
@@ -231,6 +232,7 @@ def build_world():
         industry_field=field_,
     )
     refresh_public_index(foreign)
+    foreign.refresh_from_db()
     foreign_draft = DemandFactory(
         host_unit=unit_b,
         organisation=other_org,
