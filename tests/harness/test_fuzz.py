@@ -219,4 +219,8 @@ def test_fuzz_page(harness, named, route, persona):
         if form.method == "get" or (persona, form.key()) not in _FUZZED:
             unique[form.key()] = form
             _FUZZED.add((persona, form.key()))
+    print(
+        f"fuzz {page_url} as {persona}: {len(unique)} forms, "
+        f"{sum(len(form.fields) for form in unique.values())} fields"
+    )
     _fuzz(harness, persona, page_url, list(unique.values()))
