@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml
 	rm -rf build *.egg-info
 	touch $(STAMP)
 
-install: $(STAMP)
+# Test tools from the npm registry (axe-core for the browser tests); nothing is served to users.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -69,4 +76,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l zh_Hans
 
 clean:
-	rm -rf $(VENV) staticfiles build *.egg-info
+	rm -rf $(VENV) node_modules staticfiles build *.egg-info
