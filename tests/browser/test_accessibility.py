@@ -41,15 +41,30 @@ def test_main_pages_have_no_serious_accessibility_violation(browser_page, live_s
     require_service("axe-core (make install runs npm ci)", AXE.exists())
     load_contest()
     demand = published_demand()
-    owner = verified_user("a11y-owner@example.cn", roles=["demand_company"],
-                          organisation=OrganisationFactory())
+    owner = verified_user(
+        "a11y-owner@example.cn", roles=["demand_company"], organisation=OrganisationFactory()
+    )
     context = browser_page.context
-    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
-                          "url": live_server.url}])
-    public = ["/", "/events/", "/demands/", f"/demands/{demand.ref}/", "/accounts/login/",
-              "/accounts/signup/", "/accounts/privacy/"]
-    signed_in = ["/accounts/workspace/", "/demands/mine/", "/demands/new/", "/notifications/",
-                 "/notifications/subscriptions/", "/accounts/profile/"]
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    public = [
+        "/",
+        "/events/",
+        "/demands/",
+        f"/demands/{demand.ref}/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/privacy/",
+    ]
+    signed_in = [
+        "/accounts/workspace/",
+        "/demands/mine/",
+        "/demands/new/",
+        "/notifications/",
+        "/notifications/subscriptions/",
+        "/accounts/profile/",
+    ]
 
     found, rules = [], set()
     for path in public:
@@ -58,15 +73,24 @@ def test_main_pages_have_no_serious_accessibility_violation(browser_page, live_s
         found += [(path, v) for v in report["violations"]]
     client = Client()
     client.force_login(owner)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     for path in signed_in:
         report = audit(browser_page, live_server.url + path)
         rules.add(report["rules"])
         found += [(path, v) for v in report["violations"]]
 
     print(f"axe {language}: {len(public) + len(signed_in)} pages, {max(rules)} rules each")
-    serious = [f"{path}: {v['id']} ({v['impact']}) {v['help']} at {v['nodes']}"
-               for path, v in found if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{path}: {v['id']} ({v['impact']}) {v['help']} at {v['nodes']}"
+        for path, v in found
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not serious, "\n".join(serious)
