@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate demo test test-fast worker beat bench lint format messages collectstatic gunicorn clean
+.PHONY: install run serve migrate demo test test-full test-fast worker beat bench lint format messages collectstatic gunicorn clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml
 	rm -rf build *.egg-info
 	touch $(STAMP)
 
-install: $(STAMP)
+# Test tools from the npm registry (axe-core for the browser tests); nothing is served to users.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -34,6 +41,11 @@ run: demo
 test: install
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+# The same suite with the harness's fuzzing at full strength (CI runs this one).
+test-full: install
+	$(BIN)/lint-imports
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-60} $(BIN)/python -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not fault" $(PYTEST_ARGS)
@@ -66,4 +78,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l zh_Hans
 
 clean:
-	rm -rf $(VENV) staticfiles build *.egg-info
+	rm -rf $(VENV) node_modules staticfiles build *.egg-info

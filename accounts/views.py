@@ -6,11 +6,11 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import DomainError, show_error
+from common.http import safe_next
 
 from . import selectors, services
 from .agreements import agreement_status, current_scope
@@ -26,16 +26,6 @@ from .forms import (
 from .models import Membership, Organisation
 from .permissions import can_manage_organisation
 from .workspace import render_sections
-
-
-def _safe_next(request, fallback):
-    """``next`` from the query or form, if it points to this site; otherwise ``fallback``."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def apply_language_preference(response, user):
@@ -181,7 +171,7 @@ def membership_decide(request, pk):
         show_error(request, error)
     except PermissionDenied as error:
         raise Http404 from error
-    return redirect(_safe_next(request, reverse("accounts:organisation_detail",
+    return redirect(safe_next(request, reverse("accounts:organisation_detail",
                                                 kwargs={"pk": membership.organisation_id})))
 
 
@@ -198,7 +188,7 @@ def agreements_sign(request):
     each; signs them all at once and returns to ``next``."""
     scope = current_scope()
     kinds = _requested_kinds(request)
-    next_url = _safe_next(request, reverse("accounts:signatures"))
+    next_url = safe_next(request, reverse("accounts:signatures"))
     statuses = agreement_status(request.user, scope, kinds)
     to_sign = [status.agreement for status in statuses
                if status.agreement is not None and not status.signed]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.mobile import MobileField
 from accounts.models import Organisation, region_code_validator
 from common.concurrency import EditTokenFormMixin
+from common.forms import ModelChoiceField, ModelMultipleChoiceField
 from contests.models import IndustryField
 from files.forms import PrivateFileField
 
@@ -101,13 +102,13 @@ class DemandForm(EditTokenFormMixin, forms.Form):
 
     use_required_attribute = False
 
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(),
-                                          label=_("Organisation"))
-    host_unit = forms.ModelChoiceField(queryset=None, label=_("Host unit"),
-                                       help_text=_("The host unit that collects the demand."))
+    organisation = ModelChoiceField(queryset=Organisation.objects.none(),
+                                    label=_("Organisation"))
+    host_unit = ModelChoiceField(queryset=None, label=_("Host unit"),
+                                 help_text=_("The host unit that collects the demand."))
     title = forms.CharField(label=_label("title"), max_length=120)
-    industry_field = forms.ModelChoiceField(queryset=IndustryField.objects.order_by("code"),
-                                            label=_label("industry_field"))
+    industry_field = ModelChoiceField(queryset=IndustryField.objects.order_by("code"),
+                                      label=_label("industry_field"))
     demand_type = forms.ChoiceField(label=_label("demand_type"),
                                     choices=[("", "---------"), *DemandType.choices])
     keywords = KeywordsField(label=_label("keywords"))
@@ -313,7 +314,7 @@ class TransitionForm(CommentForm):
     to_status = forms.ChoiceField(choices=DemandStatus.choices, widget=forms.HiddenInput)
 
 
-class ExpertChoiceField(forms.ModelMultipleChoiceField):
+class ExpertChoiceField(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, *args, signed_ids=frozenset(), **kwargs):
@@ -373,8 +374,8 @@ class WordingProposalForm(forms.Form):
 class ManageFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All")), *DemandStatus.choices])
-    host_unit = forms.ModelChoiceField(label=_("Host unit"), required=False, queryset=None,
-                                       empty_label=_("All my host units"))
+    host_unit = ModelChoiceField(label=_("Host unit"), required=False, queryset=None,
+                                 empty_label=_("All my host units"))
 
     def __init__(self, *args, host_units, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from common.http import safe_next
 
 from . import selectors, services
 from .forms import PreferencesForm
@@ -14,11 +16,7 @@ PAGE_SIZE = 20
 
 
 def _back_to_inbox(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("notifications:inbox")
+    return redirect(safe_next(request, reverse("notifications:inbox")))
 
 
 @login_required

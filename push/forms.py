@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.forms import ModelMultipleChoiceField
 from common.regions import LOCALITIES, PROVINCES
 from contests.models import IndustryField
 from notifications.kinds import get_kind
@@ -34,7 +35,7 @@ class SubscriptionForm(forms.Form):
     name = forms.CharField(
         label=pgettext_lazy("subscription", "Name"), max_length=80, required=False,
         help_text=_("Optional, to tell your subscriptions apart."))
-    fields = forms.ModelMultipleChoiceField(
+    fields = ModelMultipleChoiceField(
         label=_("Industry fields"), queryset=IndustryField.objects.order_by("code"),
         required=False, widget=forms.CheckboxSelectMultiple)
     regions = forms.MultipleChoiceField(
@@ -114,6 +115,7 @@ class WebhookForm(forms.ModelForm):
         model = Webhook
         fields = ["name", "url", "fields"]
         widgets = {"fields": forms.CheckboxSelectMultiple}
+        field_classes = {"fields": ModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

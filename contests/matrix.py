@@ -1,0 +1,97 @@
+"""What each persona gets from the contest pages (public events and hosts, the organiser
+pages of host unit A, the Torch Center's work-plan review).
+
+Declared for the permission matrix (vocabulary and outcomes in ``common.permission_matrix``;
+checked by ``tests/harness``). Object paths such as ``"@demand.ref"`` name objects of the
+harness's world: host unit A's published demand of the owner, and so on.
+"""
+
+from common.permission_matrix import AdminModel, route
+
+ROUTES = {
+    "home": route(
+        get={"*": "200"},
+    ),
+    "event_list": route(
+        get={"*": "200"},
+    ),
+    "event_detail": route(
+        get={"*": "200"},
+        kwargs={"number": "@event.number"},
+    ),
+    "host_detail": route(
+        get={"*": "200"},
+        kwargs={"slug": "@unit.slug"},
+    ),
+    "organiser_home": route(
+        get={"visitor": "login", "host other_host": "200", "*": "404"},
+    ),
+    "work_plan_edit": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"slug": "@unit.slug"},
+    ),
+    "notice_list": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"slug": "@unit.slug"},
+    ),
+    "notice_create": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"slug": "@unit.slug"},
+    ),
+    "notice_edit": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"slug": "@unit.slug", "pk": "@notice.pk"},
+    ),
+    "notice_publish": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"},
+        kwargs={"slug": "@unit.slug", "pk": "@notice.pk"},
+    ),
+    "complaint_channels": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"slug": "@unit.slug"},
+    ),
+    "complaint_channel_edit": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"slug": "@unit.slug", "pk": "@channel.pk"},
+    ),
+    "complaint_channel_delete": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"},
+        kwargs={"slug": "@unit.slug", "pk": "@channel.pk"},
+    ),
+    "torch_work_plans": route(
+        get={"visitor": "login", "torch": "200", "*": "404"},
+    ),
+    "torch_work_plan": route(
+        get={"visitor": "login", "torch": "200", "*": "404"},
+        kwargs={"pk": "@work_plan.pk"},
+    ),
+}
+
+ADMIN = {
+    "Contest": AdminModel(scope="shared", own="@contest"),
+    "IndustryField": AdminModel(scope="shared", own="@field"),
+    "Event": AdminModel(
+        scope="host", own="@event", foreign="@foreign_event"
+    ),
+    "HostUnit": AdminModel(
+        scope="host", own="@unit", foreign="@foreign_unit"
+    ),
+    "HostMembership": AdminModel(
+        scope="host",
+        own="@host_membership",
+        foreign="@foreign_host_membership",
+    ),
+    "WorkPlan": AdminModel(
+        scope="host", own="@work_plan", foreign="@foreign_plan"
+    ),
+    "ChallengeNotice": AdminModel(
+        scope="host", own="@notice", foreign="@foreign_notice"
+    ),
+    "ComplaintChannel": AdminModel(
+        scope="host",
+        own="@channel",
+        foreign="@foreign_channel",
+    ),
+}

@@ -1,0 +1,64 @@
+"""The leak sources of today's apps (registry in ``tests/harness/leaks.py``). A later app adds
+its own ``register(LeakSource(...))`` here, reading canaries from objects it adds to the
+world."""
+
+import json
+
+from notifications.models import Notification, OutboundEmail
+from push.fanout import fan_out
+from push.models import WebhookDelivery
+from tests.harness.leaks import LeakSource, register
+from tests.harness.world import CANARIES, HIDDEN_PASSAGE
+
+
+def _demand_canaries(world):
+    phone = CANARIES["phone"] if "phone" in CANARIES else None
+    values = [str(value) for value in CANARIES.values()]
+    values += [HIDDEN_PASSAGE, HIDDEN_PASSAGE[:2], "CANARY", "金丝雀", "canary-mail"]
+    if phone:
+        values.append(f"{phone[:3]}****{phone[-4:]}")  # a masked mobile is still the mobile
+    return values
+
+
+def _demand_substitutes(world):
+    snapshot = world.objects["demand"].public_snapshot
+    return [snapshot["public_name"], snapshot["title"]]
+
+
+def _demand_seeds(world):
+    return ["/demands/", "/demands/feed/", "/demands/feed/atom/", "/demands/export.csv"]
+
+
+def _demand_push(world):
+    """Fan the world's published demand out to its subscribers and webhooks; answer what that
+    wrote: inbox lines, queued e-mails and webhook payloads (nothing is sent)."""
+    demand = world.objects["demand"]
+    fan_out(demand.pk)
+    texts = [
+        f"inbox: {text} {url}"
+        for text, url in Notification
+        .objects.filter(kind="demand.published")
+        .values_list("text", "url")
+    ]
+    texts += [
+        f"e-mail: {subject}\n{body}"
+        for subject, body in OutboundEmail.objects.values_list("subject", "body")
+    ]
+    texts += [
+        "webhook: " + json.dumps(payload, ensure_ascii=False)
+        for payload in WebhookDelivery
+        .objects.filter(demand=demand)
+        .values_list("payload", flat=True)
+    ]
+    return texts
+
+
+register(
+    LeakSource(
+        name="demands",
+        canaries=_demand_canaries,
+        substitutes=_demand_substitutes,
+        seeds=_demand_seeds,
+        notify=_demand_push,
+    )
+)

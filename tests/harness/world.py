@@ -1,0 +1,345 @@
+"""One world holding every persona and the objects they own, for the harness suites.
+
+Two host units, A and B. At A: the demand owner's published demand (every hideable field hidden,
+each holding a canary), its draft, a submitted demand, an attachment, a wording proposal, access
+requests (one granted, one pending), an expert assignment, a notice, a complaint channel, a work
+plan and an import job. At B: another company's published demand and draft, and B's own notice,
+channel and work plan. Besides: a notification, a subscription and a pending membership of the
+owner, and a webhook with a failed delivery.
+"""
+
+import inspect
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.enums import OrganisationKind
+from accounts.models import Agreement
+from common.importexport.models import ImportJob
+from demands.enums import DemandStatus, HideableField
+from demands.models import AccessRequest
+from notifications.models import Notification
+from push.models import Webhook, WebhookDelivery
+from push.subscriptions import create_subscription
+from tests.factories.accounts import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    sign_current_agreements,
+)
+from tests.factories.contests import (
+    ChallengeNoticeFactory,
+    ComplaintChannelFactory,
+    ContestFactory,
+    EventFactory,
+    HostMembershipFactory,
+    HostUnitFactory,
+    IndustryFieldFactory,
+    WorkPlanFactory,
+)
+from tests.factories.demands import (
+    AnalysisFactory,
+    DemandFactory,
+    ExpertAssignmentFactory,
+    WordingProposalFactory,
+)
+from tests.factories.files import PrivateFileFactory
+
+PERSONAS = (
+    "visitor",
+    "owner",
+    "other_company",
+    "challenger",
+    "challenger_granted",
+    "expert",
+    "expert_assigned",
+    "host",
+    "other_host",
+    "agency",
+    "torch",
+)
+
+# Values that exist only in the hidden fields of the world's published demand: if one shows on
+# a page the persona may not see in full, the page leaks.
+CANARIES = {
+    HideableField.ORGANISATION: "金丝雀矩阵科技有限公司CANARYORG",
+    HideableField.CONTACT_PERSON: "雀鸣矩CANARYPERSON",
+    HideableField.PHONE: "13912340987",
+    HideableField.EMAIL: "matrix.canary@canary-mail.cn",
+    HideableField.ADDRESS: "西安市雁塔区金丝雀路77号CANARYADDR",
+    HideableField.BUDGET: "876.54",
+    HideableField.PRIZE: "234.56",
+    HideableField.ATTACHMENTS: "金丝雀附件CANARYFILE.pdf",
+}
+HIDDEN_PASSAGE = "钽铌复合配方QX7"
+# What the public sees instead of the hidden organisation name (demands.public).
+PUBLIC_TITLE = "高温合金涡轮叶片涂层寿命提升"
+
+# Foreign rows are recognised on admin pages by these (an admin list or filter that shows one
+# shows another unit's data).
+FOREIGN_MARK = "外单位QZ"
+
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def user(self, persona):
+        return self.users.get(persona)
+
+    def resolve(self, path):
+        """``"demand.ref"`` → the attribute of a world object; a non-string stays as it is."""
+        if not isinstance(path, str) or not path.startswith("@"):
+            return path
+        name, _, attribute = path[1:].partition(".")
+        value = self.objects[name]
+        for part in filter(None, attribute.split(".")):
+            value = getattr(value, part)
+            if inspect.ismethod(value):  # "roles.first"
+                value = value()
+        return value
+
+
+def _with_totp(user):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+    )
+    return user
+
+
+def build_world():
+    from accounts.security import requires_mfa
+
+    contest = ContestFactory()
+    field_ = IndustryFieldFactory(code="matrix-field", name="矩阵产业领域")
+    unit_a = HostUnitFactory(
+        event=EventFactory(contest=contest, number=7), fields=[field_], name="甲市人民政府"
+    )
+    unit_b = HostUnitFactory(
+        event=EventFactory(contest=contest, number=8),
+        fields=[field_],
+        name=f"乙市人民政府{FOREIGN_MARK}",
+    )
+
+    users = {"visitor": None}
+    owner_org = OrganisationFactory(
+        name=CANARIES[HideableField.ORGANISATION], kind=OrganisationKind.ENTERPRISE
+    )
+    users["owner"] = MembershipFactory(
+        user=UserFactory(roles=["demand_company"], email="owner@matrix.cn"), organisation=owner_org
+    ).user
+    # Not yet verified: verifying it is a change a foreign host organiser must not make.
+    other_org = OrganisationFactory(name=f"乙方科技有限公司{FOREIGN_MARK}", verified=False)
+    users["other_company"] = MembershipFactory(
+        user=UserFactory(roles=["demand_company"], email="other@matrix.cn"), organisation=other_org
+    ).user
+    university = OrganisationFactory(kind=OrganisationKind.UNIVERSITY, name="挑战大学")
+    users["challenger"] = MembershipFactory(
+        user=UserFactory(roles=["challenger"], email="challenger@matrix.cn"),
+        organisation=university,
+    ).user
+    users["challenger_granted"] = MembershipFactory(
+        user=UserFactory(roles=["challenger"], email="granted@matrix.cn"),
+        organisation=OrganisationFactory(kind=OrganisationKind.INSTITUTE, name="授权研究院"),
+    ).user
+    users["expert"] = UserFactory(roles=["expert"], email="expert@matrix.cn")
+    users["expert_assigned"] = UserFactory(roles=["expert"], email="assigned@matrix.cn")
+    host_membership = HostMembershipFactory(host_unit=unit_a, user__email="host@matrix.cn")
+    users["host"] = host_membership.user
+    foreign_host_membership = HostMembershipFactory(
+        host_unit=unit_b, user__email="otherhost@matrix.cn"
+    )
+    users["other_host"] = foreign_host_membership.user
+    users["agency"] = UserFactory(roles=["service_agency"], email="agency@matrix.cn")
+    users["torch"] = UserFactory(roles=["torch_staff"], is_staff=True, email="torch@matrix.cn")
+    for user in users.values():
+        if user is not None and requires_mfa(user):
+            _with_totp(user)
+    for persona in ("challenger_granted", "expert_assigned", "expert", "challenger"):
+        sign_current_agreements(users[persona], contest)
+
+    demand = DemandFactory(
+        host_unit=unit_a,
+        organisation=owner_org,
+        created_by=users["owner"],
+        status=DemandStatus.PUBLISHED,
+        industry_field=field_,
+        title=PUBLIC_TITLE,
+        current_base=f"已有等离子喷涂产线，采用{HIDDEN_PASSAGE}制备粘结层。",
+        key_problem=f"涂层在1100℃热循环500次后剥落，需改进{HIDDEN_PASSAGE}或替代工艺。",
+        contact_person=CANARIES[HideableField.CONTACT_PERSON],
+        contact_mobile=CANARIES[HideableField.PHONE],
+        contact_email=CANARIES[HideableField.EMAIL],
+        address=CANARIES[HideableField.ADDRESS],
+        budget=Decimal(CANARIES[HideableField.BUDGET]),
+        prize=Decimal(CANARIES[HideableField.PRIZE]),
+        hidden_fields=list(HideableField.values),
+        hidden_passages=[HIDDEN_PASSAGE],
+    )
+    attachment = PrivateFileFactory(
+        name=CANARIES[HideableField.ATTACHMENTS], attach_to=demand, uploaded_by=users["owner"]
+    )
+    from demands.public.projection import refresh_public_index
+
+    refresh_public_index(demand)
+    demand.refresh_from_db()
+    draft = DemandFactory(
+        host_unit=unit_a,
+        organisation=owner_org,
+        created_by=users["owner"],
+        status=DemandStatus.DRAFT,
+        title="企业草稿矩阵",
+    )
+    submitted = DemandFactory(
+        host_unit=unit_a,
+        organisation=owner_org,
+        created_by=users["owner"],
+        status=DemandStatus.SUBMITTED,
+        title="已提交需求矩阵",
+    )
+    foreign = DemandFactory(
+        host_unit=unit_b,
+        organisation=other_org,
+        created_by=users["other_company"],
+        status=DemandStatus.PUBLISHED,
+        title=f"外单位公开需求{FOREIGN_MARK}",
+        industry_field=field_,
+    )
+    refresh_public_index(foreign)
+    foreign.refresh_from_db()
+    foreign_draft = DemandFactory(
+        host_unit=unit_b,
+        organisation=other_org,
+        created_by=users["other_company"],
+        status=DemandStatus.DRAFT,
+        title=f"外单位草稿{FOREIGN_MARK}",
+        contact_mobile="13700009999",
+    )
+    assignment = ExpertAssignmentFactory(
+        demand=demand, expert=users["expert_assigned"], assigned_by=users["host"]
+    )
+    ExpertAssignmentFactory(
+        demand=submitted, expert=users["expert_assigned"], assigned_by=users["host"]
+    )
+    foreign_assignment = ExpertAssignmentFactory(
+        demand=foreign, expert=users["expert"], assigned_by=users["other_host"]
+    )
+    analysis = AnalysisFactory(demand=demand, expert=users["expert_assigned"])
+    foreign_analysis = AnalysisFactory(
+        demand=foreign, expert=users["expert"], analysis=f"外单位分析{FOREIGN_MARK}"
+    )
+    proposal = WordingProposalFactory(demand=demand, proposed_by=users["host"])
+    foreign_proposal = WordingProposalFactory(demand=foreign, proposed_by=users["other_host"])
+
+    access_request = AccessRequest
+    granted = access_request.objects.create(
+        demand=demand,
+        user=users["challenger_granted"],
+        state="granted",
+        decided_by=users["owner"],
+        decided_at=timezone.now(),
+    )
+    pending_access = access_request.objects.create(
+        demand=demand, user=users["challenger"], message="请授权查看"
+    )
+    foreign_access = access_request.objects.create(
+        demand=foreign, user=users["challenger"], message="请授权查看外单位"
+    )
+
+    notification = Notification.objects.create(
+        recipient=users["owner"],
+        kind="demand.status_changed",
+        text="您的需求状态已更新",
+        url="/",
+        idempotency_key="harness:notification:owner",
+    )
+    subscription = create_subscription(
+        users["owner"], name="矩阵订阅", keywords=["涂层"]
+    )
+    webhook = Webhook.objects.create(
+        name="合作媒体", url="https://partner.example.cn/hook", created_by=users["torch"]
+    )
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook,
+        event="demand.published",
+        demand=foreign,
+        idempotency_key="harness:delivery:1",
+        payload={"ref": foreign.ref},
+        state="failed",
+    )
+    applicant = UserFactory(email="applicant@matrix.cn")
+    pending_membership = MembershipFactory(
+        user=applicant, organisation=owner_org, role="member", state="pending"
+    )
+    foreign_membership = MembershipFactory(
+        user=UserFactory(email="applicant2@matrix.cn"),
+        organisation=other_org,
+        role="member",
+        state="pending",
+    )
+
+    notice = ChallengeNoticeFactory(host_unit=unit_a, title="甲市挑战须知")
+    foreign_notice = ChallengeNoticeFactory(host_unit=unit_b, title=f"乙市挑战须知{FOREIGN_MARK}")
+    channel = ComplaintChannelFactory(host_unit=unit_a)
+    foreign_channel = ComplaintChannelFactory(host_unit=unit_b, name=f"乙市投诉受理{FOREIGN_MARK}")
+    work_plan = WorkPlanFactory(host_unit=unit_a, with_stages=True, state="submitted")
+    foreign_plan = WorkPlanFactory(
+        host_unit=unit_b, with_stages=True, state="submitted", goals=f"乙市目标{FOREIGN_MARK}"
+    )
+    import_job = ImportJob.objects.create(
+        user=users["host"],
+        resource_key="demands.demand",
+        file="imports/harness.csv",
+        file_token="harness",
+        extension="csv",
+        original_name="需求导入.csv",
+    )
+
+    objects = {
+        "contest": contest,
+        "agreement": Agreement.objects.for_scope(contest).first(),
+        "field": field_,
+        "unit": unit_a,
+        "foreign_unit": unit_b,
+        "event": unit_a.event,
+        "owner_org": owner_org,
+        "foreign_org": other_org,
+        "demand": demand,
+        "attachment": attachment,
+        "draft": draft,
+        "submitted": submitted,
+        "foreign_demand": foreign,
+        "foreign_draft": foreign_draft,
+        "proposal": proposal,
+        "foreign_proposal": foreign_proposal,
+        "access_granted": granted,
+        "access_pending": pending_access,
+        "foreign_access": foreign_access,
+        "notification": notification,
+        "subscription": subscription,
+        "webhook": webhook,
+        "delivery": delivery,
+        "membership": pending_membership,
+        "foreign_membership": foreign_membership,
+        "notice": notice,
+        "foreign_notice": foreign_notice,
+        "channel": channel,
+        "foreign_channel": foreign_channel,
+        "work_plan": work_plan,
+        "foreign_plan": foreign_plan,
+        "import_job": import_job,
+        "host_membership": host_membership,
+        "foreign_host_membership": foreign_host_membership,
+        "assignment": assignment,
+        "foreign_assignment": foreign_assignment,
+        "analysis": analysis,
+        "foreign_analysis": foreign_analysis,
+        "foreign_event": unit_b.event,
+    }
+    objects.update({f"user_{persona}": user for persona, user in users.items() if user})
+    return World(users=users, objects=objects)
