@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from common import search
+from common.errors import DomainError
 from common.regions import PROVINCES
 
 from .models import Subscription, SubscriptionKeyword, SubscriptionRegion
@@ -23,13 +24,8 @@ MAX_REGIONS = 40
 MAX_KEYWORD_LENGTH = 20
 
 
-class SubscriptionError(ValueError):
+class SubscriptionError(DomainError):
     """A subscription that cannot be saved; the message is for the user."""
-
-    def __init__(self, message, *, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- keywords ---------------------------------------------------------------------------------

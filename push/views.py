@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.errors import show_error
 from common.regions import region_name
 from notifications import services as outbox_services
 
@@ -67,7 +68,7 @@ def _save_subscription(request, form, subscription=None):
         else:
             subscription_services.update_subscription(subscription, **form.service_arguments())
     except subscription_services.SubscriptionError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        show_error(request, error, form)
         return False
     return True
 
