@@ -276,12 +276,16 @@ def test_healthz_answers_while_a_check_never_returns(client, monkeypatch):
     cache check is still blocked."""
     from common import health
 
-    release = threading.Event()
-    # Released after the answer; at the latest after 30 s, and then the test fails.
-    monkeypatch.setattr(health, "check_cache", lambda backend: release.wait(30))
+    release, finished = threading.Event(), threading.Event()
+
+    def hanging_check(backend):
+        release.wait(30)  # released after the answer; at the latest after 30 s
+        finished.set()
+
+    monkeypatch.setattr(health, "check_cache", hanging_check)
     try:
         response = client.get("/healthz")
-        still_blocked = not release.is_set()  # set only by the finally below
+        still_blocked = not finished.is_set()
     finally:
         release.set()
 
