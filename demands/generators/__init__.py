@@ -3,7 +3,7 @@
 scale.
 
 Published (and some closed) demands are composed from phrase banks per industry
-(:mod:`.words`, :mod:`.compose`), spread over the current contest's 33 host units (run
+(:mod:`.banks`, :mod:`.words`, :mod:`.compose`), spread over the current contest's 33 host units (run
 ``load_contest`` first), filed by organisations with valid unified social credit codes, a
 share of them with hidden fields and hidden passages.
 
@@ -19,6 +19,7 @@ real code uses, and the one user who "created" them has an address at ``generate
 :func:`reset_generated` deletes exactly those rows (and the demands of those organisations).
 """
 
+from .banks import BANKS, FIELD_BANKS
 from .compose import CODE_MARKER, Composer, generated_credit_code
 from .population import (
     GenerateReport,
@@ -30,7 +31,6 @@ from .population import (
     index_values,
     reset_generated,
 )
-from .words import BANKS, FIELD_BANKS
 
 __all__ = [
     "BANKS",

@@ -21,9 +21,9 @@ from ..enums import (
     OutcomeForm,
 )
 from ..models import Demand
+from .banks import BANKS
 from .words import (
     AREA_CODES,
-    BANKS,
     BASE_SENTENCES,
     BRANDS,
     CONDITION_SENTENCES,

@@ -21,8 +21,8 @@ from ..public import projection as public
 from ..public import search
 from ..public.cache import PUBLIC_PAGES
 from ..services import format_reference, next_sequence
+from .banks import BANKS, FIELD_BANKS
 from .compose import CODE_MARKER_REGEX, DEMANDS_PER_ORGANISATION, GENERATOR_EMAIL, Composer
-from .words import BANKS, FIELD_BANKS
 
 
 class GeneratorError(Exception):
