@@ -3,9 +3,9 @@
 scale.
 
 Published (and some closed) demands are composed from phrase banks per industry
-(:mod:`.banks`, :mod:`.words`, :mod:`.compose`), spread over the current contest's 33 host units (run
-``load_contest`` first), filed by organisations with valid unified social credit codes, a
-share of them with hidden fields and hidden passages.
+(:mod:`.banks`, :mod:`.words`, :mod:`.compose`), spread over the current contest's 33 host
+units (run ``load_contest`` first), filed by organisations with valid unified social credit
+codes, a share of them with hidden fields and hidden passages.
 
 Speed (:mod:`.population`): demands, indicators and organisations are written with
 ``bulk_create`` in batches; the public snapshot and the search columns are computed before the
