@@ -6,12 +6,14 @@ WCAG 2.1 A/AA rules (what GB/T 37668 assesses) may remain."""
 from pathlib import Path
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.data import load_contest, published_demand, verified_user
+from tests.browser.data import load_contest, published_demand, verified_user, xian
 from tests.conftest import require_service
-from tests.factories.accounts import OrganisationFactory
+from tests.factories.accounts import OrganisationFactory, UserFactory
+from tests.factories.contests import HostMembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,8 +73,69 @@ def test_main_pages_have_no_serious_accessibility_violation(browser_page, live_s
         report = audit(browser_page, live_server.url + path)
         rules.add(report["rules"])
         found += [(path, v) for v in report["violations"]]
+    sign_in(context, live_server, owner)
+    for path in signed_in:
+        report = audit(browser_page, live_server.url + path)
+        rules.add(report["rules"])
+        found += [(path, v) for v in report["violations"]]
+
+    print(f"axe {language}: {len(public) + len(signed_in)} pages, {max(rules)} rules each")
+    assert_no_serious(found)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_staff_pages_have_no_serious_accessibility_violation(browser_page, live_server, language):
+    """The pages host organisers and Torch staff work in, Django admin included."""
+    require_service("axe-core (make install runs npm ci)", AXE.exists())
+    load_contest()
+    demand = published_demand()
+    unit = xian()
+    organiser = HostMembershipFactory(host_unit=unit, user__email="a11y-host@example.cn").user
+    torch = UserFactory(roles=["torch_staff"], is_staff=True, email="a11y-torch@example.cn")
+    for user in (organiser, torch):
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
+                                     data={"secret": "JBSWY3DPEHPK3PXP"})
+    context = browser_page.context
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    pages = {
+        organiser: [
+            "/organiser/",
+            "/demands/manage/",
+            f"/demands/manage/{demand.ref}/",
+            f"/demands/manage/{demand.ref}/experts/",
+            f"/organiser/{unit.slug}/work-plan/",
+            f"/organiser/{unit.slug}/notices/",
+            "/admin/",
+            "/admin/demands/demand/",
+            f"/admin/demands/demand/{demand.pk}/change/",
+        ],
+        torch: [
+            "/torch/workplans/",
+            "/admin/audit/activitylog/",
+            "/admin/notifications/outboundemail/",
+            "/admin/accounts/user/",
+        ],
+    }
+
+    found, rules, audited = [], set(), 0
+    for user, paths in pages.items():
+        sign_in(context, live_server, user)
+        for path in paths:
+            report = audit(browser_page, live_server.url + path)
+            assert report["rules"], f"{path} was not audited"
+            rules.add(report["rules"])
+            found += [(path, v) for v in report["violations"]]
+            audited += 1
+
+    print(f"axe {language}: {audited} staff pages, {max(rules)} rules each")
+    assert_no_serious(found)
+
+
+def sign_in(context, live_server, user):
     client = Client()
-    client.force_login(owner)
+    client.force_login(user)
     context.add_cookies(
         [
             {
@@ -82,12 +145,9 @@ def test_main_pages_have_no_serious_accessibility_violation(browser_page, live_s
             }
         ]
     )
-    for path in signed_in:
-        report = audit(browser_page, live_server.url + path)
-        rules.add(report["rules"])
-        found += [(path, v) for v in report["violations"]]
 
-    print(f"axe {language}: {len(public) + len(signed_in)} pages, {max(rules)} rules each")
+
+def assert_no_serious(found):
     serious = [
         f"{path}: {v['id']} ({v['impact']}) {v['help']} at {v['nodes']}"
         for path, v in found
