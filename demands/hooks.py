@@ -5,9 +5,14 @@ never imports them.
 after the status is saved (``services.workflow.on_published``). Anything it sends must be
 written to an outbox in that transaction, so a rollback leaves nothing behind and a broker
 outage delays the message without failing the publication.
+
+``register_ended(callback)``: ``callback(demand)`` runs inside the transaction that takes a
+published demand off the public pages (closed or withdrawn), after the status is saved
+(``services.workflow.on_unpublished``); the same rules apply.
 """
 
 _published = []
+_ended = []
 
 
 def register_published(callback):
@@ -19,4 +24,17 @@ def register_published(callback):
 def published(demand):
     """Run the publication hooks (from the publishing transaction)."""
     for callback in _published:
+        callback(demand)
+
+
+def register_ended(callback):
+    """Run ``callback(demand)`` whenever a published demand is closed or withdrawn; registering
+    it again changes nothing."""
+    if callback not in _ended:
+        _ended.append(callback)
+
+
+def ended(demand):
+    """Run the hooks of a demand that stopped accepting answers (from its transaction)."""
+    for callback in _ended:
         callback(demand)
