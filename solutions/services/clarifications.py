@@ -56,7 +56,10 @@ def ask(demand, *, asker, text, request=None):
             raise SolutionError(gettext("Sign the current non-disclosure agreement and "
                                         "disclaimer first."), code="agreements")
         thread = ClarificationThread.objects.create(demand=demand, asker=asker, question=text)
-        ThreadRead.objects.create(thread=thread, user=asker)
+        # The question is the thread's first message (the owner's side has it unread).
+        message = ClarificationMessage.objects.create(thread=thread, author=asker, text=text,
+                                                      created_at=thread.created_at)
+        ThreadRead.objects.create(thread=thread, user=asker, read_at=message.created_at)
         log_action("portal.solutions.question_asked", actor=asker, obj=demand, request=request,
                    data={"thread": thread.pk, "length": len(text)})
         notify_ids(_owner_side_ids(demand), kind="solution.question",
