@@ -7,7 +7,7 @@ class SolutionsConfig(AppConfig):
     verbose_name = _("Solutions")
 
     def ready(self):
-        from demands.hooks import register_ended
+        from demands.hooks import register_ended, register_links
         from files.selectors import register_attached_model
         from notifications.kinds import register as register_kind
 
@@ -19,6 +19,9 @@ class SolutionsConfig(AppConfig):
 
         register_attached_model(Solution, solutions_visible_to)
         register_ended(on_demand_ended)
+        from .links import demand_links
+
+        register_links(demand_links)
         workspace.register()
         register_kind("solution.submitted", _("Solutions submitted to my demands"))
         register_kind("solution.revised", _("Changes to solutions of my demands"))

@@ -314,6 +314,7 @@ def build_world():
     solution = SolutionFactory(
         demand=demand, organisation=users["challenger_granted"].memberships.first().organisation,
         created_by=users["challenger_granted"], status="submitted", summary=SOLUTION_CANARY,
+        title="研究院涂层寿命方案SOLTITLE",
     )
     SolutionVersion.objects.create(solution=solution, number=1, content={"title": solution.title},
                                    created_by=users["challenger_granted"])
@@ -321,6 +322,7 @@ def build_world():
                                        uploaded_by=users["challenger_granted"])
     draft_solution = SolutionFactory(
         demand=demand, organisation=university, created_by=users["challenger"], status="draft",
+        title="大学草稿方案",
     )
     foreign_solution = SolutionFactory(
         demand=foreign, organisation=university, created_by=users["challenger"],

@@ -21,8 +21,8 @@ from accounts.agreements import current_agreement
 from accounts.credit_code import check_character
 from accounts.enums import AgreementKind, OrganisationKind, RoleCode
 from accounts.models import Organisation
-from contests.models import HostUnit
 from contests.management.commands.seed_demo import DEFAULT_PASSWORD
+from contests.models import HostUnit
 from demands.enums import DemandStatus
 from demands.models import Demand
 from solutions.enums import SolutionStatus
