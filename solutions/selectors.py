@@ -5,7 +5,21 @@ queries whatever their length."""
 import datetime
 import statistics
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 
 from accounts.enums import MembershipState
@@ -237,29 +251,54 @@ def overdue_for_unit(unit, *, now=None):
                                             published_at__lte=cutoff))
 
 
+class _MedianDays(Aggregate):
+    """PostgreSQL: the median of an interval expression, in days."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
+    output_field = FloatField()
+
+
 def response_figures(user):
     """Per host unit (the user's, or all for Torch): published demands, how many answered, the
-    share answered and the median days to first response; and the same across those units."""
-    demands = first_response_at(published_scope(user)).values_list(
-        "host_unit_id", "published_at", "first_response_at")
-    per_unit = {}
-    for unit_id, published_at, first in demands.iterator(chunk_size=5000):
-        entry = per_unit.setdefault(unit_id, {"total": 0, "days": []})
-        entry["total"] += 1
-        if first is not None:
-            entry["days"].append(max((first - published_at).total_seconds(), 0) / 86400)
-    units = {unit.pk: unit for unit in HostUnit.objects.filter(pk__in=list(per_unit))}
+    share answered and the median days to first response; and the same across those units.
+    Counted in the database (the median too on PostgreSQL; elsewhere from the answered rows)."""
+    demands = first_response_at(published_scope(user)).order_by()
+    answered_q = Q(first_response_at__isnull=False)
+    counts = {row["host_unit_id"]: row for row in demands.values("host_unit_id").annotate(
+        total=Count("pk"), answered=Count("pk", filter=answered_q))}
+    delay = ExpressionWrapper(F("first_response_at") - F("published_at"),
+                              output_field=DurationField())
+    if connection.vendor == "postgresql":
+        medians = {row["host_unit_id"]: row["median"] for row in demands.filter(answered_q)
+                   .values("host_unit_id").annotate(median=_MedianDays(delay))}
+        medians = {unit: (seconds / 86400 if seconds is not None else None)
+                   for unit, seconds in medians.items()}
+        overall_median = demands.filter(answered_q).aggregate(median=_MedianDays(delay))[
+            "median"]
+        overall_median = overall_median / 86400 if overall_median is not None else None
+    else:
+        days_by_unit = {}
+        for unit_id, published_at, first in demands.filter(answered_q).values_list(
+                "host_unit_id", "published_at", "first_response_at"):
+            days_by_unit.setdefault(unit_id, []).append(
+                max((first - published_at).total_seconds(), 0) / 86400)
+        medians = {unit: statistics.median(days) for unit, days in days_by_unit.items()}
+        every = [day for days in days_by_unit.values() for day in days]
+        overall_median = statistics.median(every) if every else None
+    units = {unit.pk: unit for unit in HostUnit.objects.filter(pk__in=list(counts))}
 
-    def figures(total, days):
-        return {"total": total, "answered": len(days),
-                "share": (len(days) / total) if total else None,
-                "median_days": round(statistics.median(days), 1) if days else None}
+    def figures(total, answered_count, median):
+        return {"total": total, "answered": answered_count,
+                "share": (answered_count / total) if total else None,
+                "median_days": round(max(median, 0), 1) if median is not None else None}
 
-    rows = [{"unit": units[unit_id], **figures(entry["total"], entry["days"])}
-            for unit_id, entry in per_unit.items()]
+    rows = [{"unit": units[unit_id], **figures(row["total"], row["answered"],
+                                               medians.get(unit_id))}
+            for unit_id, row in counts.items()]
     rows.sort(key=lambda row: (row["unit"].name, row["unit"].pk))
-    every_day = [day for entry in per_unit.values() for day in entry["days"]]
-    overall = figures(sum(entry["total"] for entry in per_unit.values()), every_day)
+    overall = figures(sum(row["total"] for row in counts.values()),
+                      sum(row["answered"] for row in counts.values()), overall_median)
     return rows, overall
 
 
