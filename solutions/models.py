@@ -95,6 +95,8 @@ class Solution(models.Model):
         indexes = [
             # The owner's list of a demand's solutions.
             models.Index(fields=["demand", "status", "-submitted_at"], name="solution_demand_list"),
+            # The list's order within one demand, read from the index at any table size.
+            models.Index(fields=["demand", "-submitted_at", "-id"], name="solution_demand_newest"),
             models.Index(fields=["organisation", "-updated_at"], name="solution_org_recent"),
         ]
 

@@ -163,12 +163,21 @@ def _measure_owner_pages(state, iterations):
              base + "?trl_min=5&cost_max=300", base + "?mode=joint&page=3"]
     compares = [base + "compare/?" + "&".join(f"ids={pk}" for pk in ids[i:i + 4])
                 for i in range(0, 40, 4)]
-    return {
-        "owner list": _time(lambda i: _get(client, lists[i % len(lists)]),
-                            iterations=iterations),
+    per_path = {}
+
+    def timed_list(i):
+        started = time.perf_counter()
+        _get(client, lists[i % len(lists)])
+        per_path.setdefault(lists[i % len(lists)].removeprefix(base) or "(first page)",
+                            []).append(time.perf_counter() - started)
+
+    result = {
+        "owner list": _time(timed_list, iterations=iterations),
         "comparison of four": _time(lambda i: _get(client, compares[i % len(compares)]),
                                     iterations=iterations),
     }
+    result["per path"] = {path: Timings(seconds=values) for path, values in per_path.items()}
+    return result
 
 
 def run_solutions(report, *, small, large, iterations, log):
@@ -192,8 +201,14 @@ def run_solutions(report, *, small, large, iterations, log):
             have = _grow_solutions(scale, state, log)
             log(f"  {have:,} solutions in {time.perf_counter() - grew:.0f} s")
             timings[scale] = _measure_owner_pages(state, iterations)
+            per_path = timings[scale].pop("per path")
             log("  at {:,}: {}".format(scale, ", ".join(
-                f"{kind} p95 {t.p95 * 1000:.1f} ms" for kind, t in timings[scale].items())))
+                f"{kind} p50 {t.p50 * 1000:.1f} ms p95 {t.p95 * 1000:.1f} ms"
+                for kind, t in timings[scale].items())))
+            log("    per list path (p50/p95 ms): " + "; ".join(
+                f"{path} {t.p50 * 1000:.0f}/{t.p95 * 1000:.0f}" for path, t in per_path.items()))
+            report.details.setdefault("solutions_paths", {})[str(scale)] = {
+                path: t.as_dict() for path, t in per_path.items()}
         for kind in ("owner list", "comparison of four"):
             for name in ("p50", "p95"):
                 value = getattr(timings[large][kind], name)
