@@ -11,6 +11,10 @@ One run, on PostgreSQL, with gunicorn on loopback:
 4. ``import``: rows/s of a 10k-row standard-format import through the real import path
    against a plain ``bulk_create`` of the same rows (goal: within 5×).
 5. ``fanout``: time to fan one publication out to 100k subscribers, each exactly once.
+6. ``solutions``: the owner's solutions list and the comparison of four, p95 at 1M solutions
+   against 10k (goal ≤ 1.5×; ``--solutions-small`` / ``--solutions-large``).
+7. ``board``: the unanswered board of one host unit with 100k demands against its raw SQL
+   (goal within 2×; ``--board-demands``).
 """
 
 import argparse
@@ -20,7 +24,7 @@ import traceback
 
 from bench import config
 
-STEPS = ("list", "search", "scan", "rps", "import", "fanout")
+STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board")
 SCALES = {"full": (1_000, 100_000), "small": (1_000, 10_000)}
 
 
@@ -48,6 +52,14 @@ def parse(argv):
                         help="rows of the import file (default 10,000; small scale 2,000)")
     parser.add_argument("--subscribers", type=int, default=None,
                         help="subscribers of the fan-out (default 100,000; small 10,000)")
+    parser.add_argument("--solutions-small", type=int, default=10_000,
+                        help="solutions in the database at the small scale of step 6")
+    parser.add_argument("--solutions-large", type=int, default=None,
+                        help="solutions at the large scale of step 6 (default 1,000,000; "
+                             "small scale 100,000)")
+    parser.add_argument("--board-demands", type=int, default=None,
+                        help="demands of the one host unit in step 7 (default 100,000; small "
+                             "scale 20,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument("--regenerate", action="store_true",
                         help="generate the demands afresh (by default a database that holds "

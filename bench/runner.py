@@ -37,6 +37,10 @@ class Runner:
                 self._step("import", self._import)
             if "fanout" in self.steps:
                 self._step("fanout", self._fanout)
+            if "solutions" in self.steps:
+                self._step("solutions", self._solutions)
+            if "board" in self.steps:
+                self._step("board", self._board)
         finally:
             self.report.details["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -117,6 +121,21 @@ class Runner:
 
         rows = self.args.import_rows or (10_000 if self.args.scale == "full" else 2_000)
         importing.run(self.report, rows=rows, seed=self.args.seed, log=self.log)
+
+    def _solutions(self):
+        from bench.steps import solutions
+
+        large = self.args.solutions_large or (1_000_000 if self.args.scale == "full"
+                                              else 100_000)
+        solutions.run_solutions(self.report, small=self.args.solutions_small, large=large,
+                                iterations=min(self.args.iterations, 100), log=self.log)
+
+    def _board(self):
+        from bench.steps import solutions
+
+        demands = self.args.board_demands or (100_000 if self.args.scale == "full" else 20_000)
+        solutions.run_board(self.report, demands=demands,
+                            iterations=min(self.args.iterations, 100), log=self.log)
 
     def _fanout(self):
         from bench.steps import fanout

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "contests",
     "demands",
     "push",
+    "solutions",
 ]
 
 MIDDLEWARE = [
@@ -454,3 +455,8 @@ CELERY_BEAT_SCHEDULE["portal.notifications.webhook_sweep"] = {
     "options": {"expires": 55},
 }
 
+# 每个需求都有回应: host staff hear of overdue unanswered demands each working day (the task
+# itself skips weekends and statutory holidays).
+CELERY_BEAT_SCHEDULE["portal.solutions.remind_overdue"] = {
+    "task": "portal.solutions.remind_overdue", "schedule": crontab(hour=9, minute=0),
+}

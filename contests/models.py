@@ -93,6 +93,10 @@ class HostUnit(models.Model):
     fields = models.ManyToManyField(IndustryField, related_name="host_units",
                                     verbose_name=_("industry fields"))
     introduction = models.TextField(_("introduction"), blank=True)
+    # 每个需求都有回应: a published demand should be answered within this many days.
+    response_deadline_days = models.PositiveSmallIntegerField(
+        _("response deadline (days after publishing)"), default=30,
+        help_text=_("Every published demand should have an answer within this many days."))
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="HostMembership",
                                      related_name="host_units")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

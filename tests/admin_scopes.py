@@ -26,6 +26,8 @@ from demands import selectors as demand_selectors
 from demands.models import Analysis, Demand, ExpertAssignment, WordingProposal
 from files.models import PrivateFile
 from files.selectors import files_visible_to
+from solutions import selectors as solution_selectors
+from solutions.models import Solution
 from tests.factories.accounts import MembershipFactory, OrganisationFactory
 from tests.factories.contests import (
     ChallengeNoticeFactory,
@@ -40,6 +42,7 @@ from tests.factories.demands import (
     WordingProposalFactory,
 )
 from tests.factories.files import PrivateFileFactory
+from tests.factories.solutions import SolutionFactory
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,13 @@ def _files(unit):
     PrivateFileFactory()  # attached to nothing yet
 
 
+def _solutions(unit):
+    published = DemandFactory(host_unit=unit, status="published")
+    SolutionFactory(demand=published, status="submitted")
+    SolutionFactory(demand=published, status="shortlisted")
+    SolutionFactory(demand=published, status="draft")  # the challenger's own
+
+
 ADMIN_SCOPES = [
     AdminScope(Event, contest_selectors.events_hosted_for, lambda unit: None),
     AdminScope(HostUnit, contest_selectors.host_units_of, lambda unit: None),
@@ -120,6 +130,7 @@ ADMIN_SCOPES = [
         WordingProposal, demand_selectors.proposals_managed_by, _on_demands(WordingProposalFactory)
     ),
     AdminScope(Organisation, organisations_managed_by, _organisations),
+    AdminScope(Solution, solution_selectors.solutions_managed_by, _solutions),
     # Files are downloaded on the pages by everyone their selector serves; admin lists them to
     # Torch staff only.
     AdminScope(PrivateFile, files_visible_to, _files, audience=is_torch_staff),

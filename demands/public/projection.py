@@ -259,6 +259,22 @@ def _hidden_values(demand, hidden):
     return [value.strip() for value in values if value and len(value.strip()) >= 2]
 
 
+def hidden_values_of(demand):
+    """Every value the owner keeps from the public: the marked passages, the hidden fields'
+    values (budget and prize as the projection would write them) and, when attachments are
+    hidden, their names. A text meant for the public (a published clarification answer) must
+    contain none of them."""
+    hidden = set(demand.hidden_fields or [])
+    values = [*(demand.hidden_passages or []), *_hidden_values(demand, hidden)]
+    if HideableField.BUDGET in hidden and demand.budget is not None:
+        values.append(_money(demand.budget))
+    if HideableField.PRIZE in hidden and demand.prize is not None:
+        values.append(_money(demand.prize))
+    if HideableField.ATTACHMENTS in hidden:
+        values += attachment_names(demand)
+    return [value for value in values if value and value.strip()]
+
+
 def _wording(demand, name):
     wording = (demand.public_wording or {}).get(name)
     return wording if isinstance(wording, str) and wording.strip() else getattr(demand, name)

@@ -149,8 +149,10 @@ def on_published(demand):
 
 def on_unpublished(demand):
     """Runs inside the transaction that takes a published demand off the public pages (closed
-    or withdrawn): search columns and cached pages follow."""
+    or withdrawn): search columns and cached pages follow, then the hooks of the apps above
+    (``demands.hooks.ended``: the solutions app tells the challengers who answered)."""
     _refresh_public(demand)
+    hooks.ended(demand)
 
 
 def close_expired(*, today=None):

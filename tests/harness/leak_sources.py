@@ -8,7 +8,13 @@ from notifications.models import Notification, OutboundEmail
 from push.fanout import fan_out
 from push.models import WebhookDelivery
 from tests.harness.leaks import LeakSource, register
-from tests.harness.world import CANARIES, HIDDEN_PASSAGE
+from tests.harness.world import (
+    CANARIES,
+    HIDDEN_PASSAGE,
+    PRIVATE_QUESTION,
+    PUBLISHED_ANSWER,
+    SOLUTION_CANARY,
+)
 
 
 def _demand_canaries(world):
@@ -60,5 +66,19 @@ register(
         substitutes=_demand_substitutes,
         seeds=_demand_seeds,
         notify=_demand_push,
+    )
+)
+
+
+# Solutions are never public; a clarification's question is private unless the owner publishes
+# it reworded, with its answer and without the asker's identity.
+register(
+    LeakSource(
+        name="solutions",
+        canaries=lambda world: [SOLUTION_CANARY, PRIVATE_QUESTION,
+                                world.objects["solution"].title,
+                                world.objects["user_challenger_granted"].email],
+        substitutes=lambda world: [PUBLISHED_ANSWER],
+        seeds=lambda world: [f"/solutions/demand/{world.objects['demand'].ref}/questions/"],
     )
 )

@@ -45,6 +45,7 @@ from tests.factories.demands import (
     WordingProposalFactory,
 )
 from tests.factories.files import PrivateFileFactory
+from tests.factories.solutions import SolutionFactory
 
 PERSONAS = (
     "visitor",
@@ -75,6 +76,11 @@ CANARIES = {
 HIDDEN_PASSAGE = "钽铌复合配方QX7"
 # What the public sees instead of the hidden organisation name (demands.public).
 PUBLIC_TITLE = "高温合金涡轮叶片涂层寿命提升"
+
+# Solutions are private to their circle; a published clarification shows without the asker.
+SOLUTION_CANARY = "方案正文金丝雀SOLCANARY"
+PRIVATE_QUESTION = "私密提问金丝雀QCANARY"
+PUBLISHED_ANSWER = "公开答复：样件由需求方提供QAMATRIX"
 
 # Foreign rows are recognised on admin pages by these (an admin list or filter that shows one
 # shows another unit's data).
@@ -300,7 +306,40 @@ def build_world():
         original_name="需求导入.csv",
     )
 
+    # Solutions (solutions app): the granted challenger's institute answered the world's demand
+    # (submitted, with a version, an attachment and a clarification thread whose answer is
+    # published); the university has a draft; another unit's demand has the university's answer.
+    from solutions.models import ClarificationThread, SolutionVersion
+
+    solution = SolutionFactory(
+        demand=demand, organisation=users["challenger_granted"].memberships.first().organisation,
+        created_by=users["challenger_granted"], status="submitted", summary=SOLUTION_CANARY,
+        title="研究院涂层寿命方案SOLTITLE",
+    )
+    SolutionVersion.objects.create(solution=solution, number=1, content={"title": solution.title},
+                                   created_by=users["challenger_granted"])
+    solution_file = PrivateFileFactory(name="方案附件.pdf", attach_to=solution,
+                                       uploaded_by=users["challenger_granted"])
+    draft_solution = SolutionFactory(
+        demand=demand, organisation=university, created_by=users["challenger"], status="draft",
+        title="大学草稿方案",
+    )
+    foreign_solution = SolutionFactory(
+        demand=foreign, organisation=university, created_by=users["challenger"],
+        status="submitted", title=f"外单位方案{FOREIGN_MARK}",
+    )
+    thread = ClarificationThread.objects.create(
+        demand=demand, asker=users["challenger_granted"], question=PRIVATE_QUESTION,
+        published_question="样件由谁提供？", published_answer=PUBLISHED_ANSWER,
+        published_at=timezone.now(), published_by=users["owner"],
+    )
+
     objects = {
+        "solution": solution,
+        "solution_file": solution_file,
+        "draft_solution": draft_solution,
+        "foreign_solution": foreign_solution,
+        "thread": thread,
         "contest": contest,
         "agreement": Agreement.objects.for_scope(contest).first(),
         "field": field_,
