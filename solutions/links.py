@@ -13,6 +13,8 @@ from .models import Solution
 
 
 def demand_links(user, *, ref, demand=None, page):
+    if not isinstance(demand, Demand):
+        demand = None
     if demand is None:
         demand = (Demand.objects.filter(ref=ref, status__in=PUBLIC_STATES)
                   .only("pk", "ref", "status", "organisation_id", "host_unit_id").first())

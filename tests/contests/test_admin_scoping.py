@@ -69,7 +69,7 @@ def change_data(model, row, host_unit):
     """A plausible change form submission moving the row to ``host_unit``."""
     data = {
         "hostunit": {"introduction": "被改掉的介绍", "name": "被改掉的名字",
-                     "event": host_unit.event_id},
+                     "event": host_unit.event_id, "response_deadline_days": "30"},
         "event": {"name": "被改掉的赛事", "number": "99", "contest": host_unit.event.contest_id,
                   "kind": "regional"},
         "hostmembership": {"host_unit": host_unit.pk},

@@ -7,8 +7,12 @@ from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from demands.enums import DemandStatus
-from tests.factories.accounts import MembershipFactory, OrganisationFactory, UserFactory
-from tests.factories.accounts import sign_current_agreements
+from tests.factories.accounts import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    sign_current_agreements,
+)
 from tests.factories.demands import DemandFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
