@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "contests",
     "demands",
     "push",
+    "solutions",
     "matching",
 ]
 

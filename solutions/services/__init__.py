@@ -1,0 +1,1 @@
+"""Every write of the solutions app, one function per change (see ARCHITECTURE.md)."""
