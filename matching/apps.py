@@ -14,8 +14,20 @@ class MatchingConfig(AppConfig):
         from .tasks import on_demand_published
 
         register_published(on_demand_published)
+        register_scopes()
         register_kind("matching.invited", _("Invitations to answer a demand"))
         register_kind("matching.invitation_answered", _("Answers to my invitations"))
         register_kind("matching.commissioned", _("Commissions of my service agency"))
         register_kind("matching.agreement", _("Intention agreements of my demands"))
         register_kind("matching.demand_matched", _("Demands I answered that found a partner"))
+
+
+def register_scopes():
+    """The signed file of an intention agreement is downloaded under
+    ``matching.view_intentionagreement``."""
+    from files.selectors import register_attached_model
+
+    from .models import IntentionAgreement
+    from .selectors import agreements_visible_to
+
+    register_attached_model(IntentionAgreement, agreements_visible_to)
