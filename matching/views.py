@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.enums import MembershipState
 from accounts.models import Organisation
@@ -52,6 +52,7 @@ def _or_404(user, perm, obj):
 
 
 # --- the library ---------------------------------------------------------------------------------
+@require_safe
 def library_list(request):
     form = AchievementFilterForm(request.GET or None)
     queryset = selectors.achievements_visible_to(request.user)
@@ -73,6 +74,7 @@ def library_list(request):
     })
 
 
+@require_safe
 def achievement_detail(request, pk):
     achievement = get_object_or_404(
         Achievement.objects.select_related("owner", "industry_field"), pk=pk)
@@ -89,6 +91,7 @@ def _user_organisations(user):
 
 
 @login_required
+@require_safe
 def my_achievements(request):
     page_obj = _page(request, selectors.for_list(selectors.achievements_of_user(request.user)))
     return render(request, "matching/my_achievements.html", {
@@ -146,6 +149,7 @@ def _demand(ref):
 
 
 @login_required
+@require_safe
 def recommendations(request, ref):
     demand = _demand(ref)
     _or_404(request.user, "matching.view_recommendations", demand)
@@ -193,6 +197,7 @@ def invite(request, ref):
 
 
 @login_required
+@require_safe
 def invitation_list(request):
     received = (selectors.invitations_received_by(request.user)
                 .select_related("demand", "holder").order_by("-created_at", "-pk"))
@@ -204,6 +209,7 @@ def invitation_list(request):
 
 
 @login_required
+@require_safe
 def invitation_detail(request, pk):
     invitation = get_object_or_404(
         Invitation.objects.select_related("demand__host_unit", "holder", "achievement",
@@ -236,6 +242,7 @@ def invitation_answer(request, pk):
 
 # --- commissions --------------------------------------------------------------------------------
 @login_required
+@require_safe
 def commission_list(request):
     queryset = selectors.commissions_visible_to(request.user)
     if not (is_host_staff(request.user) or is_torch_staff(request.user)
@@ -272,6 +279,7 @@ def commission_create(request):
 
 
 @login_required
+@require_safe
 def commission_detail(request, pk):
     commission = get_object_or_404(Commission.objects.select_related("host_unit", "agency"),
                                    pk=pk)
@@ -343,6 +351,7 @@ def agreement_create(request, ref):
 
 
 @login_required
+@require_safe
 def agreement_detail(request, pk):
     agreement = get_object_or_404(
         IntentionAgreement.objects.select_related("demand", "partner", "signed_file",

@@ -63,10 +63,15 @@ def current_index():
         started = timezone.now()
         changed = Achievement.objects.filter(updated_at__gte=as_of).values_list(*_COLUMNS)
         _add_rows(index, changed.iterator(chunk_size=2000))
-        if Achievement.objects.count() != len(index):
+        state = Achievement.objects.aggregate(n=Count("pk"), top=Max("pk"))
+        if state["n"] != len(index) or (state["top"] or 0) != max(index.docs, default=0):
             existing = set(Achievement.objects.values_list("pk", flat=True))
             for pk in [pk for pk in index.docs if pk not in existing]:
                 index.remove(pk)
+            if len(index) != state["n"]:
+                # Rows came back under old ids (a restored database): read them all again.
+                index = build_index()
+                _state["index"] = index
         _state["as_of"] = started
         return index
 
