@@ -19,13 +19,16 @@ ROUTES = {
     ),
     "achievement_detail": (
         route(get={"*": "200"}, post={"*": "405"}, kwargs={"pk": "@achievement.pk"}),
-        route(get={"challenger host other_host torch": "200", "*": "404"},
+        route(get={"host other_host torch": "200", "*": "404"},
               post={"*": "405"}, kwargs={"pk": "@staff_achievement.pk"},
-              note="Staff-only: its holder's members, host and Torch staff."),
+              note="Staff-only: its holder's members (none among the personas), host and "
+                   "Torch staff."),
     ),
-    "achievement_edit": route(
-        get={"visitor": "login", "challenger torch": "200", "*": "404"},
-        kwargs={"pk": "@staff_achievement.pk"},
+    "achievement_edit": (
+        route(get={"visitor": "login", "torch": "200", "*": "404"},
+              kwargs={"pk": "@staff_achievement.pk"}),
+        route(get={"visitor": "login", "challenger torch": "200", "*": "404"},
+              kwargs={"pk": "@achievement.pk"}, note="The holder's members edit it."),
     ),
     "recommendations": (
         route(get={"visitor": "login", "owner host torch agency": "200", "*": "404"},

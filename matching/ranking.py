@@ -127,26 +127,63 @@ class Doc:
 
 
 class Index:
-    """An inverted index of achievements' stored terms (``Achievement.match_terms``)."""
+    """An inverted index of achievements' stored terms (``Achievement.match_terms``).
+
+    Each posting holds the achievement's *impact* for the term, its BM25 saturated frequency
+    ``tf·(K1+1) / (tf + K1·(1 − B + B·length/avgdl))``, so a query only multiplies and adds.
+    ``avgdl`` is the index's length normalisation: the average length when the impacts were
+    last computed, recomputed for all once the average has drifted by more than
+    ``AVGDL_DRIFT`` (every way of scoring reads the same value, so they agree exactly)."""
+
+    AVGDL_DRIFT = 0.02
 
     def __init__(self):
         self.docs = {}
         self.postings = defaultdict(dict)
+        self.max_impact = {}
         self.total_length = 0.0
+        self.avgdl = None
 
     def __len__(self):
         return len(self.docs)
 
+    def _impact(self, tf, length):
+        return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.avgdl))
+
+    def _renormalise(self):
+        self.avgdl = (self.total_length / len(self.docs) if self.docs else 1.0) or 1.0
+        self.max_impact = {}
+        for pk, doc in self.docs.items():
+            for term, tf in doc.terms.items():
+                impact = self._impact(tf, doc.length)
+                self.postings[term][pk] = impact
+                if impact > self.max_impact.get(term, 0.0):
+                    self.max_impact[term] = impact
+
+    def _check_drift(self):
+        if not self.docs:
+            return
+        current = self.total_length / len(self.docs) or 1.0
+        if self.avgdl is None or abs(current - self.avgdl) > self.AVGDL_DRIFT * self.avgdl:
+            self._renormalise()
+
     def add(self, pk, stored, *, field_id, region, public):
-        self.remove(pk)
+        self.remove(pk, check=False)
         terms = dict((stored or {}).get("t") or {})
         length = float((stored or {}).get("l") or 0.0)
-        self.docs[pk] = Doc(terms, length, field_id, (region or "")[:2], public)
+        doc = Doc(terms, length, field_id, (region or "")[:2], public)
+        self.docs[pk] = doc
         self.total_length += length
-        for term, weight in terms.items():
-            self.postings[term][pk] = weight
+        if self.avgdl is None:
+            self.avgdl = length or 1.0
+        for term, tf in terms.items():
+            impact = self._impact(tf, length)
+            self.postings[term][pk] = impact
+            if impact > self.max_impact.get(term, 0.0):
+                self.max_impact[term] = impact
+        self._check_drift()
 
-    def remove(self, pk):
+    def remove(self, pk, check=True):
         doc = self.docs.pop(pk, None)
         if doc is None:
             return
@@ -157,19 +194,14 @@ class Index:
                 postings.pop(pk, None)
                 if not postings:
                     del self.postings[term]
+                    self.max_impact.pop(term, None)
+        if check:
+            self._check_drift()
 
     # --- the formula ---------------------------------------------------------------------------
-    def _stats(self):
-        n = len(self.docs)
-        return n, (self.total_length / n if n else 1.0) or 1.0
-
     @staticmethod
     def idf(n, df):
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-
-    @staticmethod
-    def saturate(tf, length, avgdl):
-        return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
 
     @staticmethod
     def boost(doc, field_id, province):
@@ -192,56 +224,64 @@ class Index:
         weights.sort(key=lambda item: (-item[1], item[0]))
         return weights
 
-    # --- ranking -------------------------------------------------------------------------------
-    def top(self, query, *, k=20, field_id=None, region="", public_only=False):
-        """The ``k`` best ``[(pk, score)]`` for the weighted ``query`` terms, best first (ties:
-        lower pk first)."""
-        n, avgdl = self._stats()
-        if not n:
-            return []
-        province = (region or "")[:2]
+    def _final(self, scores, field_id, province, k):
         docs = self.docs
-        saturate = self.saturate
-        weights = self._weights(query, n, lambda term: len(self.postings.get(term, ())))
-        # MaxScore: a term adds at most weight × (K1 + 1) × the largest boost.
-        remaining = sum(weight for _term, weight in weights) * (K1 + 1) * MAX_BOOST
-        scores = {}
-        candidates_only = False
-        for index, (term, weight) in enumerate(weights):
-            postings = self.postings[term]
-            remaining -= weight * (K1 + 1) * MAX_BOOST
-            if candidates_only:
-                if len(scores) < len(postings):
-                    for pk in scores:
-                        tf = postings.get(pk)
-                        if tf is not None:
-                            scores[pk] += weight * saturate(tf, docs[pk].length, avgdl)
-                else:
-                    for pk, tf in postings.items():
-                        if pk in scores:
-                            scores[pk] += weight * saturate(tf, docs[pk].length, avgdl)
-                continue
-            for pk, tf in postings.items():
-                doc = docs[pk]
-                if public_only and not doc.public:
-                    continue
-                scores[pk] = scores.get(pk, 0.0) + weight * saturate(tf, doc.length, avgdl)
-            # Checked now and then (it reads every candidate): once the k-th best score so
-            # far (a lower bound of the k-th best final score) beats all that an achievement
-            # not found yet could still reach, only the candidates are scored further.
-            if len(scores) >= k and (index < 8 or index % 8 == 0):
-                kth = heapq.nlargest(
-                    k, (score * self.boost(docs[pk], field_id, province)
-                        for pk, score in scores.items()))[-1]
-                candidates_only = kth > max(remaining, 0.0)
         scored = [(pk, round(score * self.boost(docs[pk], field_id, province), DIGITS))
                   for pk, score in scores.items()]
         return heapq.nsmallest(k, scored, key=lambda item: (-item[1], item[0]))
 
+    # --- ranking -------------------------------------------------------------------------------
+    def top(self, query, *, k=20, field_id=None, region="", public_only=False):
+        """The ``k`` best ``[(pk, score)]`` for the weighted ``query`` terms, best first (ties:
+        lower pk first).
+
+        Term at a time, largest weight first, with the MaxScore bound: once the k-th best score
+        so far beats all that an achievement not found yet could still gain from the remaining
+        terms (their weight × their largest impact × the largest boost), those terms only
+        update the achievements already found. The result is exactly the brute force's."""
+        n = len(self.docs)
+        if not n:
+            return []
+        province = (region or "")[:2]
+        docs = self.docs
+        weights = self._weights(query, n, lambda term: len(self.postings.get(term, ())))
+        bounds = [weight * self.max_impact.get(term, 0.0) * MAX_BOOST
+                  for term, weight in weights]
+        remaining = sum(bounds)
+        scores = {}
+        get = scores.get
+        candidates_only = False
+        for index, (term, weight) in enumerate(weights):
+            postings = self.postings[term]
+            remaining -= bounds[index]
+            if candidates_only:
+                if len(scores) < len(postings):
+                    for pk in scores:
+                        impact = postings.get(pk)
+                        if impact is not None:
+                            scores[pk] += weight * impact
+                else:
+                    for pk, impact in postings.items():
+                        if pk in scores:
+                            scores[pk] += weight * impact
+                continue
+            if public_only:
+                for pk, impact in postings.items():
+                    if docs[pk].public:
+                        scores[pk] = get(pk, 0.0) + weight * impact
+            else:
+                for pk, impact in postings.items():
+                    scores[pk] = get(pk, 0.0) + weight * impact
+            if len(scores) >= k:
+                # Without boosts the k-th best is a lower bound too (boosts are ≥ 1).
+                kth = heapq.nlargest(k, scores.values())[-1]
+                candidates_only = kth > max(remaining, 0.0)
+        return self._final(scores, field_id, province, k)
+
     def brute_force(self, query, *, k=20, field_id=None, region="", public_only=False):
-        """The same ranking by scoring every achievement with the same formula (the reference
-        of the tests and the bench)."""
-        n, avgdl = self._stats()
+        """The same ranking by scoring every achievement with the same formula from its own
+        terms (the reference of the tests and the bench)."""
+        n = len(self.docs)
         if not n:
             return []
         province = (region or "")[:2]
@@ -251,7 +291,7 @@ class Index:
                 if term in doc.terms:
                     df[term] += 1
         weights = self._weights(query, n, lambda term: df.get(term, 0))
-        scored = []
+        scores = {}
         for pk, doc in self.docs.items():
             if public_only and not doc.public:
                 continue
@@ -260,34 +300,34 @@ class Index:
                 tf = doc.terms.get(term)
                 if tf is not None:
                     hit = True
-                    total += weight * self.saturate(tf, doc.length, avgdl)
+                    total += weight * self._impact(tf, doc.length)
             if hit:
-                scored.append((pk, round(total * self.boost(doc, field_id, province), DIGITS)))
-        return heapq.nsmallest(k, scored, key=lambda item: (-item[1], item[0]))
+                scores[pk] = total
+        return self._final(scores, field_id, province, k)
 
     def score_one(self, query, pk, *, field_id=None, region=""):
         """The score of one achievement (0 when nothing matches)."""
         doc = self.docs.get(pk)
-        n, avgdl = self._stats()
+        n = len(self.docs)
         if doc is None or not n:
             return 0.0
         weights = self._weights(query, n, lambda term: len(self.postings.get(term, ())))
         total = 0.0
         for term, weight in weights:
-            tf = doc.terms.get(term)
-            if tf is not None:
-                total += weight * self.saturate(tf, doc.length, avgdl)
+            impact = self.postings[term].get(pk)
+            if impact is not None:
+                total += weight * impact
         return round(total * self.boost(doc, field_id, (region or "")[:2]), DIGITS)
 
     def contributions(self, query, pk):
         """``{term: contribution}`` of one achievement's matched terms, for its reasons."""
         doc = self.docs.get(pk)
-        n, avgdl = self._stats()
         if doc is None:
             return {}
-        weights = self._weights(query, n, lambda term: len(self.postings.get(term, ())))
-        return {term: weight * self.saturate(doc.terms[term], doc.length, avgdl)
-                for term, weight in weights if term in doc.terms}
+        weights = self._weights(query, len(self.docs),
+                                lambda term: len(self.postings.get(term, ())))
+        return {term: weight * self.postings[term][pk]
+                for term, weight in weights if pk in self.postings[term]}
 
 
 def reasons(contributions, demand_forms, achievement_forms, *, limit=8):

@@ -8,7 +8,7 @@ from notifications.models import Notification, OutboundEmail
 from push.fanout import fan_out
 from push.models import WebhookDelivery
 from tests.harness.leaks import LeakSource, register
-from tests.harness.world import CANARIES, HIDDEN_PASSAGE
+from tests.harness.world import CANARIES, HIDDEN_PASSAGE, STAFF_ACHIEVEMENT
 
 
 def _demand_canaries(world):
@@ -60,5 +60,18 @@ register(
         substitutes=_demand_substitutes,
         seeds=_demand_seeds,
         notify=_demand_push,
+    )
+)
+
+
+# The achievement library: a staff-only achievement is seen by its holder's members, host and
+# Torch staff, never in the public library, its search, or a recommendation shown to the demand
+# owner or an agency.
+register(
+    LeakSource(
+        name="matching",
+        canaries=lambda world: [STAFF_ACHIEVEMENT, "MATCHLEAK"],
+        substitutes=lambda world: [world.objects["achievement"].title],
+        seeds=lambda world: ["/matching/achievements/", "/matching/achievements/?q=涂层"],
     )
 )

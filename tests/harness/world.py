@@ -77,7 +77,7 @@ HIDDEN_PASSAGE = "钽铌复合配方QX7"
 PUBLIC_TITLE = "高温合金涡轮叶片涂层寿命提升"
 
 # A staff-only achievement: nobody but its holder's members, host and Torch staff sees it.
-STAFF_ACHIEVEMENT = "金丝雀内部成果CANARYACH"
+STAFF_ACHIEVEMENT = "矩阵内部成果MATCHLEAK"
 
 # Foreign rows are recognised on admin pages by these (an admin list or filter that shows one
 # shows another unit's data).
@@ -358,8 +358,8 @@ def build_world():
 
 
 def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
-    """The achievement library (a public and a staff-only achievement of the challenger's
-    university), the world's demand's recommendations, unit A's commission of the agency for
+    """The achievement library (a public achievement of the challenger's university, a
+    staff-only one of an institute), the world's demand's recommendations, unit A's commission of the agency for
     that demand, an invitation of the university and an intention agreement awaiting both
     sides."""
     from datetime import timedelta
@@ -369,8 +369,8 @@ def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
     from matching.services.library import index_fields
     from matching.services.recommend import build_index, refresh_demand
 
-    def achievement(**values):
-        row = Achievement(owner=holder, industry_field=field_, trl=6, region="610100",
+    def achievement(owner=holder, **values):
+        row = Achievement(owner=owner, industry_field=field_, trl=6, region="610100",
                           keywords=["热障涂层", "粘结层"], cooperation_modes=["license"],
                           **values)
         index_fields(row)
@@ -380,7 +380,9 @@ def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
     public = achievement(title="热障涂层长寿命粘结层技术",
                          abstract="高温合金涡轮叶片热障涂层粘结层改性，1100℃热循环寿命提高一倍，"
                                   "解决涂层剥落问题。")
-    staff_only = achievement(title=STAFF_ACHIEVEMENT,
+    # Of an institute none of the personas belongs to.
+    staff_holder = OrganisationFactory(kind=OrganisationKind.INSTITUTE, name="矩阵内部研究所")
+    staff_only = achievement(owner=staff_holder, title=STAFF_ACHIEVEMENT,
                              abstract="涡轮叶片涂层热循环剥落的内部改进方案。",
                              visibility=Visibility.STAFF)
     refresh_demand(demand, index=build_index())
