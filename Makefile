@@ -32,6 +32,8 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 	@# The demo demands' workflow mails would bury the account list printed above.
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_demands
+	$(BIN)/python manage.py load_terms
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_matching
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

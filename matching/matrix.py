@@ -30,6 +30,10 @@ ROUTES = {
         route(get={"visitor": "login", "challenger torch": "200", "*": "404"},
               kwargs={"pk": "@achievement.pk"}, note="The holder's members edit it."),
     ),
+    "demands": route(
+        get={"visitor": "login", "host other_host torch agency": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+    ),
     "recommendations": (
         route(get={"visitor": "login", "owner host torch agency": "200", "*": "404"},
               post={"visitor": "login", "*": "405"},

@@ -11,7 +11,7 @@ from contests.permissions import is_host_staff, staffed_host_unit_ids
 
 from .enums import Visibility
 from .models import Achievement, Commission, IntentionAgreement, Invitation, Recommendation
-from .permissions import current_commissions
+from .permissions import current_commissions  # noqa: F401  (re-exported for pages)
 
 
 def _authenticated(user):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("achievements/new/", views.achievement_create, name="achievement_create"),
     path("achievements/<int:pk>/", views.achievement_detail, name="achievement_detail"),
     path("achievements/<int:pk>/edit/", views.achievement_edit, name="achievement_edit"),
+    path("demands/", views.demand_list, name="demands"),
     path("demands/<str:ref>/recommendations/", views.recommendations, name="recommendations"),
     path("demands/<str:ref>/invite/", views.invite, name="invite"),
     path("demands/<str:ref>/agreements/new/", views.agreement_create, name="agreement_create"),

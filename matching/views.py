@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -143,6 +143,33 @@ def achievement_edit(request, pk):
 
 
 # --- recommendations and invitations -------------------------------------------------------------
+@login_required
+@require_safe
+def demand_list(request):
+    """Published demands whose recommendations the user works with: host staff their units',
+    Torch staff all, agency members those of their current commissions."""
+    user = request.user
+    queryset = Demand.objects.filter(status__in=[DemandStatus.PUBLISHED, DemandStatus.CLOSED])
+    if is_torch_staff(user):
+        pass
+    elif is_host_staff(user):
+        queryset = queryset.filter(host_unit_id__in=staffed_host_unit_ids(user))
+    else:
+        ids = selectors.commissioned_demand_ids(user)
+        if not ids:
+            raise Http404
+        queryset = queryset.filter(pk__in=ids)
+    queryset = (queryset.select_related("host_unit").only(
+        "ref", "title", "status", "published_at", "host_unit__name", "public_snapshot")
+        .annotate(recommendation_count=Count("recommendations", distinct=True),
+                  invitation_count=Count("invitations", distinct=True))
+        .order_by("-published_at", "-pk"))
+    page_obj = _page(request, queryset)
+    return render(request, "matching/demands.html", {
+        "page_obj": page_obj, "demands": page_obj.object_list,
+        "may_record": is_host_staff(user)})
+
+
 def _demand(ref):
     return get_object_or_404(Demand.objects.select_related("host_unit", "industry_field"),
                              ref=ref)
