@@ -20,6 +20,7 @@ class MatchingConfig(AppConfig):
         register_kind("matching.invitation_answered", _("Answers to my invitations"))
         register_kind("matching.commissioned", _("Commissions of my service agency"))
         register_kind("matching.agreement", _("Intention agreements of my demands"))
+        register_kind("matching.docking", _("Docking sessions I take part in"))
         register_kind("matching.demand_matched", _("Demands I answered that found a partner"))
 
 

@@ -51,3 +51,21 @@ AGREEMENT_EDGES = (
     Edge(AgreementState.DRAFT, AgreementState.CONFIRMED, "can_confirm_agreement",
          action="confirm"),
 )
+
+
+class DockingMode(models.TextChoices):
+    IN_PERSON = "in_person", pgettext_lazy("docking mode", "In person")
+    ONLINE = "online", pgettext_lazy("docking mode", "Online")
+    VIDEO = "video", pgettext_lazy("docking mode", "Video")
+
+
+class DockingState(models.TextChoices):
+    SCHEDULED = "scheduled", pgettext_lazy("docking state", "Scheduled")
+    HELD = "held", pgettext_lazy("docking state", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("docking state", "Cancelled")
+
+
+class ParticipantAnswer(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("docking answer", "No answer yet")
+    CONFIRMED = "confirmed", pgettext_lazy("docking answer", "Confirmed")
+    DECLINED = "declined", pgettext_lazy("docking answer", "Declined")

@@ -13,7 +13,7 @@ from common.search import MAX_QUERY_LENGTH
 from contests.models import HostUnit, IndustryField
 from demands.enums import CooperationMode
 
-from .enums import CommissionScope, Visibility
+from .enums import CommissionScope, DockingMode, Visibility
 
 ANY = [("", "---------")]
 
@@ -135,3 +135,32 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
+
+
+class DockingForm(forms.Form):
+    host_unit = ModelChoiceField(queryset=HostUnit.objects.none(), label=_("Host unit"))
+    title = forms.CharField(label=_("Title"), max_length=120)
+    demands = ModelMultipleChoiceField(queryset=None, label=_("Demands"))
+    mode = forms.ChoiceField(label=_("Form"), choices=DockingMode.choices)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    link = forms.URLField(label=_("Meeting link"), required=False)
+    starts_at = forms.DateTimeField(label=_("Starts at (Beijing time)"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends at (Beijing time)"),
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    agenda = forms.CharField(label=_("Agenda"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    participants = ModelMultipleChoiceField(queryset=None, label=_("Participants"),
+                                            help_text=_("Demand owners, challengers or invited "
+                                                        "holders, host staff, experts."))
+
+    def __init__(self, *args, host_units, demands, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_unit"].queryset = host_units
+        self.fields["demands"].queryset = demands
+        self.fields["participants"].queryset = users
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))

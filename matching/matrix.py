@@ -97,6 +97,34 @@ ROUTES = {
         post={"visitor": "login", "owner challenger host torch": "302", "*": "404"},
         kwargs={"pk": "@intention_agreement.pk"},
     ),
+    "docking": route(get={"visitor": "login", "*": "200"},
+                     post={"visitor": "login", "*": "405"}),
+    "docking_create": route(get={"visitor": "login", "host other_host": "200", "*": "404"}),
+    "docking_edit": route(get={"visitor": "login", "host": "200", "*": "404"},
+                          kwargs={"pk": "@docking.pk"}),
+    "docking_detail": route(
+        get={"visitor": "login", "owner challenger host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@docking.pk"},
+        note="Participants, the unit's staff and Torch staff."),
+    "docking_ics": route(
+        get={"visitor": "login", "owner challenger host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@docking.pk"}),
+    "docking_answer": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner challenger host torch": "302", "*": "404"},
+        kwargs={"pk": "@docking.pk"}, data={"answer": "confirm"}),
+    "docking_cancel": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"}, kwargs={"pk": "@docking.pk"}),
+    "docking_minutes": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"}, kwargs={"pk": "@docking.pk"},
+        data={"minutes": "纪要", "outcome": "达成意向"}),
+    "feed_settings": route(get={"visitor": "login", "*": "200"},
+                           post={"visitor": "login", "*": "302"}),
+    "feed": route(get={"*": "200"}, post={"*": "405"},
+                  kwargs={"token": "@calendar_feed.token"},
+                  note="The secret address is the credential (revocable)."),
 }
 
 ADMIN = {

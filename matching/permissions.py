@@ -186,3 +186,21 @@ rules.add_perm("matching.view_invitation", can_view_invitation)
 rules.add_perm("matching.view_commission", can_view_commission)
 rules.add_perm("matching.view_intentionagreement", can_view_agreement)
 rules.add_perm("matching.change_intentionagreement", can_confirm_agreement)
+
+
+# --- docking ----------------------------------------------------------------------------------
+@rules.predicate
+def _session_host(user, session):
+    return session is not None and is_host_staff_of(user, session.host_unit_id)
+
+
+@rules.predicate
+def _session_participant(user, session):
+    return (session is not None and _authenticated(user)
+            and session.participants.filter(user=user).exists())
+
+
+can_view_session = _session_host | _session_participant | is_torch_staff
+can_manage_session = _session_host
+rules.add_perm("matching.view_dockingsession", can_view_session)
+rules.add_perm("matching.change_dockingsession", can_manage_session)

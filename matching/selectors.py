@@ -115,3 +115,24 @@ def agreements_visible_to(user):
                                                 host_unit_id=OuterRef("demand__host_unit_id")))
     return IntentionAgreement.objects.filter(Q(_member_of(user, "demand__organisation_id"))
                                              | Q(_member_of(user, "partner_id")) | Q(host))
+
+
+def sessions_visible_to(user):
+    """Docking sessions of the user's host units, those they take part in; Torch: all."""
+    from .models import DockingSession
+
+    if not _authenticated(user):
+        return DockingSession.objects.none()
+    if is_torch_staff(user):
+        return DockingSession.objects.all()
+    return DockingSession.objects.filter(
+        Q(host_unit_id__in=staffed_host_unit_ids(user)) | Q(participants__user=user)
+    ).distinct()
+
+
+def sessions_of_participant(user):
+    from .models import DockingSession
+
+    if not _authenticated(user):
+        return DockingSession.objects.none()
+    return DockingSession.objects.filter(participants__user=user)

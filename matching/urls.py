@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import docking_views, views
 
 app_name = "matching"
 
@@ -21,6 +21,16 @@ urlpatterns = [
     path("commissions/new/", views.commission_create, name="commission_create"),
     path("commissions/<int:pk>/", views.commission_detail, name="commission_detail"),
     path("commissions/<int:pk>/end/", views.commission_end, name="commission_end"),
+    path("docking/", docking_views.docking_list, name="docking"),
+    path("docking/new/", docking_views.docking_create, name="docking_create"),
+    path("docking/feed/", docking_views.feed_settings, name="feed_settings"),
+    path("docking/feed/<str:token>.ics", docking_views.feed, name="feed"),
+    path("docking/<int:pk>/", docking_views.docking_detail, name="docking_detail"),
+    path("docking/<int:pk>/edit/", docking_views.docking_edit, name="docking_edit"),
+    path("docking/<int:pk>/answer/", docking_views.docking_answer, name="docking_answer"),
+    path("docking/<int:pk>/cancel/", docking_views.docking_cancel, name="docking_cancel"),
+    path("docking/<int:pk>/minutes/", docking_views.docking_minutes, name="docking_minutes"),
+    path("docking/<int:pk>/calendar.ics", docking_views.docking_ics, name="docking_ics"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/confirm/", views.agreement_confirm, name="agreement_confirm"),
 ]

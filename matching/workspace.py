@@ -1,12 +1,14 @@
 """The matching section of the workspace dashboard (see ``accounts.workspace``): achievements,
 invitations received, commissions and agreements, each counted in one query."""
 
+from django.utils import timezone
+
 from accounts.permissions import is_torch_staff
 from accounts.workspace import register_section
 from contests.permissions import is_host_staff
 
 from . import selectors
-from .enums import AgreementState, InvitationState
+from .enums import AgreementState, DockingState, InvitationState
 
 
 def matching_context(request):
@@ -24,6 +26,8 @@ def matching_context(request):
                          selectors.current_commissions(user)
                          for demand in commission.demands.all()],
     }
+    context["upcoming_sessions"] = selectors.sessions_visible_to(user).filter(
+        state=DockingState.SCHEDULED, starts_at__gte=timezone.now()).count()
     return context
 
 

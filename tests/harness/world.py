@@ -397,6 +397,21 @@ def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
     agreement = IntentionAgreement.objects.create(
         demand=demand, partner=holder, cooperation_mode="license", amount=Decimal("120"),
         signed_on=today, created_by=users["owner"])
-    return {"achievement": public, "staff_achievement": staff_only, "commission": commission,
+    from datetime import datetime
+
+    from matching.models import CalendarFeed, DockingParticipant, DockingSession
+
+    starts = timezone.make_aware(datetime.combine(today + timedelta(days=7),
+                                                  datetime.min.time()).replace(hour=14))
+    session = DockingSession.objects.create(
+        host_unit=unit, title="矩阵对接会", mode="video", link="https://meeting.example.cn/m",
+        starts_at=starts, ends_at=starts + timedelta(hours=2), agenda="路演与交流",
+        created_by=users["host"])
+    session.demands.set([demand])
+    for persona in ("owner", "challenger"):
+        DockingParticipant.objects.create(session=session, user=users[persona])
+    feed = CalendarFeed.objects.create(user=users["owner"], token="matrix-feed-token")
+    return {"docking": session, "calendar_feed": feed,
+            "achievement": public, "staff_achievement": staff_only, "commission": commission,
             "invitation": invitation, "intention_agreement": agreement,
             "recommendation": demand.recommendations.first(), "agency_org": agency_org}
