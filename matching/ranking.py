@@ -20,6 +20,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from common.search import bigrams, tokens
 
 from .terms import CONCEPT_PREFIX
@@ -143,6 +145,11 @@ class Index:
         self.max_impact = {}
         self.total_length = 0.0
         self.avgdl = None
+        # Arrays of the postings (numpy), rebuilt lazily per term after a change.
+        self._position = {}
+        self._pks = []
+        self._arrays = {}
+        self._doc_arrays = None
 
     def __len__(self):
         return len(self.docs)
@@ -153,6 +160,7 @@ class Index:
     def _renormalise(self):
         self.avgdl = (self.total_length / len(self.docs) if self.docs else 1.0) or 1.0
         self.max_impact = {}
+        self._arrays = {}
         for pk, doc in self.docs.items():
             for term, tf in doc.terms.items():
                 impact = self._impact(tf, doc.length)
@@ -173,6 +181,12 @@ class Index:
         length = float((stored or {}).get("l") or 0.0)
         doc = Doc(terms, length, field_id, (region or "")[:2], public)
         self.docs[pk] = doc
+        if pk not in self._position:
+            self._position[pk] = len(self._pks)
+            self._pks.append(pk)
+        self._doc_arrays = None
+        for term in terms:
+            self._arrays.pop(term, None)
         self.total_length += length
         if self.avgdl is None:
             self.avgdl = length or 1.0
@@ -188,7 +202,9 @@ class Index:
         if doc is None:
             return
         self.total_length -= doc.length
+        self._doc_arrays = None
         for term in doc.terms:
+            self._arrays.pop(term, None)
             postings = self.postings.get(term)
             if postings is not None:
                 postings.pop(pk, None)
@@ -231,52 +247,78 @@ class Index:
         return heapq.nsmallest(k, scored, key=lambda item: (-item[1], item[0]))
 
     # --- ranking -------------------------------------------------------------------------------
+    def _term_arrays(self, term):
+        arrays = self._arrays.get(term)
+        if arrays is None:
+            postings = self.postings[term]
+            position = self._position
+            arrays = (np.fromiter((position[pk] for pk in postings), dtype=np.int64,
+                                  count=len(postings)),
+                      np.fromiter(postings.values(), dtype=np.float64, count=len(postings)))
+            self._arrays[term] = arrays
+        return arrays
+
+    def _docs_arrays(self):
+        """Per position: the achievement's field, province and whether it is public (None
+        for a removed one)."""
+        if self._doc_arrays is None:
+            docs = [self.docs.get(pk) for pk in self._pks]
+            fields = np.empty(len(docs), dtype=object)
+            fields[:] = [doc.field_id if doc is not None else None for doc in docs]
+            provinces = np.empty(len(docs), dtype=object)
+            provinces[:] = [doc.province if doc is not None else None for doc in docs]
+            self._doc_arrays = (
+                docs,
+                np.fromiter((doc is not None and doc.public for doc in docs), dtype=bool,
+                            count=len(docs)),
+                fields,
+                provinces,
+            )
+        return self._doc_arrays
+
     def top(self, query, *, k=20, field_id=None, region="", public_only=False):
         """The ``k`` best ``[(pk, score)]`` for the weighted ``query`` terms, best first (ties:
         lower pk first).
 
-        Term at a time, largest weight first, with the MaxScore bound: once the k-th best score
-        so far beats all that an achievement not found yet could still gain from the remaining
-        terms (their weight × their largest impact × the largest boost), those terms only
-        update the achievements already found. The result is exactly the brute force's."""
+        Term at a time over the postings, as arrays: each term adds weight × impact to the
+        scores of the achievements that have it, in the weights' order (the same additions,
+        in the same order, as the brute force's, so the same floats). The best are then
+        boosted and rounded one by one exactly as the brute force does."""
         n = len(self.docs)
         if not n:
             return []
         province = (region or "")[:2]
-        docs = self.docs
         weights = self._weights(query, n, lambda term: len(self.postings.get(term, ())))
-        bounds = [weight * self.max_impact.get(term, 0.0) * MAX_BOOST
-                  for term, weight in weights]
-        remaining = sum(bounds)
-        scores = {}
-        get = scores.get
-        candidates_only = False
-        for index, (term, weight) in enumerate(weights):
-            postings = self.postings[term]
-            remaining -= bounds[index]
-            if candidates_only:
-                if len(scores) < len(postings):
-                    for pk in scores:
-                        impact = postings.get(pk)
-                        if impact is not None:
-                            scores[pk] += weight * impact
-                else:
-                    for pk, impact in postings.items():
-                        if pk in scores:
-                            scores[pk] += weight * impact
-                continue
-            if public_only:
-                for pk, impact in postings.items():
-                    if docs[pk].public:
-                        scores[pk] = get(pk, 0.0) + weight * impact
-            else:
-                for pk, impact in postings.items():
-                    scores[pk] = get(pk, 0.0) + weight * impact
-            if len(scores) >= k:
-                # Without boosts the k-th best is a lower bound too (boosts are ≥ 1).
-                kth = heapq.nlargest(k, scores.values())[-1]
-                candidates_only = kth > max(remaining, 0.0)
-        return self._final(scores, field_id, province, k)
+        docs, public, fields, provinces = self._docs_arrays()
+        scores = np.zeros(len(self._pks), dtype=np.float64)
+        hit = np.zeros(len(self._pks), dtype=bool)
+        for term, weight in weights:
+            positions, impacts = self._term_arrays(term)
+            scores[positions] += weight * impacts
+            hit[positions] = True
+        if public_only:
+            hit &= public
+        candidates = np.flatnonzero(hit)
+        if not len(candidates):
+            return []
+        # The boosts as boost() multiplies them (the same constants), then the best boosted
+        # scores; near-ties at the k-th place are all kept, and rounded one by one below
+        # exactly as the brute force rounds them.
+        if len(candidates) > k:
+            same_field = (fields[candidates] == field_id) if field_id is not None else False
+            same_region = (provinces[candidates] == province) if province else False
+            factor = np.where(same_field, 1.0 * FIELD_BOOST, 1.0)
+            factor = np.where(same_region, factor * REGION_BOOST, factor)
+            boosted = scores[candidates] * factor
+            kth = np.partition(boosted, len(boosted) - k)[len(boosted) - k]
+            candidates = candidates[boosted >= kth - 10.0 ** -DIGITS]
+        scored = []
+        for position in candidates.tolist():
+            doc = docs[position]
+            score = float(scores[position])
+            scored.append((self._pks[position],
+                           round(score * self.boost(doc, field_id, province), DIGITS)))
+        return heapq.nsmallest(k, scored, key=lambda item: (-item[1], item[0]))
 
     def brute_force(self, query, *, k=20, field_id=None, region="", public_only=False):
         """The same ranking by scoring every achievement with the same formula from its own
