@@ -1,8 +1,8 @@
 """Demo data of the matching app, after ``seed_demo`` and ``seed_demo_demands`` (``make demo``):
 the term table, an achievement library of a few hundred entries across the fields, the
 recommendations of every published demo demand, the agency (agency@demo.cn) commissioned by the
-Xi'an host unit, an invitation accepted by challenger@demo.cn and a confirmed intention
-agreement. Everything goes through ``matching.services``. Idempotent: what exists is left.
+Xi'an host unit, an invitation accepted by challenger@demo.cn, a scheduled video docking session
+and a confirmed intention agreement. Everything goes through ``matching.services``. Idempotent: what exists is left.
 """
 
 import random
@@ -21,17 +21,23 @@ from accounts.services import sign_agreement
 from contests.models import HostUnit, IndustryField
 from demands.enums import DemandStatus
 from demands.models import Demand
-from matching.enums import CommissionScope, InvitationState, Visibility
+from matching.enums import CommissionScope, DockingMode, InvitationState, Visibility
 from matching.generators import compose
-from matching.models import Achievement, Commission, IntentionAgreement, Invitation
-from matching.services import agencies, agreements, invitations, recommend
+from matching.models import (
+    Achievement,
+    Commission,
+    DockingSession,
+    IntentionAgreement,
+    Invitation,
+)
+from matching.services import agencies, agreements, docking, invitations, recommend
 from matching.services.library import index_fields
 from matching.services.terms import load_data_file
 
 HOLDERS = [
     ("示例新材料研究院", OrganisationKind.INSTITUTE, "12610000435200101", "610100"),
-    ("北京示例电子科技有限公司", OrganisationKind.ENTERPRISE, "91110108MA01SLDZ1", "110000"),
-    ("深圳示例能源技术有限公司", OrganisationKind.ENTERPRISE, "91440300MA5SLNY01", "440300"),
+    ("北京示例电子科技有限公司", OrganisationKind.ENTERPRISE, "91110108MA01DLDE1", "110000"),
+    ("深圳示例能源技术有限公司", OrganisationKind.ENTERPRISE, "91440300MA5DLNY01", "440300"),
     ("江苏示例智能制造研究院", OrganisationKind.INSTITUTE, "12320000466000201", "320115"),
 ]
 LIBRARY_SIZE = 300
@@ -71,8 +77,23 @@ class Command(BaseCommand):
             return
         self._commission(xian, agency, host, xian_demands)
         self._invitation(xian_demands[0], university, host, challenger)
+        self._docking(xian, xian_demands[0], host, [company, challenger, host])
         if len(xian_demands) > 1:
             self._agreement(xian_demands[-1], university, company, challenger)
+
+    def _docking(self, unit, demand, host, participants):
+        if DockingSession.objects.filter(host_unit=unit).exists():
+            return
+        starts = timezone.localtime().replace(hour=14, minute=30, second=0, microsecond=0)
+        starts += timedelta(days=10)
+        docking.schedule(
+            DockingSession(host_unit=unit, title=f"{demand.public_snapshot.get('title', '')}"
+                           "视频对接会"[:120], mode=DockingMode.VIDEO,
+                           link="https://meeting.example.cn/xian-docking",
+                           starts_at=starts, ends_at=starts + timedelta(hours=2),
+                           agenda="1. 需求方介绍技术需求\n2. 持有方路演\n3. 自由交流与下一步安排"),
+            demands=[demand], participants=participants, actor=host)
+        self.stdout.write("a video docking session scheduled by host.xian@demo.cn")
 
     def _sign_nda(self, user):
         agreement = current_agreement(current_scope(), "nda")
