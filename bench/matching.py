@@ -18,7 +18,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def _setup():
@@ -59,7 +59,7 @@ def demands(count, seed, table, codes):
     from matching import ranking
 
     rng = random.Random(seed + 1)
-    composer = Composer(rng, now=datetime.now(timezone.utc))
+    composer = Composer(rng, now=datetime.now(UTC))
     organisation = Organisation(name="基准企业", kind="enterprise", region="610100")
     found = []
     for _ in range(count):

@@ -43,7 +43,8 @@ DIGITS = 9  # scores are compared rounded, so that summation order never reorder
 STOPWORDS = frozenset(
     """的 了 和 与 及 或 等 在 对 为 以 并 其 中 上 下 是 有 将 可 可以 用于 进行 通过 实现 相关
     提供 具有 需要 要求 问题 技术 研发 研究 开发 方法 方案 解决 企业 公司 项目 能力 目前 现有
-    我们 提高 提升 达到 以上 以下 不 一种 主要 基于 应用 产品 系统""".split()
+    我们 提高 提升 达到 以上 以下 不 一种 主要 基于 应用 产品 系统 不足 难以 满足 存在 较高
+    较低 显著 同时 形成 完成""".split()
 )
 
 

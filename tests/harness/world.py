@@ -359,7 +359,8 @@ def build_world():
 
 def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
     """The achievement library (a public achievement of the challenger's university, a
-    staff-only one of an institute), the world's demand's recommendations, unit A's commission of the agency for
+    staff-only one of an institute), the world's demand's recommendations, unit A's commission
+    of the agency for
     that demand, an invitation of the university and an intention agreement awaiting both
     sides."""
     from datetime import timedelta

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (labelled texts, one per line)
 """A labelled set for the recommendation ranking: demands written like published ones, each with
 the achievements that really solve it and look-alike distractors that share words but not the
 problem. Every achievement of the set is a candidate for every demand (the relevant ones of one

@@ -7,8 +7,7 @@ from icalendar import Calendar
 
 from matching.enums import DockingState, ParticipantAnswer
 from matching.models import DockingSession
-from matching.services import MatchingError
-from matching.services import docking
+from matching.services import MatchingError, docking
 from notifications.models import Notification
 
 

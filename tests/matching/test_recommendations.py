@@ -2,17 +2,17 @@ from django.urls import reverse
 
 from demands.enums import DemandStatus
 from demands.services import transition
-from matching.models import Recommendation
+from matching.models import Achievement, Recommendation
 from matching.services import recommend
 from matching.services.library import create_achievement, update_achievement
-from matching.models import Achievement
 from tests.factories.demands import DemandFactory
 
 from .conftest import make_achievement
 
 
 def test_publishing_a_demand_stores_its_recommendations_with_reasons(
-        host_unit, host_organiser, field_, demand_owner, library, django_capture_on_commit_callbacks):
+        host_unit, host_organiser, field_, demand_owner, library,
+        django_capture_on_commit_callbacks):
     demand = DemandFactory(
         host_unit=host_unit, industry_field=field_, status=DemandStatus.APPROVED,
         organisation=demand_owner.organisations.first(), created_by=demand_owner,

@@ -2,7 +2,8 @@
 the term table, an achievement library of a few hundred entries across the fields, the
 recommendations of every published demo demand, the agency (agency@demo.cn) commissioned by the
 Xi'an host unit, an invitation accepted by challenger@demo.cn, a scheduled video docking session
-and a confirmed intention agreement. Everything goes through ``matching.services``. Idempotent: what exists is left.
+and a confirmed intention agreement. Everything goes through ``matching.services``.
+Idempotent: what exists is left.
 """
 
 import random
@@ -78,8 +79,8 @@ class Command(BaseCommand):
         self._commission(xian, agency, host, xian_demands)
         self._invitation(xian_demands[0], university, host, challenger)
         self._docking(xian, xian_demands[0], host, [company, challenger, host])
-        if len(xian_demands) > 1:
-            self._agreement(xian_demands[-1], university, company, challenger)
+        # The agreement matches the demand: it closes (the demo's last open Xi'an demand).
+        self._agreement(xian_demands[-1], university, company, challenger)
 
     def _docking(self, unit, demand, host, participants):
         if DockingSession.objects.filter(host_unit=unit).exists():
