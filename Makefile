@@ -33,6 +33,8 @@ demo: migrate
 	@# The demo demands' workflow mails would bury the account list printed above.
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_demands
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_solutions
+	$(BIN)/python manage.py load_terms
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_matching
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -18,11 +18,14 @@ class OrganisationKind(models.TextChoices):
     UNIVERSITY = "university", pgettext_lazy("organisation kind", "University")
     INSTITUTE = "institute", pgettext_lazy("organisation kind", "Research institute")
     TEAM = "team", pgettext_lazy("organisation kind", "Team")
+    # 服务机构: commissioned by host units (matching.Commission).
+    SERVICE_AGENCY = "service_agency", pgettext_lazy("organisation kind", "Service agency")
 
 
 # Kinds that are legal entities and so carry a unified social credit code.
 LEGAL_ENTITY_KINDS = {
     OrganisationKind.ENTERPRISE, OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE,
+    OrganisationKind.SERVICE_AGENCY,
 }
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "demands",
     "push",
     "solutions",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -410,6 +411,10 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 10
 # (Asia/Shanghai); the task is idempotent, so a missed run is caught up by the next.
 CELERY_BEAT_SCHEDULE["portal.demands.close_expired"] = {
     "task": "portal.demands.close_expired", "schedule": crontab(hour=0, minute=10),
+}
+# Recommendations whose task a broker outage lost (matching.services.recommend.refresh_stale).
+CELERY_BEAT_SCHEDULE["portal.matching.refresh_stale"] = {
+    "task": "portal.matching.refresh_stale", "schedule": 300.0, "options": {"expires": 290},
 }
 CELERY_BEAT_SCHEDULE["portal.importexport.requeue_stale_jobs"] = {
     "task": "portal.importexport.requeue_stale_jobs", "schedule": 120.0,

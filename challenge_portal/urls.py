@@ -33,6 +33,7 @@ urlpatterns = [
                                     notifications_urls.app_name))),
     path("demands/", include("demands.urls")),
     path("solutions/", include("solutions.urls")),
+    path("matching/", include("matching.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

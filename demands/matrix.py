@@ -80,7 +80,8 @@ ROUTES = {
     "analysis": route(
         get={
             "visitor": "login",
-            "challenger challenger_granted expert": "404",
+            # The agency persona signed the NDA (its commission needs it): past the gate.
+            "challenger challenger_granted expert agency": "404",
             "expert_assigned": "302",
             "*": "sign",
         },

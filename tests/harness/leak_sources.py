@@ -14,6 +14,7 @@ from tests.harness.world import (
     PRIVATE_QUESTION,
     PUBLISHED_ANSWER,
     SOLUTION_CANARY,
+    STAFF_ACHIEVEMENT,
 )
 
 
@@ -80,5 +81,18 @@ register(
                                 world.objects["user_challenger_granted"].email],
         substitutes=lambda world: [PUBLISHED_ANSWER],
         seeds=lambda world: [f"/solutions/demand/{world.objects['demand'].ref}/questions/"],
+    )
+)
+
+
+# The achievement library: a staff-only achievement is seen by its holder's members, host and
+# Torch staff, never in the public library, its search, or a recommendation shown to the demand
+# owner or an agency.
+register(
+    LeakSource(
+        name="matching",
+        canaries=lambda world: [STAFF_ACHIEVEMENT, "MATCHLEAK"],
+        substitutes=lambda world: [world.objects["achievement"].title],
+        seeds=lambda world: ["/matching/achievements/", "/matching/achievements/?q=涂层"],
     )
 )

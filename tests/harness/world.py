@@ -81,6 +81,8 @@ PUBLIC_TITLE = "高温合金涡轮叶片涂层寿命提升"
 SOLUTION_CANARY = "方案正文金丝雀SOLCANARY"
 PRIVATE_QUESTION = "私密提问金丝雀QCANARY"
 PUBLISHED_ANSWER = "公开答复：样件由需求方提供QAMATRIX"
+# A staff-only achievement: nobody but its holder's members, host and Torch staff sees it.
+STAFF_ACHIEVEMENT = "矩阵内部成果MATCHLEAK"
 
 # Foreign rows are recognised on admin pages by these (an admin list or filter that shows one
 # shows another unit's data).
@@ -162,12 +164,17 @@ def build_world():
     )
     users["other_host"] = foreign_host_membership.user
     users["agency"] = UserFactory(roles=["service_agency"], email="agency@matrix.cn")
+    # A member of a service agency that unit A commissions for the world's demand (below).
+    agency_org = OrganisationFactory(kind=OrganisationKind.SERVICE_AGENCY, name="矩阵服务机构")
+    MembershipFactory(user=users["agency"], organisation=agency_org)
     users["torch"] = UserFactory(roles=["torch_staff"], is_staff=True, email="torch@matrix.cn")
     for user in users.values():
         if user is not None and requires_mfa(user):
             _with_totp(user)
     for persona in ("challenger_granted", "expert_assigned", "expert", "challenger"):
         sign_current_agreements(users[persona], contest)
+    # The agency's members act on a commission after signing the NDA (matching.permissions).
+    sign_current_agreements(users["agency"], contest, kinds=("nda",))
 
     demand = DemandFactory(
         host_unit=unit_a,
@@ -334,7 +341,11 @@ def build_world():
         published_at=timezone.now(), published_by=users["owner"],
     )
 
+    matching_objects = _matching(users, demand=demand, unit=unit_a, field_=field_,
+                                 holder=university, agency_org=agency_org, owner_org=owner_org)
+
     objects = {
+        **matching_objects,
         "solution": solution,
         "solution_file": solution_file,
         "draft_solution": draft_solution,
@@ -382,3 +393,64 @@ def build_world():
     }
     objects.update({f"user_{persona}": user for persona, user in users.items() if user})
     return World(users=users, objects=objects)
+
+
+def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
+    """The achievement library (a public achievement of the challenger's university, a
+    staff-only one of an institute), the world's demand's recommendations, unit A's commission
+    of the agency for
+    that demand, an invitation of the university and an intention agreement awaiting both
+    sides."""
+    from datetime import timedelta
+
+    from matching.enums import CommissionScope, Visibility
+    from matching.models import Achievement, Commission, IntentionAgreement, Invitation
+    from matching.services.library import index_fields
+    from matching.services.recommend import build_index, refresh_demand
+
+    def achievement(owner=holder, **values):
+        row = Achievement(owner=owner, industry_field=field_, trl=6, region="610100",
+                          keywords=["热障涂层", "粘结层"], cooperation_modes=["license"],
+                          **values)
+        index_fields(row)
+        row.save()
+        return row
+
+    public = achievement(title="热障涂层长寿命粘结层技术",
+                         abstract="高温合金涡轮叶片热障涂层粘结层改性，1100℃热循环寿命提高一倍，"
+                                  "解决涂层剥落问题。")
+    # Of an institute none of the personas belongs to.
+    staff_holder = OrganisationFactory(kind=OrganisationKind.INSTITUTE, name="矩阵内部研究所")
+    staff_only = achievement(owner=staff_holder, title=STAFF_ACHIEVEMENT,
+                             abstract="涡轮叶片涂层热循环剥落的内部改进方案。",
+                             visibility=Visibility.STAFF)
+    refresh_demand(demand, index=build_index())
+    today = timezone.localdate()
+    commission = Commission.objects.create(
+        host_unit=unit, agency=agency_org, created_by=users["host"],
+        scopes=[CommissionScope.ANALYSIS, CommissionScope.HOLDER_SEARCH],
+        starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=60))
+    commission.demands.set([demand])
+    invitation = Invitation.objects.create(demand=demand, holder=holder, achievement=public,
+                                           invited_by=users["host"], message="诚邀揭榜")
+    agreement = IntentionAgreement.objects.create(
+        demand=demand, partner=holder, cooperation_mode="license", amount=Decimal("120"),
+        signed_on=today, created_by=users["owner"])
+    from datetime import datetime
+
+    from matching.models import CalendarFeed, DockingParticipant, DockingSession
+
+    starts = timezone.make_aware(datetime.combine(today + timedelta(days=7),
+                                                  datetime.min.time()).replace(hour=14))
+    session = DockingSession.objects.create(
+        host_unit=unit, title="矩阵对接会", mode="video", link="https://meeting.example.cn/m",
+        starts_at=starts, ends_at=starts + timedelta(hours=2), agenda="路演与交流",
+        created_by=users["host"])
+    session.demands.set([demand])
+    for persona in ("owner", "challenger"):
+        DockingParticipant.objects.create(session=session, user=users[persona])
+    feed = CalendarFeed.objects.create(user=users["owner"], token="matrix-feed-token")
+    return {"docking": session, "calendar_feed": feed,
+            "achievement": public, "staff_achievement": staff_only, "commission": commission,
+            "invitation": invitation, "intention_agreement": agreement,
+            "recommendation": demand.recommendations.first(), "agency_org": agency_org}

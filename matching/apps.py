@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    name = "matching"
+    verbose_name = _("Matching")
+
+    def ready(self):
+        from demands.hooks import register_published
+        from notifications.kinds import register as register_kind
+
+        from . import permissions, search, workspace  # noqa: F401  (rules, the search index)
+        from .tasks import on_demand_published
+
+        register_published(on_demand_published)
+        register_scopes()
+        workspace.register()
+        register_kind("matching.invited", _("Invitations to answer a demand"))
+        register_kind("matching.invitation_answered", _("Answers to my invitations"))
+        register_kind("matching.commissioned", _("Commissions of my service agency"))
+        register_kind("matching.agreement", _("Intention agreements of my demands"))
+        register_kind("matching.docking", _("Docking sessions I take part in"))
+        register_kind("matching.demand_matched", _("Demands I answered that found a partner"))
+
+
+def register_scopes():
+    """The signed file of an intention agreement is downloaded under
+    ``matching.view_intentionagreement``."""
+    from files.selectors import register_attached_model
+
+    from .models import IntentionAgreement
+    from .selectors import agreements_visible_to
+
+    register_attached_model(IntentionAgreement, agreements_visible_to)

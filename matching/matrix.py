@@ -1,0 +1,137 @@
+"""What each persona gets from the matching pages. In the harness's world, unit A commissions
+the ``agency`` persona's service agency (analysis and holder search) for the world's demand;
+the challenger's university holds a public and a staff-only achievement and is invited to that
+demand; the owner and the university have an intention agreement awaiting both confirmations.
+
+Vocabulary in ``common.permission_matrix``; checked by ``tests/harness``."""
+
+from common.permission_matrix import AdminModel, route
+
+MEMBERS = "owner other_company challenger challenger_granted agency"
+
+ROUTES = {
+    "library": route(get={"*": "200"}, post={"*": "405"}),
+    "my_achievements": route(get={"visitor": "login", "*": "200"},
+                             post={"visitor": "login", "*": "405"}),
+    "achievement_create": route(
+        get={"visitor": "login", MEMBERS: "200", "*": "302"},
+        note="Without an organisation the page sends the user to the workspace.",
+    ),
+    "achievement_detail": (
+        route(get={"*": "200"}, post={"*": "405"}, kwargs={"pk": "@achievement.pk"}),
+        route(get={"host other_host torch": "200", "*": "404"},
+              post={"*": "405"}, kwargs={"pk": "@staff_achievement.pk"},
+              note="Staff-only: its holder's members (none among the personas), host and "
+                   "Torch staff."),
+    ),
+    "achievement_edit": (
+        route(get={"visitor": "login", "torch": "200", "*": "404"},
+              kwargs={"pk": "@staff_achievement.pk"}),
+        route(get={"visitor": "login", "challenger torch": "200", "*": "404"},
+              kwargs={"pk": "@achievement.pk"}, note="The holder's members edit it."),
+    ),
+    "demands": route(
+        get={"visitor": "login", "host other_host torch agency": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+    ),
+    "recommendations": (
+        route(get={"visitor": "login", "owner host torch agency": "200", "*": "404"},
+              post={"visitor": "login", "*": "405"},
+              kwargs={"ref": "@demand.ref"},
+              note="The commissioned agency reads them (public achievements only)."),
+        route(get={"visitor": "login", "other_company other_host torch": "200", "*": "404"},
+              post={"visitor": "login", "*": "405"},
+              kwargs={"ref": "@foreign_demand.ref"},
+              note="The agency's commission does not cover another unit's demand."),
+    ),
+    "invite": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host agency": "302", "*": "404"},
+        kwargs={"ref": "@demand.ref"},
+        data={"holder": "@foreign_org.pk", "message": "矩阵邀请"},
+        note="Host staff, or the agency commissioned for holder search on this demand.",
+    ),
+    "agreement_create": route(
+        get={"visitor": "login", "owner host": "200", "*": "404"},
+        kwargs={"ref": "@demand.ref"},
+    ),
+    "invitations": route(get={"visitor": "login", "*": "200"},
+                         post={"visitor": "login", "*": "405"}),
+    "invitation_detail": route(
+        get={"visitor": "login", "challenger host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+        kwargs={"pk": "@invitation.pk"},
+    ),
+    "invitation_answer": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "challenger host torch": "302", "*": "404"},
+        kwargs={"pk": "@invitation.pk"},
+        data={"to": "decline"},
+        note="Only the holder's members answer; host and Torch staff are told why.",
+    ),
+    "commissions": route(
+        get={"visitor": "login", "host other_host torch agency": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+    ),
+    "commission_create": route(
+        get={"visitor": "login", "host other_host": "200", "*": "404"},
+    ),
+    "commission_detail": route(
+        get={"visitor": "login", "host torch agency": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+        kwargs={"pk": "@commission.pk"},
+    ),
+    "commission_end": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host torch agency": "302", "*": "404"},
+        kwargs={"pk": "@commission.pk"},
+        note="The agency sees its commission but may not end it (told so).",
+    ),
+    "agreement_detail": route(
+        get={"visitor": "login", "owner challenger host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+        kwargs={"pk": "@intention_agreement.pk"},
+    ),
+    "agreement_confirm": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner challenger host torch": "302", "*": "404"},
+        kwargs={"pk": "@intention_agreement.pk"},
+    ),
+    "docking": route(get={"visitor": "login", "*": "200"},
+                     post={"visitor": "login", "*": "405"}),
+    "docking_create": route(get={"visitor": "login", "host other_host": "200", "*": "404"}),
+    "docking_edit": route(get={"visitor": "login", "host": "200", "*": "404"},
+                          kwargs={"pk": "@docking.pk"}),
+    "docking_detail": route(
+        get={"visitor": "login", "owner challenger host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@docking.pk"},
+        note="Participants, the unit's staff and Torch staff."),
+    "docking_ics": route(
+        get={"visitor": "login", "owner challenger host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@docking.pk"}),
+    "docking_answer": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner challenger host torch": "302", "*": "404"},
+        kwargs={"pk": "@docking.pk"}, data={"answer": "confirm"}),
+    "docking_cancel": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"}, kwargs={"pk": "@docking.pk"}),
+    "docking_minutes": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"}, kwargs={"pk": "@docking.pk"},
+        data={"minutes": "纪要", "outcome": "达成意向"}),
+    "feed_settings": route(get={"visitor": "login", "*": "200"},
+                           post={"visitor": "login", "*": "302"}),
+    "feed": route(get={"*": "200"}, post={"*": "405"},
+                  kwargs={"token": "@calendar_feed.token"},
+                  note="The secret address is the credential (revocable)."),
+}
+
+ADMIN = {
+    "TermEntry": AdminModel(scope="torch"),
+    "Achievement": AdminModel(scope="torch", foreign="@staff_achievement"),
+    "Recommendation": AdminModel(scope="torch", foreign="@recommendation"),
+    "Commission": AdminModel(scope="torch", foreign="@commission"),
+    "Invitation": AdminModel(scope="torch", foreign="@invitation"),
+    "IntentionAgreement": AdminModel(scope="torch", foreign="@intention_agreement"),
+}

@@ -1,0 +1,138 @@
+"""Reads of the matching app: which achievements, recommendations, commissions, invitations and
+agreements a user may see, annotated for lists (a fixed number of queries per page)."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.enums import MembershipState
+from accounts.models import Membership
+from accounts.permissions import is_torch_staff
+from contests.models import HostMembership
+from contests.permissions import is_host_staff, staffed_host_unit_ids
+
+from .enums import Visibility
+from .models import Achievement, Commission, IntentionAgreement, Invitation, Recommendation
+from .permissions import current_commissions  # noqa: F401  (re-exported for pages)
+
+
+def _authenticated(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _member_of(user, field):
+    return Exists(Membership.objects.filter(user=user, organisation_id=OuterRef(field),
+                                            state=MembershipState.ACTIVE))
+
+
+def sees_staff_achievements(user):
+    return _authenticated(user) and (is_torch_staff(user) or is_host_staff(user))
+
+
+def achievements_visible_to(user):
+    """Public achievements; staff-only ones for host and Torch staff and their holder's
+    members. Mirrors ``permissions.can_view_achievement``."""
+    queryset = Achievement.objects.all()
+    if sees_staff_achievements(user):
+        return queryset
+    if _authenticated(user):
+        return queryset.filter(Q(visibility=Visibility.PUBLIC) | Q(_member_of(user, "owner_id")))
+    return queryset.filter(visibility=Visibility.PUBLIC)
+
+
+def achievements_of_user(user):
+    """The achievements of the organisations the user is an active member of."""
+    if not _authenticated(user):
+        return Achievement.objects.none()
+    return Achievement.objects.filter(_member_of(user, "owner_id"))
+
+
+def for_list(queryset):
+    return queryset.select_related("owner", "industry_field").only(
+        "pk", "title", "abstract", "keywords", "trl", "region", "visibility", "listed_at",
+        "owner__name", "owner__kind", "industry_field__name", "industry_field__code")
+
+
+def recommendations_for(demand, user):
+    """The stored recommendations of ``demand`` that ``user`` may read, best first (staff-only
+    achievements only for those who may see them), with their achievement and holder."""
+    queryset = Recommendation.objects.filter(demand=demand).select_related(
+        "achievement__owner", "achievement__industry_field").order_by("-score",
+                                                                      "achievement_id")
+    if not sees_staff_achievements(user):
+        queryset = queryset.filter(achievement__visibility=Visibility.PUBLIC)
+    return queryset
+
+
+def commissions_visible_to(user):
+    """Host staff: their units' commissions; agency members: their agency's; Torch: all."""
+    if not _authenticated(user):
+        return Commission.objects.none()
+    if is_torch_staff(user):
+        return Commission.objects.all()
+    return Commission.objects.filter(Q(host_unit_id__in=staffed_host_unit_ids(user))
+                                     | Q(_member_of(user, "agency_id")))
+
+
+def commissions_managed_by(user):
+    """Commissions host staff manage (admin scoping): their units'; Torch: all."""
+    if not _authenticated(user):
+        return Commission.objects.none()
+    if is_torch_staff(user):
+        return Commission.objects.all()
+    return Commission.objects.filter(host_unit_id__in=staffed_host_unit_ids(user))
+
+
+def commissioned_demand_ids(user):
+    """Demands the user works on through a current commission."""
+    return {demand.pk for commission in current_commissions(user)
+            for demand in commission.demands.all()}
+
+
+def invitations_visible_to(user):
+    """The holder's members, the inviting host unit's staff (and the agency that sent it),
+    Torch staff."""
+    if not _authenticated(user):
+        return Invitation.objects.none()
+    if is_torch_staff(user):
+        return Invitation.objects.all()
+    host = Exists(HostMembership.objects.filter(user=user,
+                                                host_unit_id=OuterRef("demand__host_unit_id")))
+    return Invitation.objects.filter(Q(_member_of(user, "holder_id")) | Q(host)
+                                     | Q(_member_of(user, "commission__agency_id")))
+
+
+def invitations_received_by(user):
+    if not _authenticated(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(_member_of(user, "holder_id"))
+
+
+def agreements_visible_to(user):
+    if not _authenticated(user):
+        return IntentionAgreement.objects.none()
+    if is_torch_staff(user):
+        return IntentionAgreement.objects.all()
+    host = Exists(HostMembership.objects.filter(user=user,
+                                                host_unit_id=OuterRef("demand__host_unit_id")))
+    return IntentionAgreement.objects.filter(Q(_member_of(user, "demand__organisation_id"))
+                                             | Q(_member_of(user, "partner_id")) | Q(host))
+
+
+def sessions_visible_to(user):
+    """Docking sessions of the user's host units, those they take part in; Torch: all."""
+    from .models import DockingSession
+
+    if not _authenticated(user):
+        return DockingSession.objects.none()
+    if is_torch_staff(user):
+        return DockingSession.objects.all()
+    return DockingSession.objects.filter(
+        Q(host_unit_id__in=staffed_host_unit_ids(user)) | Q(participants__user=user)
+    ).distinct()
+
+
+def sessions_of_participant(user):
+    from .models import DockingSession
+
+    if not _authenticated(user):
+        return DockingSession.objects.none()
+    return DockingSession.objects.filter(participants__user=user)
