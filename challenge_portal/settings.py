@@ -44,7 +44,9 @@ def envlist(name, default=""):
     return [item.strip() for item in (env(name) or default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Off unless asked for: a server started without settings must not show stack traces. `make run`
+# and the test settings (tests/settings.py) turn it on explicitly for development.
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or (
     "dev-only-insecure-key-change-me" if DEBUG else None
 )
@@ -174,6 +176,9 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
      "OPTIONS": {"user_attributes": ("email", "full_name", "mobile")}},
+    # Containing the mobile number, the name or the e-mail local part is refused too.
+    {"NAME": "accounts.password_validation.PersonalDataValidator",
+     "OPTIONS": {"user_attributes": ("mobile", "full_name", "email")}},
     # MLPS 2.0: at least 8 characters from 3 of the 4 classes (lower, upper, digit, symbol).
     {"NAME": "accounts.password_validation.CharacterClassValidator",
      "OPTIONS": {"min_length": 8, "min_classes": 3}},
