@@ -92,7 +92,10 @@ def log_denied(request, obj=None, action=ACTION_ACCESS_DENIED, data=None):
     # The path without its query string, which may carry tokens.
     data.setdefault("path", request.path[:500])
     data.setdefault("method", request.method)
-    return log_action(action, obj=obj, data=data, request=request, result=Result.DENIED)
+    entry = log_action(action, obj=obj, data=data, request=request, result=Result.DENIED)
+    # audit.middleware.DenialAuditMiddleware logs every other refusal; not this one again.
+    request._portal_denial_logged = True
+    return entry
 
 
 def _append(*, action, actor, actor_label, obj, from_state, to_state, data, ip_address, result,

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every 403/404 (and admin refusal) of a signed-in user is audited, rate-limited.
+    "audit.middleware.DenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -381,6 +383,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- audit ------------------------------------------------------------------------------------
+# One audit entry per user and path per this many seconds for refused requests (audit.middleware).
+AUDIT_DENIAL_WINDOW = envint("AUDIT_DENIAL_WINDOW", 300)
 
 # --- portal -----------------------------------------------------------------------------------
 COMPLAINT_HOTLINE = "010-88656297"
