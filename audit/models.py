@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import json
 import math
 from datetime import UTC
@@ -20,9 +21,12 @@ def canonical_json(value):
 class ActivityLog(models.Model):
     """One entry of the single audit log, chained to the previous one by ``prev_hash``.
 
-    Rows are written only by ``audit.services.log_action`` and never changed: on PostgreSQL a
-    trigger refuses UPDATE and DELETE (except nulling ``actor`` when a user is deleted, and the
-    purge of entries older than 180 days through ``audit.services.purge_entries``).
+    Rows are written only by ``audit.services.log_action`` and never changed: a trigger (on
+    PostgreSQL and SQLite) refuses UPDATE and DELETE (except nulling ``actor`` when a user is
+    deleted, and the purge of entries older than 180 days through
+    ``audit.services.purge_entries``), and TRUNCATE on PostgreSQL. In production the table
+    belongs to the owner role; the application's role may only SELECT and INSERT (``audit.grants``).
+    Each entry's hash is an HMAC under a key kept outside the database (``AUDIT_HMAC_KEY``).
     """
 
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
@@ -86,8 +90,13 @@ class ActivityLog(models.Model):
             "prev_hash": self.prev_hash,
         }
 
-    def compute_hash(self):
-        return hashlib.sha256(canonical_json(self.hash_payload()).encode("utf-8")).hexdigest()
+    def compute_hash(self, key=None):
+        """HMAC-SHA256 of the payload under ``AUDIT_HMAC_KEY``, a key kept outside the database:
+        someone who can rewrite rows (and recompute a plain hash chain) cannot forge these."""
+        key = key if key is not None else settings.AUDIT_HMAC_KEY
+        return hmac.new(str(key).encode("utf-8"),
+                        canonical_json(self.hash_payload()).encode("utf-8"),
+                        hashlib.sha256).hexdigest()
 
 
 def normalise_json(value):

@@ -180,22 +180,32 @@ def purge_entries(older_than_days):
         last = old.order_by("-sequence").values("sequence", "entry_hash").first()
         deleted = 0
         if last is not None:
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL audit.allow_purge = 'on'")
+            _purge_permit(True)
             # Nothing points at log entries, so this is one fast DELETE statement.
             deleted, _counts = ActivityLog.objects.filter(
                 sequence__lte=last["sequence"]
             ).delete()
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL audit.allow_purge = 'off'")
+            _purge_permit(False)
         data = {"older_than_days": older_than_days, "deleted": deleted}
         if last is not None:
             data.update(through_sequence=last["sequence"], through_hash=last["entry_hash"])
         _append(action=ACTION_PURGE, actor=None, actor_label=SYSTEM_LABEL, obj=None,
                 from_state="", to_state="", data=data, ip_address=None, result=Result.SUCCESS)
     return deleted
+
+
+def _purge_permit(on):
+    """Open or close the triggers' purge window inside the current transaction: a transaction-
+    local setting on PostgreSQL, a row of ``audit_purge_permit`` on SQLite (migration 0003)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL audit.allow_purge = '{'on' if on else 'off'}'")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            if on:
+                cursor.execute("INSERT INTO audit_purge_permit DEFAULT VALUES")
+            else:
+                cursor.execute("DELETE FROM audit_purge_permit")
 
 
 # --- verification ----------------------------------------------------------------------------

@@ -52,6 +52,13 @@ SECRET_KEY = env("SECRET_KEY") or (
 )
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is false")
+# The key of the audit log's HMAC chain (audit.models.ActivityLog.compute_hash). It lives outside
+# the database, so whoever can rewrite audit rows still cannot forge their hashes. Never the
+# development default in production; keep it (like SECRET_KEY) in a secret store, and keep old
+# keys: the log can only be verified with the key it was written under.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or ("dev-only-audit-hmac-key" if DEBUG else None)
+if not AUDIT_HMAC_KEY:
+    raise RuntimeError("AUDIT_HMAC_KEY must be set when DEBUG is false")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -387,6 +394,19 @@ CONTENT_SECURITY_POLICY = {
 # --- audit ------------------------------------------------------------------------------------
 # One audit entry per user and path per this many seconds for refused requests (audit.middleware).
 AUDIT_DENIAL_WINDOW = envint("AUDIT_DENIAL_WINDOW", 300)
+# The beat job portal.audit.export_anchor appends the chain's head (sequence and hash) to this
+# file every AUDIT_ANCHOR_SECONDS; verify_audit_log checks the chain against it. In production
+# it is a volume the database server cannot write (or a file synced to object storage).
+AUDIT_ANCHOR_PATH = Path(env("AUDIT_ANCHOR_PATH", str(BASE_DIR / "var" / "audit-anchors.jsonl")))
+AUDIT_ANCHOR_SECONDS = envint("AUDIT_ANCHOR_SECONDS", 3600)
+# The PostgreSQL role the application connects as, when migrations run as another one (the
+# owner): after every migrate the owner grants it SELECT and INSERT on the audit table only
+# (audit.grants). Empty: one role does everything (development).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", "")
+CELERY_BEAT_SCHEDULE["portal.audit.export_anchor"] = {
+    "task": "portal.audit.export_anchor", "schedule": float(AUDIT_ANCHOR_SECONDS),
+    "options": {"expires": max(AUDIT_ANCHOR_SECONDS - 5, 5)},
+}
 
 # --- portal -----------------------------------------------------------------------------------
 COMPLAINT_HOTLINE = "010-88656297"
