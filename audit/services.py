@@ -25,9 +25,44 @@ SYSTEM_LABEL = "system"
 
 
 def actor_label_for(user):
-    """How an actor is named in the log for good: e-mail and id, so the entry stays readable
-    after the account is deleted or anonymised."""
-    return f"{user.email} (#{user.pk})" if getattr(user, "email", None) else f"#{user.pk}"
+    """How an actor is named in the log for good: a pseudonymous id, never the name or e-mail
+    (PIPL: the log is kept after the account is erased, and must not identify the person then;
+    while the account exists, its id leads to it)."""
+    return pseudonym(user.pk)
+
+
+def pseudonym(user_id):
+    return f"user #{user_id}"
+
+
+def _user_model():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+def object_label(obj):
+    """``str(obj)`` with every person it names replaced by their pseudonym: a user is
+    ``user #<id>``, and a membership "陈静 @ 某公司" becomes "user #12 @ 某公司"."""
+    user_model = _user_model()
+    if isinstance(obj, user_model):
+        return pseudonym(obj.pk)
+    text = str(obj)
+    for field in obj._meta.concrete_fields:
+        if not (field.is_relation and field.related_model is user_model):
+            continue
+        user_id = getattr(obj, field.attname, None)
+        if user_id is None:
+            continue
+        user = field.get_cached_value(obj, None)
+        if user is None:
+            user = user_model._default_manager.filter(pk=user_id).first()
+        if user is None:
+            continue
+        for value in (str(user), getattr(user, "full_name", ""), getattr(user, "email", "")):
+            if value:
+                text = text.replace(value, pseudonym(user_id))
+    return text
 
 
 def _client_ip(request):
@@ -114,7 +149,7 @@ def _append(*, action, actor, actor_label, obj, from_state, to_state, data, ip_a
             raise ValueError("log_action needs a saved object (call it after saving)")
         content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         object_id = _clean_text(obj.pk, 64)
-        object_repr = _clean_text(obj, 200)
+        object_repr = _clean_text(object_label(obj), 200)
 
     with transaction.atomic():
         _lock_chain()

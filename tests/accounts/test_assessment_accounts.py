@@ -191,7 +191,7 @@ def _settings_in_fresh_process(env):
 
 
 def test_debug_defaults_off():
-    result = _settings_in_fresh_process({"SECRET_KEY": "x" * 50})
+    result = _settings_in_fresh_process({"SECRET_KEY": "x" * 50, "AUDIT_HMAC_KEY": "y" * 50})
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -202,3 +202,10 @@ def test_debug_off_without_secret_key_refuses_to_start():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_without_audit_key_refuses_to_start():
+    result = _settings_in_fresh_process({"SECRET_KEY": "x" * 50})
+
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY must be set" in result.stderr
