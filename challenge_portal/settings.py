@@ -412,6 +412,15 @@ CELERY_BEAT_SCHEDULE["portal.audit.export_anchor"] = {
 COMPLAINT_HOTLINE = "010-88656297"
 # Where people send privacy requests (PIPL); shown on the privacy notice.
 PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "privacy@challenge.example.cn")
+# The handler's postal address for privacy requests (PIPL art. 17), shown on the notice.
+PRIVACY_POSTAL_ADDRESS = env(
+    "PRIVACY_POSTAL_ADDRESS",
+    "北京市海淀区玉渊潭南路8号 科学技术部火炬高技术产业开发中心（邮编 100038）",
+)
+# Retention stated on the privacy notice, in years after the contest edition closes.
+RETENTION_DEMAND_YEARS = envint("RETENTION_DEMAND_YEARS", 3)
+RETENTION_SOLUTION_YEARS = envint("RETENTION_SOLUTION_YEARS", 3)
+RETENTION_CONTACT_YEARS = envint("RETENTION_CONTACT_YEARS", 1)
 PORTAL_NAME = _("China Innovation Challenge")
 
 LOGGING = {
