@@ -22,7 +22,9 @@ MAX_PAGES = 400
 # or their link is a credential mailed to one person (a demand's contact person opens
 # /demands/contact-consent/<signed token>/ and sees, as in the e-mail, which organisation names
 # them; tests/demands/test_contact_consent.py covers it).
-SKIP = re.compile(r"^/(admin/|accounts/logout/|i18n/|static/|favicon\.ico|demands/contact-consent/)")
+SKIP = re.compile(
+    r"^/(admin/|accounts/logout/|i18n/|static/|favicon\.ico|demands/contact-consent/)"
+)
 TEXT_TYPES = ("html", "xml", "json", "csv", "text", "rss", "atom", "javascript")
 
 
