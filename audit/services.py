@@ -54,9 +54,9 @@ def object_label(obj):
         user_id = getattr(obj, field.attname, None)
         if user_id is None:
             continue
+        # A __str__ that names the user has loaded it (str() ran above); one that has not
+        # loaded it does not name it, so no query is needed.
         user = field.get_cached_value(obj, None)
-        if user is None:
-            user = user_model._default_manager.filter(pk=user_id).first()
         if user is None:
             continue
         for value in (str(user), getattr(user, "full_name", ""), getattr(user, "email", "")):
