@@ -56,9 +56,11 @@ if not SECRET_KEY:
 # the database, so whoever can rewrite audit rows still cannot forge their hashes. Never the
 # development default in production; keep it (like SECRET_KEY) in a secret store, and keep old
 # keys: the log can only be verified with the key it was written under.
-AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or ("dev-only-audit-hmac-key" if DEBUG else None)
-if not AUDIT_HMAC_KEY:
-    raise RuntimeError("AUDIT_HMAC_KEY must be set when DEBUG is false")
+DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key"
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or (DEV_AUDIT_HMAC_KEY if DEBUG else None)
+if not DEBUG and AUDIT_HMAC_KEY in (None, "", DEV_AUDIT_HMAC_KEY, SECRET_KEY):
+    raise RuntimeError("AUDIT_HMAC_KEY must be set when DEBUG is false, to a key of its own "
+                       "(not the development key, not SECRET_KEY)")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")

@@ -209,3 +209,11 @@ def test_debug_off_without_audit_key_refuses_to_start():
 
     assert result.returncode != 0
     assert "AUDIT_HMAC_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["dev-only-audit-hmac-key", "x" * 50])
+def test_production_refuses_the_development_audit_key_or_the_secret_key(key):
+    result = _settings_in_fresh_process({"SECRET_KEY": "x" * 50, "AUDIT_HMAC_KEY": key})
+
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY must be set" in result.stderr
