@@ -35,7 +35,8 @@ class ActivityLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("actor"),
     )
-    # Kept as written even when the user is later deleted or anonymised.
+    # Kept as written even when the user is later deleted or anonymised: a pseudonymous id
+    # ("user #12"), never the name or e-mail (audit.services.actor_label_for).
     actor_label = models.CharField(_("actor"), max_length=300, blank=True)
     action = models.CharField(_("action"), max_length=100)
     content_type = models.ForeignKey(
@@ -68,7 +69,7 @@ class ActivityLog(models.Model):
 
     def hash_payload(self):
         """The fields the hash covers. ``actor_id`` is left out on purpose: deleting a user sets
-        it to NULL, while ``actor_label`` (which names the user and its id) stays."""
+        it to NULL, while ``actor_label`` (the user's pseudonymous id) stays."""
         if self.content_type_id:
             content_type = ContentType.objects.get_for_id(self.content_type_id)
             type_key = f"{content_type.app_label}.{content_type.model}"
