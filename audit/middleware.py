@@ -1,9 +1,11 @@
 """Every refusal of a signed-in user is written to the audit log, in this one place.
 
 Views answer a denial with 404 (``Http404``, or ``PermissionDenied``, which the portal also
-shows as "not found"); the Django admin answers a signed-in user who may not use it with a
-redirect to its login page. This middleware sees the final response of every request, so no
-view has to remember to log its refusals: a 403 or 404 to a signed-in user, and the admin's
+shows as "not found"), or with a redirect carrying an error message (a company page opened by
+someone who is no company member, the edit page of a demand no longer editable); the Django
+admin answers a signed-in user who may not use it with a redirect to its login page. This
+middleware sees the final response of every request, so no view has to remember to log its
+refusals: a 403 or 404 to a signed-in user, a redirect with an error message, and the admin's
 redirect to its login, write one ``portal.access.denied`` entry with who (the actor), what (the
 method, path and URL name), which object (the URL's arguments, such as the demand's id) and the
 result (``denied``, with the status).
@@ -19,6 +21,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.urls import NoReverseMatch, reverse
@@ -61,8 +64,23 @@ def is_admin_refusal(request, response):
     return bool(login) and location.startswith(login) and request.path != login
 
 
+def refusal_message(request, response):
+    """The error message a view queued before redirecting away (``messages.error`` then
+    ``redirect``: how the portal's views refuse a page they will not show), or ``""``."""
+    if response.status_code not in (301, 302, 303):
+        return ""
+    storage = getattr(request, "_messages", None)
+    # Read without consuming: iterating the storage would mark the messages as shown.
+    queued = getattr(storage, "_queued_messages", None) or []
+    for message in queued:
+        if message.level >= messages.ERROR:
+            return str(message.message)[:200]
+    return ""
+
+
 def is_denial(request, response):
-    return response.status_code in DENIED_STATUSES or is_admin_refusal(request, response)
+    return (response.status_code in DENIED_STATUSES or is_admin_refusal(request, response)
+            or bool(refusal_message(request, response)))
 
 
 class DenialAuditMiddleware:
@@ -92,4 +110,7 @@ class DenialAuditMiddleware:
             data["object"] = {key: str(value)[:100] for key, value in match.kwargs.items()}
         if is_admin_refusal(request, response):
             data["refused_by"] = "admin"
+        elif message := refusal_message(request, response):
+            data["refused_by"] = "redirect"
+            data["message"] = message
         return log_denied(request, data=data)

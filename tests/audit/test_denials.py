@@ -53,6 +53,29 @@ def test_refused_admin_page_is_audited(client, challenger):
     assert (entry.actor_id, entry.data["refused_by"]) == (challenger.pk, "admin")
 
 
+def test_a_refusal_answered_by_a_redirect_is_audited(client, challenger):
+    # A challenger is no demand company: the page sends them to their workspace with a message.
+    client.force_login(challenger)
+
+    response = client.get(reverse("demands:create"))
+
+    assert response.status_code == 302
+    entry = denials().get()
+    assert (entry.data["refused_by"], entry.data["view"]) == ("redirect", "demands:create")
+    assert entry.data["message"]
+    # The message still reaches the user.
+    assert client.get(response["Location"]).context["messages"]
+
+
+def test_an_ordinary_redirect_is_not_a_denial(client, challenger):
+    client.force_login(challenger)
+
+    client.get("/accounts/")  # any redirect without an error message
+    client.post(reverse("account_logout"))
+
+    assert not denials().exists()
+
+
 def test_staff_refused_an_admin_model_is_audited(staff_client, host_organiser):
     client = staff_client(host_organiser)
 
