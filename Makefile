@@ -24,6 +24,10 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NODE_STAMP)
 
+# The settings default to DEBUG off (production); the development targets turn it on explicitly
+# (an exported DEBUG=false wins). The test suite does the same in tests/settings.py.
+migrate demo run worker beat messages collectstatic gunicorn: export DEBUG ?= true
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 

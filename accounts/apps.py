@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from audit.permissions import set_overseer_rule
         from notifications.kinds import register as register_kind
 
-        from . import privacy_views, sections, signals
+        from . import privacy, privacy_views, sections, signals
         from .permissions import is_torch_staff
 
         # The kernel's admin pages and private files are overseen by Torch Center staff.
@@ -24,3 +24,4 @@ class AccountsConfig(AppConfig):
         sections.register()
         sections.register_kernel_sections()
         privacy_views.register_workspace_section()
+        privacy.register_models()

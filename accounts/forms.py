@@ -1,6 +1,8 @@
 from allauth.account.forms import SignupForm
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -73,6 +75,23 @@ class PortalSignupForm(SignupForm):
                 "I have read and accept the terms of use and the privacy notice")
         # Never pre-ticked, whatever initial data says.
         self.initial.pop("consent", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        # allauth checks the password against a dummy user holding only the e-mail address;
+        # check it again against every profile field typed on this form.
+        password = cleaned.get("password1")
+        if password and not self.has_error("password1"):
+            profile = get_user_model()(
+                email=cleaned.get("email") or "",
+                full_name=cleaned.get("full_name") or "",
+                mobile=cleaned.get("mobile") or "",
+            )
+            try:
+                validate_password(password, user=profile)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
 
     def custom_signup(self, request, user):
         language = get_language()

@@ -47,6 +47,10 @@ class EraseAccountForm(forms.Form):
 def privacy_notice(request):
     return render(request, "accounts/privacy_notice.html", {
         "PRIVACY_CONTACT_EMAIL": settings.PRIVACY_CONTACT_EMAIL,
+        "PRIVACY_POSTAL_ADDRESS": settings.PRIVACY_POSTAL_ADDRESS,
+        "demand_years": settings.RETENTION_DEMAND_YEARS,
+        "solution_years": settings.RETENTION_SOLUTION_YEARS,
+        "contact_years": settings.RETENTION_CONTACT_YEARS,
         "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
         "lockout_failures": lockout_failures(),
         "lockout_minutes": lockout_seconds() // 60,

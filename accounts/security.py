@@ -296,3 +296,31 @@ class RequireMFAForStaffMiddleware:
 
 def _activation_url():
     return reverse("mfa_activate_totp")
+
+
+# --- sessions ---------------------------------------------------------------------------------
+def end_other_sessions(user, *, keep=None):
+    """Delete every stored session of ``user`` except ``keep`` (the session key of the request
+    that changed the password); returns how many ended.
+
+    Django would also refuse those sessions on their next request (their password hash no longer
+    matches), but deleting them ends them now, in the cache too (``cached_db``), and whatever
+    else holds them. Only unexpired sessions are read; they expire after the idle timeout, so
+    there are few.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    user_key = str(user.pk)
+    ended = 0
+    rows = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep)
+    for row in rows.iterator(chunk_size=500):
+        if str(row.get_decoded().get(SESSION_KEY)) != user_key:
+            continue
+        store_class(session_key=row.session_key).delete()
+        ended += 1
+    return ended

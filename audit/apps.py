@@ -7,4 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the log-in receivers)
+        from . import grants, receivers  # noqa: F401  (receivers connects the log-in receivers)
+
+        grants.connect(self)

@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import json
 import math
 from datetime import UTC
@@ -20,9 +21,12 @@ def canonical_json(value):
 class ActivityLog(models.Model):
     """One entry of the single audit log, chained to the previous one by ``prev_hash``.
 
-    Rows are written only by ``audit.services.log_action`` and never changed: on PostgreSQL a
-    trigger refuses UPDATE and DELETE (except nulling ``actor`` when a user is deleted, and the
-    purge of entries older than 180 days through ``audit.services.purge_entries``).
+    Rows are written only by ``audit.services.log_action`` and never changed: a trigger (on
+    PostgreSQL and SQLite) refuses UPDATE and DELETE (except nulling ``actor`` when a user is
+    deleted, and the purge of entries older than 180 days through
+    ``audit.services.purge_entries``), and TRUNCATE on PostgreSQL. In production the table
+    belongs to the owner role; the application's role may only SELECT and INSERT (``audit.grants``).
+    Each entry's hash is an HMAC under a key kept outside the database (``AUDIT_HMAC_KEY``).
     """
 
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
@@ -31,7 +35,8 @@ class ActivityLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("actor"),
     )
-    # Kept as written even when the user is later deleted or anonymised.
+    # Kept as written even when the user is later deleted or anonymised: a pseudonymous id
+    # ("user #12"), never the name or e-mail (audit.services.actor_label_for).
     actor_label = models.CharField(_("actor"), max_length=300, blank=True)
     action = models.CharField(_("action"), max_length=100)
     content_type = models.ForeignKey(
@@ -64,7 +69,7 @@ class ActivityLog(models.Model):
 
     def hash_payload(self):
         """The fields the hash covers. ``actor_id`` is left out on purpose: deleting a user sets
-        it to NULL, while ``actor_label`` (which names the user and its id) stays."""
+        it to NULL, while ``actor_label`` (the user's pseudonymous id) stays."""
         if self.content_type_id:
             content_type = ContentType.objects.get_for_id(self.content_type_id)
             type_key = f"{content_type.app_label}.{content_type.model}"
@@ -86,8 +91,13 @@ class ActivityLog(models.Model):
             "prev_hash": self.prev_hash,
         }
 
-    def compute_hash(self):
-        return hashlib.sha256(canonical_json(self.hash_payload()).encode("utf-8")).hexdigest()
+    def compute_hash(self, key=None):
+        """HMAC-SHA256 of the payload under ``AUDIT_HMAC_KEY``, a key kept outside the database:
+        someone who can rewrite rows (and recompute a plain hash chain) cannot forge these."""
+        key = key if key is not None else settings.AUDIT_HMAC_KEY
+        return hmac.new(str(key).encode("utf-8"),
+                        canonical_json(self.hash_payload()).encode("utf-8"),
+                        hashlib.sha256).hexdigest()
 
 
 def normalise_json(value):

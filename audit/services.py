@@ -25,9 +25,44 @@ SYSTEM_LABEL = "system"
 
 
 def actor_label_for(user):
-    """How an actor is named in the log for good: e-mail and id, so the entry stays readable
-    after the account is deleted or anonymised."""
-    return f"{user.email} (#{user.pk})" if getattr(user, "email", None) else f"#{user.pk}"
+    """How an actor is named in the log for good: a pseudonymous id, never the name or e-mail
+    (PIPL: the log is kept after the account is erased, and must not identify the person then;
+    while the account exists, its id leads to it)."""
+    return pseudonym(user.pk)
+
+
+def pseudonym(user_id):
+    return f"user #{user_id}"
+
+
+def _user_model():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+def object_label(obj):
+    """``str(obj)`` with every person it names replaced by their pseudonym: a user is
+    ``user #<id>``, and a membership "陈静 @ 某公司" becomes "user #12 @ 某公司"."""
+    user_model = _user_model()
+    if isinstance(obj, user_model):
+        return pseudonym(obj.pk)
+    text = str(obj)
+    for field in obj._meta.concrete_fields:
+        if not (field.is_relation and field.related_model is user_model):
+            continue
+        user_id = getattr(obj, field.attname, None)
+        if user_id is None:
+            continue
+        # A __str__ that names the user has loaded it (str() ran above); one that has not
+        # loaded it does not name it, so no query is needed.
+        user = field.get_cached_value(obj, None)
+        if user is None:
+            continue
+        for value in (str(user), getattr(user, "full_name", ""), getattr(user, "email", "")):
+            if value:
+                text = text.replace(value, pseudonym(user_id))
+    return text
 
 
 def _client_ip(request):
@@ -92,7 +127,10 @@ def log_denied(request, obj=None, action=ACTION_ACCESS_DENIED, data=None):
     # The path without its query string, which may carry tokens.
     data.setdefault("path", request.path[:500])
     data.setdefault("method", request.method)
-    return log_action(action, obj=obj, data=data, request=request, result=Result.DENIED)
+    entry = log_action(action, obj=obj, data=data, request=request, result=Result.DENIED)
+    # audit.middleware.DenialAuditMiddleware logs every other refusal; not this one again.
+    request._portal_denial_logged = True
+    return entry
 
 
 def _append(*, action, actor, actor_label, obj, from_state, to_state, data, ip_address, result,
@@ -111,7 +149,7 @@ def _append(*, action, actor, actor_label, obj, from_state, to_state, data, ip_a
             raise ValueError("log_action needs a saved object (call it after saving)")
         content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         object_id = _clean_text(obj.pk, 64)
-        object_repr = _clean_text(obj, 200)
+        object_repr = _clean_text(object_label(obj), 200)
 
     with transaction.atomic():
         _lock_chain()
@@ -177,22 +215,32 @@ def purge_entries(older_than_days):
         last = old.order_by("-sequence").values("sequence", "entry_hash").first()
         deleted = 0
         if last is not None:
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL audit.allow_purge = 'on'")
+            _purge_permit(True)
             # Nothing points at log entries, so this is one fast DELETE statement.
             deleted, _counts = ActivityLog.objects.filter(
                 sequence__lte=last["sequence"]
             ).delete()
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL audit.allow_purge = 'off'")
+            _purge_permit(False)
         data = {"older_than_days": older_than_days, "deleted": deleted}
         if last is not None:
             data.update(through_sequence=last["sequence"], through_hash=last["entry_hash"])
         _append(action=ACTION_PURGE, actor=None, actor_label=SYSTEM_LABEL, obj=None,
                 from_state="", to_state="", data=data, ip_address=None, result=Result.SUCCESS)
     return deleted
+
+
+def _purge_permit(on):
+    """Open or close the triggers' purge window inside the current transaction: a transaction-
+    local setting on PostgreSQL, a row of ``audit_purge_permit`` on SQLite (migration 0003)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL audit.allow_purge = '{'on' if on else 'off'}'")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            if on:
+                cursor.execute("INSERT INTO audit_purge_permit DEFAULT VALUES")
+            else:
+                cursor.execute("DELETE FROM audit_purge_permit")
 
 
 # --- verification ----------------------------------------------------------------------------

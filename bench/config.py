@@ -54,6 +54,7 @@ class BenchEnvironment:
             "CELERY_TASK_ALWAYS_EAGER": "true",
             "DEBUG": "false",
             "SECRET_KEY": self.secret_key,
+            "AUDIT_HMAC_KEY": "bench-" + self.secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": "http://127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",

@@ -44,12 +44,23 @@ def envlist(name, default=""):
     return [item.strip() for item in (env(name) or default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Off unless asked for: a server started without settings must not show stack traces. `make run`
+# and the test settings (tests/settings.py) turn it on explicitly for development.
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or (
     "dev-only-insecure-key-change-me" if DEBUG else None
 )
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is false")
+# The key of the audit log's HMAC chain (audit.models.ActivityLog.compute_hash). It lives outside
+# the database, so whoever can rewrite audit rows still cannot forge their hashes. Never the
+# development default in production; keep it (like SECRET_KEY) in a secret store, and keep old
+# keys: the log can only be verified with the key it was written under.
+DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key"
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or (DEV_AUDIT_HMAC_KEY if DEBUG else None)
+if not DEBUG and AUDIT_HMAC_KEY in (None, "", DEV_AUDIT_HMAC_KEY, SECRET_KEY):
+    raise RuntimeError("AUDIT_HMAC_KEY must be set when DEBUG is false, to a key of its own "
+                       "(not the development key, not SECRET_KEY)")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -99,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every 403/404 (and admin refusal) of a signed-in user is audited, rate-limited.
+    "audit.middleware.DenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,6 +189,9 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
      "OPTIONS": {"user_attributes": ("email", "full_name", "mobile")}},
+    # Containing the mobile number, the name or the e-mail local part is refused too.
+    {"NAME": "accounts.password_validation.PersonalDataValidator",
+     "OPTIONS": {"user_attributes": ("mobile", "full_name", "email")}},
     # MLPS 2.0: at least 8 characters from 3 of the 4 classes (lower, upper, digit, symbol).
     {"NAME": "accounts.password_validation.CharacterClassValidator",
      "OPTIONS": {"min_length": 8, "min_classes": 3}},
@@ -379,10 +395,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- audit ------------------------------------------------------------------------------------
+# One audit entry per user and path per this many seconds for refused requests (audit.middleware).
+AUDIT_DENIAL_WINDOW = envint("AUDIT_DENIAL_WINDOW", 300)
+# The beat job portal.audit.export_anchor appends the chain's head (sequence and hash) to this
+# file every AUDIT_ANCHOR_SECONDS; verify_audit_log checks the chain against it. In production
+# it is a volume the database server cannot write (or a file synced to object storage).
+AUDIT_ANCHOR_PATH = Path(env("AUDIT_ANCHOR_PATH", str(BASE_DIR / "var" / "audit-anchors.jsonl")))
+AUDIT_ANCHOR_SECONDS = envint("AUDIT_ANCHOR_SECONDS", 3600)
+# The PostgreSQL role the application connects as, when migrations run as another one (the
+# owner): after every migrate the owner grants it SELECT and INSERT on the audit table only
+# (audit.grants). Empty: one role does everything (development).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", "")
+CELERY_BEAT_SCHEDULE["portal.audit.export_anchor"] = {
+    "task": "portal.audit.export_anchor", "schedule": float(AUDIT_ANCHOR_SECONDS),
+    "options": {"expires": max(AUDIT_ANCHOR_SECONDS - 5, 5)},
+}
+
 # --- portal -----------------------------------------------------------------------------------
 COMPLAINT_HOTLINE = "010-88656297"
 # Where people send privacy requests (PIPL); shown on the privacy notice.
 PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "privacy@challenge.example.cn")
+# The handler's postal address for privacy requests (PIPL art. 17), shown on the notice.
+PRIVACY_POSTAL_ADDRESS = env(
+    "PRIVACY_POSTAL_ADDRESS",
+    "北京市海淀区玉渊潭南路8号 科学技术部火炬高技术产业开发中心（邮编 100038）",
+)
+# Retention stated on the privacy notice, in years after the contest edition closes.
+RETENTION_DEMAND_YEARS = envint("RETENTION_DEMAND_YEARS", 3)
+RETENTION_SOLUTION_YEARS = envint("RETENTION_SOLUTION_YEARS", 3)
+RETENTION_CONTACT_YEARS = envint("RETENTION_CONTACT_YEARS", 1)
 PORTAL_NAME = _("China Innovation Challenge")
 
 LOGGING = {

@@ -10,7 +10,7 @@ class DemandsConfig(AppConfig):
         # Registers the demands.* permissions with django-rules, and the workspace sections.
         from notifications.kinds import register as register_kind
 
-        from . import permissions, workspace  # noqa: F401
+        from . import permissions, privacy, workspace  # noqa: F401
         from .importing import resources  # noqa: F401  (registers the standard-format resource)
 
         workspace.register()
@@ -23,6 +23,9 @@ class DemandsConfig(AppConfig):
                       _("Requests for the hidden details of my demands"))
         register_kind("demand.access_decided", _("Answers to my requests for hidden details"))
         register_kind("demand.message", _("Messages from challengers about my demands"))
+        register_kind("demand.contact_erased",
+                      _("Contact persons of our demands who erased their accounts"))
+        privacy.register()
 
 
 def register_scopes():

@@ -146,13 +146,6 @@ class DemandForm(EditTokenFormMixin, forms.Form):
     contact_landline = forms.CharField(label=_label("contact_landline"), max_length=30,
                                        validators=[landline_validator])
     contact_email = forms.EmailField(label=_label("contact_email"))
-    contact_consents_sharing = forms.BooleanField(
-        label=_("The contact person agrees that challengers who are granted access to the "
-                "hidden details may see this phone number and e-mail address."),
-        help_text=_("A separate consent of the contact person (Personal Information Protection "
-                    "Law, art. 23). Without it, granted challengers see the contact's name "
-                    "only and reach the company through the host unit."),
-    )
     hidden_fields = forms.MultipleChoiceField(
         label=_("Hide from the public"), choices=HideableField.choices,
         widget=forms.CheckboxSelectMultiple,

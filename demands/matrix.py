@@ -101,6 +101,18 @@ ROUTES = {
         kwargs={"ref": "@demand.ref", "pk": "@proposal.pk"},
         data={"decision": "accept"},
     ),
+    "contact_consent_request": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner": "302", "*": "404"},
+        kwargs={"ref": "@demand.ref"},
+    ),
+    # The link e-mailed to the contact person: the token is the credential, whoever holds it.
+    "contact_consent": route(
+        get={"*": "200"},
+        post={"*": "302"},
+        kwargs={"token": "@consent_token"},
+        data={"decision": "agree"},
+    ),
     "list": route(
         get={"*": "200"},
     ),

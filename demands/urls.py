@@ -23,6 +23,10 @@ urlpatterns = [
     path("manage/<str:ref>/analysis/", views.analysis, name="analysis"),
     path("manage/<str:ref>/wording/", views.propose_wording, name="propose_wording"),
     path("manage/<str:ref>/proposals/<int:pk>/", views.proposal, name="proposal"),
+    path("manage/<str:ref>/contact-consent/", views.contact_consent_request,
+         name="contact_consent_request"),
+    # the link e-mailed to a demand's contact person (services.contacts)
+    path("contact-consent/<str:token>/", views.contact_consent, name="contact_consent"),
 ]
 
 # --- the public side (demands/public/urls.py) ---

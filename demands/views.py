@@ -24,6 +24,7 @@ from accounts.enums import AgreementKind, MembershipState, RoleCode
 from accounts.models import Organisation
 from common.concurrency import StaleEdit
 from common.errors import DomainError, show_error
+from common.masking import mask_email, mask_mobile
 from contests.permissions import staffed_host_unit_ids
 from files.selectors import files_for_object
 
@@ -45,6 +46,7 @@ from .forms import (
 )
 from .models import Demand, WordingProposal
 from .public import projection as public
+from .services import contacts
 
 PAGE_SIZE = 25
 
@@ -275,6 +277,7 @@ def detail(request, ref):
         "is_reviewer": is_reviewer,
         "may_edit": may_edit,
         "may_remove_attachments": may_edit,
+        "may_edit_contact": permissions.is_author(user, demand),
         "may_submit": services.DEMAND_WORKFLOW.allows(user, demand, DemandStatus.SUBMITTED),
         "may_assign": user.has_perm("demands.assign_experts", demand),
         "may_analyse": user.has_perm("demands.write_analysis", demand),
@@ -381,4 +384,51 @@ def proposal(request, ref, pk):
     return render(request, "demands/proposal.html", {
         "demand": demand, "proposal": item, "rows": proposal_rows(demand, item),
         "may_decide": may_decide,
+    })
+
+
+# --- the contact person's consent (PIPL art. 23) -----------------------------------------------
+@login_required
+@require_POST
+def contact_consent_request(request, ref):
+    """The demand's authors send the consent link to the contact person again."""
+    demand = visible_demand(request, ref)
+    if not permissions.is_author(request.user, demand):
+        raise Http404
+    if demand.contact_consents_sharing or not demand.contact_email:
+        messages.info(request, _("There is nothing to ask: consent is given, or the demand "
+                                 "has no contact e-mail."))
+    elif contacts.request_contact_consent(demand, actor=request.user, request=request):
+        messages.success(request, _("The contact person was sent a link to confirm their "
+                                    "consent."))
+    else:
+        messages.info(request, _("A link was sent a moment ago; try again in ten minutes."))
+    return redirect(demand.get_private_url())
+
+
+def contact_consent(request, token):
+    """The page the contact person opens from the e-mailed link: what would be shared, with
+    whom, and their answer. The link is the credential; a bad or stale one is a 404."""
+    try:
+        demand = contacts.demand_for_consent_token(token)
+    except contacts.ConsentLinkInvalid:
+        raise Http404 from None
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("agree", "decline"):
+            messages.error(request, _("Choose whether you agree."))
+        else:
+            contacts.confirm_contact_consent(token, agree=decision == "agree", request=request)
+            if decision == "agree":
+                messages.success(request, _("Thank you: granted challengers may now see your "
+                                            "phone and e-mail for this demand."))
+            else:
+                messages.success(request, _("Your phone and e-mail stay hidden from "
+                                            "challengers."))
+        return redirect(request.path)
+    return render(request, "demands/contact_consent.html", {
+        "demand": demand,
+        "organisation": demand.organisation.name,
+        "masked_mobile": mask_mobile(demand.contact_mobile),
+        "masked_email": mask_email(demand.contact_email),
     })

@@ -278,6 +278,20 @@ def build_digest_for(user_id, *, day, now):
     return digest
 
 
+def send_to_address(*, to_address, kind, subject, body, idempotency_key, language=""):
+    """Queue one e-mail to an address that is not (or not yet) an account: a demand's contact
+    person asked to confirm their consent. Sent after commit by the relay like every other
+    e-mail; the same ``idempotency_key`` twice queues it once. Returns the row, or None."""
+    email = _create_once(
+        OutboundEmail, recipient=None, to_address=to_address, kind=kind,
+        language=language or "zh-hans", subject=subject[:255], body=body,
+        idempotency_key=idempotency_key, state=EmailState.PENDING,
+    )
+    if email is not None:
+        kick_after_commit([email.pk])
+    return email
+
+
 # --- staff ------------------------------------------------------------------------------------
 def retry_emails(email_ids, *, actor=None, request=None):
     """Send failed e-mails again (staff action): back to pending with fresh attempts, relayed

@@ -1,6 +1,6 @@
 """The push's part of a person's data (PIPL): their demand subscriptions."""
 
-from accounts.privacy import register_eraser, register_exporter
+from accounts.privacy import NULL, register_model
 
 from .models import Subscription
 
@@ -22,5 +22,7 @@ def erase_subscriptions(user):
 
 
 def register():
-    register_exporter("demand_subscriptions", export_subscriptions)
-    register_eraser("demand_subscriptions", erase_subscriptions)
+    register_model("push.Subscription", section="demand_subscriptions", user_fields=["user"],
+                   export=export_subscriptions, erase=erase_subscriptions)
+    # A webhook belongs to its organisation; who created it is forgotten.
+    register_model("push.Webhook", user_fields=["created_by"], erase=NULL, exclude=["secret"])

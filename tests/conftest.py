@@ -92,6 +92,38 @@ def _private_media(tmp_path, settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_sink(tmp_path, settings):
+    """The audit anchors of each test go to its own file, never the checkout's var/."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "audit-anchors.jsonl"
+
+
+def _uses_transactional_db(request):
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _audit_flush_permit(request):
+    """A transactional test ends with a flush, which on SQLite is a DELETE of every table; the
+    audit table's trigger (audit migration 0003) lets it through only with a purge permit. The
+    permit is granted after the test body and taken back before the next one."""
+    from django.db import connection
+
+    if not _uses_transactional_db(request) or connection.vendor != "sqlite":
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_purge_permit")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_purge_permit (everything) VALUES (1)")
+
+
 # --- personas ---------------------------------------------------------------------------------
 @pytest.fixture
 def host_unit(db):

@@ -39,6 +39,7 @@ from .base import (
     WORDING_FIELDS,
     DemandError,
 )
+from .contacts import request_contact_consent
 
 # Tries at numbering a demand (or a block of them) before giving up: each retry starts past a
 # reference another writer took meanwhile.
@@ -144,13 +145,24 @@ def _clean_fields(fields):
 
 
 def _apply(demand, fields):
-    before_consent = demand.contact_consents_sharing
+    """Set ``fields`` on the demand; returns whether the contact person changed.
+
+    The contact's consent is not a field the company sets: the contact person gives it by the
+    link sent to their own e-mail (``services.contacts``). A change of the contact's name,
+    mobile or e-mail withdraws it."""
+    from .contacts import CONSENT_BOUND_FIELDS, consent_bound_fields_changed
+
+    before = {name: getattr(demand, name) for name in CONSENT_BOUND_FIELDS}
     for name, value in fields.items():
+        if name in ("contact_consents_sharing", "contact_consent_at"):
+            continue
         setattr(demand, name, value)
-    if demand.contact_consents_sharing and not before_consent:
-        demand.contact_consent_at = timezone.now()
-    elif not demand.contact_consents_sharing:
+    changed = consent_bound_fields_changed(
+        before, {name: getattr(demand, name) for name in CONSENT_BOUND_FIELDS})
+    if changed:
+        demand.contact_consents_sharing = False
         demand.contact_consent_at = None
+    return changed
 
 
 def _save_indicators(demand, rows):
@@ -244,6 +256,7 @@ def create_demand(*, actor, organisation, host_unit, fields, indicators=(),
                 _store_uploads(demand, uploads, actor=actor)
                 log_action("portal.demand.create", actor=actor, obj=demand,
                            to_state=DemandStatus.DRAFT, data={"entered_by_host": entered_by_host})
+                request_contact_consent(demand, actor=actor)
                 return demand
         except IntegrityError:
             if attempt == REF_ATTEMPTS - 1:
@@ -284,7 +297,7 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, upl
         stale = stale_wordings(locked.public_wording,
                                before={name: getattr(locked, name) for name in WORDING_FIELDS},
                                after=fields)
-        _apply(locked, fields)
+        contact_changed = _apply(locked, fields)
         for name in stale:
             locked.public_wording.pop(name, None)
         _check_passages(locked)
@@ -295,6 +308,8 @@ def update_demand(demand, *, actor, fields, indicators=None, host_unit=None, upl
         log_action("portal.demand.update", actor=actor, obj=locked,
                    data={"fields": sorted(fields), "dropped_wording": stale} if stale
                    else {"fields": sorted(fields)})
+        if contact_changed:
+            request_contact_consent(locked, actor=actor)
     return locked
 
 

@@ -85,6 +85,19 @@ def test_privacy_notice_is_public_and_complete(client, db, settings):
     assert settings.COMPLAINT_HOTLINE in html
 
 
+def test_privacy_notice_gives_postal_address_and_retention_periods(client, db, settings):
+    settings.PRIVACY_POSTAL_ADDRESS = "北京市某区某路1号 火炬中心"
+    settings.RETENTION_DEMAND_YEARS = 4
+
+    html = client.get(reverse("accounts:privacy")).content.decode()
+
+    assert "北京市某区某路1号 火炬中心" in html[html.index('id="postal-address"'):]
+    for item in ("retention-demands", "retention-solutions", "retention-contacts"):
+        assert f'id="{item}"' in html
+    demands = html[html.index('id="retention-demands"'):]
+    assert "until 4 years after" in demands[:demands.index("</li>")]
+
+
 def test_privacy_notice_is_linked_from_every_page_footer(client, db):
     html = client.get(reverse("home")).content.decode()
     footer = html[html.index('class="site-footer"'):]

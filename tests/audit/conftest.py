@@ -25,6 +25,21 @@ def _protection_lifted():
                     "ALTER TABLE audit_activitylog ENABLE TRIGGER audit_activitylog_protect"
                 )
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    elif connection.vendor == "sqlite":
+        # SQLite's triggers (migration 0003): dropped for the attack, created again after (the
+        # test's transaction would roll the DROP back anyway).
+        from importlib import import_module
+
+        migration = import_module("audit.migrations.0003_protect_everywhere")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_activitylog_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_activitylog_no_delete")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for statement in migration.SQLITE_CREATE:
+                    cursor.execute(statement)
     else:
         yield
 

@@ -156,15 +156,11 @@ def test_rewriting_a_text_drops_its_accepted_public_wording(make_demand, demand_
     assert Demand.objects.get(pk=demand.pk).public_wording == {"key_problem": "公开问题"}
 
 
-def test_consent_time_is_recorded_and_cleared(make_demand, demand_owner):
+def test_the_owner_cannot_give_the_contacts_consent(make_demand, demand_owner):
     demand = make_demand()
     services.update_demand(demand, actor=demand_owner, fields={"contact_consents_sharing": True})
     demand.refresh_from_db()
-    assert demand.contact_consent_at is not None
-    services.update_demand(demand, actor=demand_owner,
-                           fields={"contact_consents_sharing": False})
-    demand.refresh_from_db()
-    assert demand.contact_consent_at is None
+    assert (demand.contact_consents_sharing, demand.contact_consent_at) == (False, None)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -53,10 +53,10 @@ def test_hidden_passage_must_occur_in_the_text(owner_org, host_unit):
     assert "焊缝气孔率" not in form.errors["hidden_passages"][0].replace("宝钢", "")
 
 
-def test_consent_box_is_never_pre_ticked_on_a_new_demand(owner_org):
-    html = str(_form(None, "full", owner_org)["contact_consents_sharing"])
-    assert 'type="checkbox"' in html
-    assert "checked" not in html
+def test_the_company_cannot_tick_the_contacts_consent_for_them(owner_org):
+    # The contact person confirms by the link e-mailed to them (tests/demands/
+    # test_contact_consent.py); the form has no box for it.
+    assert "contact_consents_sharing" not in _form(None, "full", owner_org).fields
 
 
 def test_keywords_show_as_one_field_when_editing(make_demand, owner_org):

@@ -22,6 +22,7 @@ def production_env(**overrides):
     env.update({
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "AUDIT_HMAC_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "portal.example.cn",
         "CSRF_TRUSTED_ORIGINS": "https://portal.example.cn",
     })

@@ -18,8 +18,13 @@ from tests.harness.pages import parse
 from tests.harness.test_permission_matrix import url_of
 
 MAX_PAGES = 400
-# Not followed: they act rather than show (signing out, switching language), or are the admin.
-SKIP = re.compile(r"^/(admin/|accounts/logout/|i18n/|static/|favicon\.ico)")
+# Not followed: they act rather than show (signing out, switching language), or are the admin,
+# or their link is a credential mailed to one person (a demand's contact person opens
+# /demands/contact-consent/<signed token>/ and sees, as in the e-mail, which organisation names
+# them; tests/demands/test_contact_consent.py covers it).
+SKIP = re.compile(
+    r"^/(admin/|accounts/logout/|i18n/|static/|favicon\.ico|demands/contact-consent/)"
+)
 TEXT_TYPES = ("html", "xml", "json", "csv", "text", "rss", "atom", "javascript")
 
 

@@ -19,6 +19,7 @@ from accounts.models import Agreement
 from common.importexport.models import ImportJob
 from demands.enums import DemandStatus, HideableField
 from demands.models import AccessRequest
+from demands.services.contacts import contact_consent_token
 from notifications.models import Notification
 from push.models import Webhook, WebhookDelivery
 from push.subscriptions import create_subscription
@@ -360,6 +361,7 @@ def build_world():
         "owner_org": owner_org,
         "foreign_org": other_org,
         "demand": demand,
+        "consent_token": contact_consent_token(demand),
         "attachment": attachment,
         "draft": draft,
         "submitted": submitted,

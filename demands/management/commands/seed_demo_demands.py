@@ -22,7 +22,7 @@ from contests.models import HostUnit
 from demands import services
 from demands.enums import AnalysisVerdict, DemandStatus
 from demands.models import Demand
-from demands.services import access
+from demands.services import access, contacts
 
 COMPANY = "company@demo.cn"
 HOST_XIAN = "host.xian@demo.cn"
@@ -318,6 +318,9 @@ class Command(BaseCommand):
         demand = services.create_demand(actor=author, organisation=organisation,
                                         host_unit=unit, fields=fields, indicators=indicators,
                                         entered_by_host=on_behalf)
+        if item["fields"].get("contact_consents_sharing"):
+            # The demo contact person answers the e-mailed link (demands.services.contacts).
+            contacts.confirm_contact_consent(contacts.contact_consent_token(demand), agree=True)
         target = item["target"]
         if target == DemandStatus.DRAFT:
             return demand
