@@ -10,12 +10,13 @@ class MatchingConfig(AppConfig):
         from demands.hooks import register_published
         from notifications.kinds import register as register_kind
 
-        from . import permissions, search, workspace  # noqa: F401  (rules, the search index)
+        from . import permissions, privacy, search, workspace  # noqa: F401  (rules, the search index)
         from .tasks import on_demand_published
 
         register_published(on_demand_published)
         register_scopes()
         workspace.register()
+        privacy.register()
         register_kind("matching.invited", _("Invitations to answer a demand"))
         register_kind("matching.invitation_answered", _("Answers to my invitations"))
         register_kind("matching.commissioned", _("Commissions of my service agency"))

@@ -12,7 +12,7 @@ class SolutionsConfig(AppConfig):
         from notifications.kinds import register as register_kind
 
         # Importing registers the solutions.* permissions and the Celery tasks.
-        from . import permissions, tasks, workspace  # noqa: F401
+        from . import permissions, privacy, tasks, workspace  # noqa: F401
         from .models import Solution
         from .selectors import solutions_visible_to
         from .services.solutions import on_demand_ended
@@ -23,6 +23,7 @@ class SolutionsConfig(AppConfig):
 
         register_links(demand_links)
         workspace.register()
+        privacy.register()
         register_kind("solution.submitted", _("Solutions submitted to my demands"))
         register_kind("solution.revised", _("Changes to solutions of my demands"))
         register_kind("solution.status_changed", _("Decisions on my solutions"))
