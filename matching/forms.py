@@ -143,7 +143,7 @@ class DockingForm(forms.Form):
     demands = ModelMultipleChoiceField(queryset=None, label=_("Demands"))
     mode = forms.ChoiceField(label=_("Form"), choices=DockingMode.choices)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
-    link = forms.URLField(label=_("Meeting link"), required=False)
+    link = forms.URLField(label=_("Meeting link"), required=False, assume_scheme="https")
     starts_at = forms.DateTimeField(label=_("Starts at (Beijing time)"),
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("Ends at (Beijing time)"),
