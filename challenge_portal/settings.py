@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "contests",
     "demands",
     "push",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -454,3 +455,14 @@ CELERY_BEAT_SCHEDULE["portal.notifications.webhook_sweep"] = {
     "options": {"expires": 55},
 }
 
+
+# --- complaints (complaints.clock, complaints.tasks) ------------------------------------------
+# A received complaint is accepted or declined within COMPLAINT_ACCEPT_WORKING_DAYS working days
+# (mainland-China calendar, chinese-calendar); a resolved one closes COMPLAINT_CLOSE_DAYS days
+# after the outcome unless the complainant answers first. The beat task escalates overdue cases
+# to Torch staff and closes the resolved ones whose time is up; it is idempotent.
+COMPLAINT_ACCEPT_WORKING_DAYS = envint("COMPLAINT_ACCEPT_WORKING_DAYS", 5)
+COMPLAINT_CLOSE_DAYS = envint("COMPLAINT_CLOSE_DAYS", 15)
+CELERY_BEAT_SCHEDULE["portal.complaints.run_clock"] = {
+    "task": "portal.complaints.run_clock", "schedule": crontab(minute=20),
+}

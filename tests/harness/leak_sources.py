@@ -8,7 +8,7 @@ from notifications.models import Notification, OutboundEmail
 from push.fanout import fan_out
 from push.models import WebhookDelivery
 from tests.harness.leaks import LeakSource, register
-from tests.harness.world import CANARIES, HIDDEN_PASSAGE
+from tests.harness.world import CANARIES, COMPLAINT_CANARY, HIDDEN_PASSAGE
 
 
 def _demand_canaries(world):
@@ -60,5 +60,22 @@ register(
         substitutes=_demand_substitutes,
         seeds=_demand_seeds,
         notify=_demand_push,
+    )
+)
+
+
+def _complaint_canaries(world):
+    """The description of the world's complaint, and who filed it (anonymous to the party
+    complained about)."""
+    complaint = world.objects["complaint"]
+    return [COMPLAINT_CANARY, "CANARYCOMPLAINT", complaint.complainant.email]
+
+
+register(
+    LeakSource(
+        name="complaints",
+        canaries=_complaint_canaries,
+        substitutes=lambda world: [],
+        seeds=lambda world: ["/complaints/"],
     )
 )

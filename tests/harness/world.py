@@ -80,6 +80,9 @@ PUBLIC_TITLE = "高温合金涡轮叶片涂层寿命提升"
 # shows another unit's data).
 FOREIGN_MARK = "外单位QZ"
 
+# What only the complainant, the handling staff and Torch staff read of the world's complaint.
+COMPLAINT_CANARY = "投诉金丝雀CANARYCOMPLAINT"
+
 
 
 @dataclass
@@ -300,7 +303,26 @@ def build_world():
         original_name="需求导入.csv",
     )
 
+    from complaints import services as complaint_services
+
+    complaint = complaint_services.file_complaint(
+        complainant=users["expert"], target_key="demands.demand", reference=demand.ref,
+        category="confidentiality", anonymous=True,
+        description=f"评审中泄露了隐藏的配方。{COMPLAINT_CANARY}",
+    )
+    foreign_complaint = complaint_services.file_complaint(
+        complainant=users["expert_assigned"], target_key="demands.demand", reference=foreign.ref,
+        category="process", description=f"外单位流程问题{FOREIGN_MARK}",
+    )
+    dispute = complaint_services.file_dispute(
+        filer=users["owner"], host_unit=unit_a, subject="意向协议争议矩阵",
+        other_party_email=users["challenger"].email, position="我方认为对方未按意向协议提供样品。",
+    )
+
     objects = {
+        "complaint": complaint,
+        "foreign_complaint": foreign_complaint,
+        "dispute": dispute,
         "contest": contest,
         "agreement": Agreement.objects.for_scope(contest).first(),
         "field": field_,
