@@ -32,6 +32,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 	@# The demo demands' workflow mails would bury the account list printed above.
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_demands
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_complaints
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -44,8 +44,8 @@ class ComplaintForm(forms.Form):
         help_text=_("Needed for a complaint about another participant."),
     )
     category = forms.ChoiceField(label=_("Category"), choices=ComplaintCategory.choices)
-    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 8}),
-                                  max_length=10000)
+    description = forms.CharField(label=_("What happened"), max_length=10000,
+                                  widget=forms.Textarea(attrs={"rows": 8}))
     anonymous = forms.BooleanField(
         label=_("Keep my name from the party I complain about"), required=False,
         help_text=_("The staff handling the case still see who you are."),

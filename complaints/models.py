@@ -21,7 +21,8 @@ from .enums import (
 
 
 class Complaint(models.Model):
-    number = models.CharField(_("case number"), max_length=20, unique=True, null=True,
+    # Set right after the insert, from the primary key (NULL until then, so unique holds).
+    number = models.CharField(_("case number"), max_length=20, unique=True, null=True,  # noqa: DJ001
                               editable=False)
     complainant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                     on_delete=models.SET_NULL, related_name="complaints",
@@ -129,7 +130,8 @@ class Dispute(models.Model):
     """A dispute between two parties (over an intention agreement, for example), mediated
     by the host unit's staff."""
 
-    number = models.CharField(_("case number"), max_length=20, unique=True, null=True,
+    # Set right after the insert, from the primary key (NULL until then, so unique holds).
+    number = models.CharField(_("case number"), max_length=20, unique=True, null=True,  # noqa: DJ001
                               editable=False)
     host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
                                   related_name="disputes", verbose_name=_("host unit"))
@@ -173,6 +175,9 @@ class DisputePosition(models.Model):
         constraints = [models.UniqueConstraint(fields=["dispute", "side"],
                                                name="one_position_per_side")]
 
+    def __str__(self):
+        return f"{self.dispute} · {self.get_side_display()}"
+
 
 class MediationRecord(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="mediations",
@@ -187,6 +192,9 @@ class MediationRecord(models.Model):
         verbose_name = _("mediation record")
         verbose_name_plural = _("mediation records")
         ordering = ["held_on", "pk"]
+
+    def __str__(self):
+        return f"{self.dispute} · {self.held_on}"
 
 
 class DisputeTransition(TransitionRecord):

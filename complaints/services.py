@@ -49,7 +49,7 @@ class ComplaintError(DomainError):
     """A refused operation on a complaint or a dispute."""
 
 
-# --- who is told --------------------------------------------------------------------------------
+# --- who is told ----------------------------------------------------------------------------------
 def torch_staff_ids():
     User = get_user_model()
     return list(User.objects.filter(roles__code=RoleCode.TORCH_STAFF, is_active=True)
@@ -87,7 +87,7 @@ def _tell_handlers(complaint, event, *, skip=None, **extra):
                     url=complaint.get_absolute_url())
 
 
-# --- the target ---------------------------------------------------------------------------------
+# --- the target -----------------------------------------------------------------------------------
 def target_kind(complaint):
     return complaint_target(complaint.target_key)
 
@@ -105,8 +105,8 @@ def resolve_target(user, key, reference):
     """``(kind, obj)`` for what a complainant names; raises ``ComplaintError`` on the field."""
     kind = complaint_target(key)
     if kind is None:
-        raise ComplaintError(gettext("Choose what the complaint is about."), code="unknown_target",
-                             field="target_key")
+        raise ComplaintError(gettext("Choose what the complaint is about."),
+                             code="unknown_target", field="target_key")
     obj = kind.resolve(user, reference or "")
     if obj is None:
         raise ComplaintError(gettext("Nothing of this kind has that reference."),
@@ -167,9 +167,9 @@ def file_complaint(*, complainant, target_key, reference, category, description,
     return complaint
 
 
-# --- the workflow -----------------------------------------------------------------------------------
+# --- the workflow ---------------------------------------------------------------------------------
 def _check(step):
-    complaint, target, now = step.obj, step.target, timezone.now()
+    target, now = step.target, timezone.now()
     if target == ComplaintState.DECLINED and not step.reason:
         raise ComplaintError(gettext("Say why the complaint is declined."),
                              code="reason_required", field="reason")
@@ -237,7 +237,7 @@ def give_feedback(complaint, *, actor, feedback, satisfied):
     )
 
 
-# --- the case file ------------------------------------------------------------------------------------
+# --- the case file --------------------------------------------------------------------------------
 def _locked(complaint):
     return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
 
@@ -300,7 +300,7 @@ def respond_as_party(complaint, *, actor, text, request=None):
     return entry
 
 
-# --- Torch staff and the clock ----------------------------------------------------------------------
+# --- Torch staff and the clock --------------------------------------------------------------------
 def take_over(complaint, *, actor, reason="", request=None):
     """Torch staff take the case over from the host unit."""
     with transaction.atomic():
@@ -363,7 +363,7 @@ def run_clock(*, now=None):
     return escalated, closed
 
 
-# --- re-checks --------------------------------------------------------------------------------------
+# --- re-checks ------------------------------------------------------------------------------------
 def reviewer_candidates(complaint):
     """Who may review a re-check: the target app's pool less its exclusions (those who
     judged the round, those with a conflict with either side) and the complainant."""
@@ -392,7 +392,7 @@ def assign_reviewer(complaint, *, actor, reviewer, request=None):
     return locked
 
 
-# --- the audit trail of a case ----------------------------------------------------------------------
+# --- the audit trail of a case --------------------------------------------------------------------
 def audit_entries(complaint):
     """The audit-log entries of the complaint and of the object it is about, oldest first."""
     entries = list(entries_for_object(complaint))
@@ -406,7 +406,7 @@ def log_audit_export(complaint, *, actor, request=None):
     log_action("portal.complaint.export_audit", actor=actor, obj=complaint, request=request)
 
 
-# --- disputes -----------------------------------------------------------------------------------------
+# --- disputes -------------------------------------------------------------------------------------
 def _tell_dispute(dispute, event, *, skip=None):
     ids = {dispute.side_a_id, dispute.side_b_id} | set(
         HostMembership.objects.filter(host_unit_id=dispute.host_unit_id)
