@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "demands",
     "push",
     "complaints",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
