@@ -33,6 +33,7 @@ demo: migrate
 	@# The demo demands' workflow mails would bury the account list printed above.
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_demands
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_complaints
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_dashboards
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -6,7 +6,7 @@ from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -217,3 +217,189 @@ def workspace_context(request):
     if not (national or own):
         return None
     return {"national": national, "own": own}
+
+
+# --- coordination: the national calendar ----------------------------------------------------------
+def calendar(request):
+    """Every host unit's stages from the approved work plans: public in summary; complete for
+    Torch staff (plans under review too, notes, clashes of live rounds within a province)."""
+    from .coordination import calendar as rows_of
+
+    complete = is_torch_staff(request.user)
+    rows = rows_of(complete=complete)
+    return render(request, "dashboards/calendar.html", {
+        "rows": rows, "complete": complete,
+        "clashes": [row for row in rows if row.clashes],
+    })
+
+
+# --- supervision: host scorecards -----------------------------------------------------------------
+@login_required
+def scorecards(request):
+    from .scorecards import scorecards as cards_of
+
+    unit_ids = scope_of(request.user)
+    return render(request, "dashboards/scorecards.html", {
+        "cards": cards_of(unit_ids), "stages": funnel.STAGES,
+        "may_evaluate": unit_ids is None,
+    })
+
+
+@login_required
+def evaluate(request, slug):
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+
+    from common.errors import DomainError, show_error
+    from contests.models import HostUnit
+
+    from .forms import EvaluationForm
+    from .scorecards import scorecards as cards_of
+    from .services import evaluate_host
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    unit = get_object_or_404(HostUnit, slug=slug)
+    evaluation = getattr(unit, "evaluation", None)
+    initial = ({"rating": evaluation.rating, "comments": evaluation.comments}
+               if evaluation else {})
+    form = EvaluationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluate_host(unit, actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("The evaluation of %(unit)s was saved.")
+                             % {"unit": unit.name})
+            return redirect("dashboards:scorecards")
+    return render(request, "dashboards/evaluate.html", {
+        "unit": unit, "form": form, "card": cards_of({unit.pk})[0],
+    })
+
+
+# --- training -------------------------------------------------------------------------------------
+def _training_audience(user):
+    from .permissions import may_follow_training
+
+    if not may_follow_training(user):
+        raise Http404
+
+
+@login_required
+def training(request):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from common.errors import DomainError, show_error
+    from files.selectors import files_for_object
+
+    from . import services
+    from .forms import MaterialForm, SessionForm
+    from .models import MaterialRead, SessionAttendance, TrainingMaterial, TrainingSession
+
+    _training_audience(request.user)
+    torch = is_torch_staff(request.user)
+    material_form = MaterialForm(prefix="m")
+    session_form = SessionForm(prefix="s")
+    if request.method == "POST":
+        if not torch:
+            raise Http404
+        if "publish" in request.POST:
+            material_form = MaterialForm(request.POST, request.FILES, prefix="m")
+            form, action = material_form, services.publish_material
+        else:
+            session_form = SessionForm(request.POST, prefix="s")
+            form, action = session_form, services.schedule_session
+        if form.is_valid():
+            try:
+                action(actor=request.user, request=request, **form.cleaned_data)
+            except DomainError as error:
+                show_error(request, error, form)
+            else:
+                messages.success(request, _("Published for host staff."))
+                return redirect("dashboards:training")
+    materials = list(TrainingMaterial.objects.annotate(readers=Count("reads")))
+    sessions = list(TrainingSession.objects.annotate(
+        registered=Count("attendances"),
+        present=Count("attendances", filter=Q(attendances__attended=True))))
+    read_ids = set(MaterialRead.objects.filter(user=request.user)
+                   .values_list("material_id", flat=True))
+    registered_ids = set(SessionAttendance.objects.filter(user=request.user)
+                         .values_list("session_id", flat=True))
+    files = {}
+    for material in materials:
+        files[material.pk] = list(files_for_object(material))
+    return render(request, "dashboards/training.html", {
+        "materials": [(m, files[m.pk], m.pk in read_ids) for m in materials],
+        "sessions": [(s, s.pk in registered_ids) for s in sessions],
+        "torch": torch, "material_form": material_form, "session_form": session_form,
+    })
+
+
+@login_required
+def training_read(request, pk):
+    from django.shortcuts import get_object_or_404, redirect
+
+    from . import services
+    from .models import TrainingMaterial
+
+    _training_audience(request.user)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    services.mark_read(get_object_or_404(TrainingMaterial, pk=pk), user=request.user)
+    return redirect("dashboards:training")
+
+
+@login_required
+def training_register(request, pk):
+    from django.shortcuts import get_object_or_404, redirect
+
+    from . import services
+    from .models import TrainingSession
+
+    _training_audience(request.user)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    services.register_for(get_object_or_404(TrainingSession, pk=pk), user=request.user)
+    return redirect("dashboards:training")
+
+
+@login_required
+def training_session(request, pk):
+    """Torch staff: who registered, who attended (and record attendance)."""
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+
+    from . import services
+    from .models import TrainingSession
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    session = get_object_or_404(TrainingSession, pk=pk)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
+        services.record_attendance(session, actor=request.user, attended_user_ids=ids,
+                                   request=request)
+        messages.success(request, _("Attendance recorded."))
+        return redirect("dashboards:training_session", pk=session.pk)
+    return render(request, "dashboards/training_session.html", {
+        "session": session,
+        "attendances": session.attendances.select_related("user").order_by("user__email"),
+    })
+
+
+@login_required
+def training_material(request, pk):
+    """Torch staff: who has read a material."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import TrainingMaterial
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    material = get_object_or_404(TrainingMaterial, pk=pk)
+    return render(request, "dashboards/training_material.html", {
+        "material": material,
+        "reads": material.reads.select_related("user").order_by("read_at"),
+    })

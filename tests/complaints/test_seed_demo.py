@@ -28,3 +28,17 @@ def test_seed_demo_complaints_covers_every_state_and_is_idempotent(db, settings)
     count = Complaint.objects.count()
     call_command("seed_demo_complaints", verbosity=0)
     assert Complaint.objects.count() == count and Dispute.objects.count() == 1
+
+
+def test_seed_demo_dashboards_adds_training_with_reads_and_attendance(db, settings):
+    from dashboards.models import HostEvaluation, MaterialRead, SessionAttendance
+
+    settings.DEBUG = True
+    call_command("load_contest", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_dashboards", verbosity=0)
+    call_command("seed_demo_dashboards", verbosity=0)
+    assert MaterialRead.objects.count() == 1
+    assert SessionAttendance.objects.filter(attended=True).count() == 1
+    assert SessionAttendance.objects.count() == 2
+    assert HostEvaluation.objects.count() == 1

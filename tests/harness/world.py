@@ -319,7 +319,17 @@ def build_world():
         other_party_email=users["challenger"].email, position="我方认为对方未按意向协议提供样品。",
     )
 
+    from dashboards import services as dashboard_services
+
+    training_material = dashboard_services.publish_material(
+        actor=users["torch"], title="承办单位工作培训", description="需求征集规范", upload=None)
+    training_session = dashboard_services.schedule_session(
+        actor=users["torch"], title="线上培训会", description="", starts_at=timezone.now(),
+        place="线上")
+
     objects = {
+        "training_material": training_material,
+        "training_session": training_session,
         "complaint": complaint,
         "foreign_complaint": foreign_complaint,
         "dispute": dispute,
