@@ -27,7 +27,8 @@ from demands.models import Demand
 #  the state the workflow leaves it in, anonymous)
 CASES = [
     ("challenger@demo.cn", "demands.demand", "xian-demand", "fairness",
-     "需求发布后不到一周就截止征集，时间过短，对外地挑战者不公平。", ComplaintState.RECEIVED, False),
+     "需求发布后不到一周就截止征集，时间过短，对外地挑战者不公平。", ComplaintState.RECEIVED,
+     False),
     ("agency@demo.cn", "demands.demand", "xian-demand", "process",
      "需求的技术指标前后表述不一致，请主办方澄清。", ComplaintState.ACCEPTED, False),
     ("challenger@demo.cn", "demands.demand", "xian-demand", "confidentiality",
