@@ -10,11 +10,12 @@ class ComplaintsConfig(AppConfig):
         from files.selectors import register_attached_model
         from notifications.kinds import register as register_kind
 
-        from . import permissions, targets, workspace  # noqa: F401
+        from . import permissions, privacy, targets, workspace  # noqa: F401
         from .models import Complaint, Dispute
         from .selectors import complaints_visible_to, disputes_visible_to
 
         targets.register()
+        privacy.register()
         workspace.register()
         register_attached_model(Complaint, complaints_visible_to)
         register_attached_model(Dispute, disputes_visible_to)

@@ -175,3 +175,12 @@ def test_audit_export_holds_the_case_and_its_target(complaint, host_organiser, d
     actions = [entry.action for entry in services.audit_entries(complaint)]
     assert actions == ["portal.complaint.file", "portal.demand.view_hidden",
                        "portal.complaint.accepted"]
+
+
+def test_the_complainant_downloads_their_complaints(complaint, challenger):
+    from accounts.privacy import export_user_data
+
+    services.add_information(complaint, actor=challenger, text="补充EXPORT")
+    data = export_user_data(challenger)
+    assert data["sections"]["complaints"]["complaints"][0]["number"] == complaint.number
+    assert data["sections"]["complaints"]["entries"][0]["text"] == "补充EXPORT"
