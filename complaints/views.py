@@ -21,7 +21,7 @@ from contests.permissions import staffed_host_unit_ids
 from files.selectors import files_for_object
 
 from . import permissions, selectors, services
-from .enums import ComplaintState, EntryKind
+from .enums import OPEN_STATES, ComplaintState, EntryKind
 from .forms import (
     AdditionForm,
     ComplaintForm,
@@ -92,12 +92,15 @@ def handle(request):
     today = timezone.localdate()
     if request.GET.get("overdue"):
         scope = selectors.overdue(scope, today=today)
+    elif request.GET.get("escalated"):
+        scope = scope.filter(state__in=OPEN_STATES, escalated_at__isnull=False)
     elif state in ComplaintState.values:
         scope = scope.filter(state=state)
     page = Paginator(selectors.for_list(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "complaints/handle.html", {
         "page_obj": page, "states": ComplaintState.choices, "state": state, "today": today,
         "overdue": bool(request.GET.get("overdue")),
+        "escalated": bool(request.GET.get("escalated")),
         "disputes": selectors.disputes_managed_by(user).select_related("host_unit")[:50],
     })
 

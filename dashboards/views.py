@@ -65,7 +65,8 @@ def _supervision(user, unit_ids):
         (_("Complaints overdue"), complaint_selectors.overdue(handled, today=today).count(),
          f"{handle}?overdue=1"),
         (_("Complaints escalated to the Torch Center"),
-         handled.filter(state__in=OPEN_STATES, escalated_at__isnull=False).count(), handle),
+         handled.filter(state__in=OPEN_STATES, escalated_at__isnull=False).count(),
+         f"{handle}?escalated=1"),
         (_("Work plans pending") if unit_ids is not None
          else _("Work plans awaiting review"), pending.count(), plans_url),
     ]

@@ -123,3 +123,19 @@ def test_the_dashboard_is_staff_only_and_queries_stay_flat(client, data, challen
     sign_in(client, torch_staff)
     with django_assert_max_num_queries(30):
         client.get(reverse("dashboards:national") + "?by=week")
+
+
+def test_the_supervision_figures_drill_to_their_lists(client, data, challenger, host_organiser):
+    complaint = complaint_services.file_complaint(
+        complainant=challenger, target_key="demands.demand", reference=data[0].ref,
+        category="process", description="x")
+    complaint_services.file_complaint(
+        complainant=challenger, target_key="demands.demand", reference=data[1].ref,
+        category="process", description="y")
+    complaint.accept_due = timezone.localdate() - datetime.timedelta(days=1)
+    complaint.save(update_fields=["accept_due"])
+    complaint_services.run_clock()
+    sign_in(client, host_organiser)
+    supervision = client.get(reverse("dashboards:national")).context["supervision"]
+    for _label, n, url in supervision[:3]:
+        assert client.get(url).content.decode().count("/complaints/TS") == n
