@@ -10,7 +10,6 @@ from accounts.models import Membership, Organisation
 from common.references import ComplaintTarget, register_complaint_target
 from contests.models import Event, HostMembership, HostUnit
 from contests.selectors import current_contest
-from demands.enums import DemandStatus
 from demands.models import Demand
 from demands.selectors import demands_visible_to
 
@@ -65,7 +64,7 @@ def _demand(user, reference):
     if not reference or not _active(user):
         return None
     return (Demand.objects.filter(ref=reference)
-            .filter(Q(status=DemandStatus.PUBLISHED)
+            .filter(Q(published_at__isnull=False)
                     | Q(pk__in=demands_visible_to(user).values("pk")))
             .first())
 
