@@ -69,7 +69,8 @@ class Command(BaseCommand):
                 request.user = get_user_model().objects.get(pk=user.pk)
                 start = time.perf_counter()
                 response = views.national.__wrapped__(request)
-                assert response.status_code == 200
+                if response.status_code != 200:
+                    raise CommandError(f"The dashboard answered {response.status_code}.")
                 page_time = time.perf_counter() - start
                 start = time.perf_counter()
                 _sql_only(dimension)
