@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "push",
     "solutions",
     "matching",
+    "complaints",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -506,4 +508,15 @@ CELERY_BEAT_SCHEDULE["portal.notifications.webhook_sweep"] = {
 # itself skips weekends and statutory holidays).
 CELERY_BEAT_SCHEDULE["portal.solutions.remind_overdue"] = {
     "task": "portal.solutions.remind_overdue", "schedule": crontab(hour=9, minute=0),
+}
+
+# --- complaints (complaints.clock, complaints.tasks) ------------------------------------------
+# A received complaint is accepted or declined within COMPLAINT_ACCEPT_WORKING_DAYS working days
+# (mainland-China calendar, chinesecalendar); a resolved one closes COMPLAINT_CLOSE_DAYS days
+# after the outcome unless the complainant answers first. The beat task escalates overdue cases
+# to Torch staff and closes the resolved ones whose time is up; it is idempotent.
+COMPLAINT_ACCEPT_WORKING_DAYS = envint("COMPLAINT_ACCEPT_WORKING_DAYS", 5)
+COMPLAINT_CLOSE_DAYS = envint("COMPLAINT_CLOSE_DAYS", 15)
+CELERY_BEAT_SCHEDULE["portal.complaints.run_clock"] = {
+    "task": "portal.complaints.run_clock", "schedule": crontab(minute=20),
 }

@@ -34,6 +34,8 @@ urlpatterns = [
     path("demands/", include("demands.urls")),
     path("solutions/", include("solutions.urls")),
     path("matching/", include("matching.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

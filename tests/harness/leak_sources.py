@@ -10,6 +10,7 @@ from push.models import WebhookDelivery
 from tests.harness.leaks import LeakSource, register
 from tests.harness.world import (
     CANARIES,
+    COMPLAINT_CANARY,
     HIDDEN_PASSAGE,
     PRIVATE_QUESTION,
     PUBLISHED_ANSWER,
@@ -94,5 +95,22 @@ register(
         canaries=lambda world: [STAFF_ACHIEVEMENT, "MATCHLEAK"],
         substitutes=lambda world: [world.objects["achievement"].title],
         seeds=lambda world: ["/matching/achievements/", "/matching/achievements/?q=涂层"],
+    )
+)
+
+
+def _complaint_canaries(world):
+    """The description of the world's complaint, and who filed it (anonymous to the party
+    complained about)."""
+    complaint = world.objects["complaint"]
+    return [COMPLAINT_CANARY, "CANARYCOMPLAINT", complaint.complainant.email]
+
+
+register(
+    LeakSource(
+        name="complaints",
+        canaries=_complaint_canaries,
+        substitutes=lambda world: [],
+        seeds=lambda world: ["/complaints/"],
     )
 )

@@ -89,6 +89,9 @@ STAFF_ACHIEVEMENT = "矩阵内部成果MATCHLEAK"
 # shows another unit's data).
 FOREIGN_MARK = "外单位QZ"
 
+# What only the complainant, the handling staff and Torch staff read of the world's complaint.
+COMPLAINT_CANARY = "投诉金丝雀CANARYCOMPLAINT"
+
 
 
 @dataclass
@@ -345,6 +348,30 @@ def build_world():
     matching_objects = _matching(users, demand=demand, unit=unit_a, field_=field_,
                                  holder=university, agency_org=agency_org, owner_org=owner_org)
 
+    from complaints import services as complaint_services
+
+    complaint = complaint_services.file_complaint(
+        complainant=users["expert"], target_key="demands.demand", reference=demand.ref,
+        category="confidentiality", anonymous=True,
+        description=f"评审中泄露了隐藏的配方。{COMPLAINT_CANARY}",
+    )
+    foreign_complaint = complaint_services.file_complaint(
+        complainant=users["expert_assigned"], target_key="demands.demand", reference=foreign.ref,
+        category="process", description=f"外单位流程问题{FOREIGN_MARK}",
+    )
+    dispute = complaint_services.file_dispute(
+        filer=users["owner"], host_unit=unit_a, subject="意向协议争议矩阵",
+        other_party_email=users["challenger"].email, position="我方认为对方未按意向协议提供样品。",
+    )
+
+    from dashboards import services as dashboard_services
+
+    training_material = dashboard_services.publish_material(
+        actor=users["torch"], title="承办单位工作培训", description="需求征集规范", upload=None)
+    training_session = dashboard_services.schedule_session(
+        actor=users["torch"], title="线上培训会", description="", starts_at=timezone.now(),
+        place="线上")
+
     objects = {
         **matching_objects,
         "solution": solution,
@@ -352,6 +379,11 @@ def build_world():
         "draft_solution": draft_solution,
         "foreign_solution": foreign_solution,
         "thread": thread,
+        "training_material": training_material,
+        "training_session": training_session,
+        "complaint": complaint,
+        "foreign_complaint": foreign_complaint,
+        "dispute": dispute,
         "contest": contest,
         "agreement": Agreement.objects.for_scope(contest).first(),
         "field": field_,

@@ -1,0 +1,406 @@
+"""The dashboards: the national one for Torch staff (host organisers see the same for their own
+units only), and a small one for companies and challengers. Figures are counted live from the
+rows they summarise; every figure links to the list behind it."""
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from accounts.enums import MembershipState, RoleCode
+from accounts.permissions import is_torch_staff
+from complaints import selectors as complaint_selectors
+from complaints.enums import OPEN_STATES
+from contests.enums import WORK_PLAN_REVIEW_STATES, WorkPlanState
+from contests.models import WorkPlan
+from contests.permissions import staffed_host_unit_ids
+from demands.enums import AccessState, DemandStatus, ProposalState
+from demands.models import AccessRequest, Demand, WordingProposal
+
+from . import funnel
+from .charts import bar_chart
+
+PAGE_SIZE = 50
+
+
+def scope_of(user):
+    """``None`` (national) for Torch staff, the ids of their units for host organisers;
+    anyone else gets 404."""
+    if is_torch_staff(user):
+        return None
+    units = staffed_host_unit_ids(user)
+    if not units:
+        raise Http404
+    return units
+
+
+def _drill_url(stage, dimension=None, key=None):
+    query = {"by": dimension, "key": key} if dimension else {}
+    url = reverse("dashboards:drill", kwargs={"stage": stage.key})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _supervision(user, unit_ids):
+    """Complaints open and overdue, work plans pending: figures with the list behind each."""
+    handled = complaint_selectors.complaints_handled_by(user)
+    today = timezone.localdate()
+    plans = WorkPlan.objects.all()
+    if unit_ids is not None:
+        plans = plans.filter(host_unit_id__in=list(unit_ids))
+        pending = plans.exclude(state=WorkPlanState.APPROVED)
+        plans_url = reverse("contests:organiser_home")
+    else:
+        pending = plans.filter(state__in=WORK_PLAN_REVIEW_STATES)
+        plans_url = reverse("contests:torch_work_plans")
+    handle = reverse("complaints:handle")
+    return [
+        (_("Complaints open"), handled.filter(state__in=OPEN_STATES).count(), handle),
+        (_("Complaints overdue"), complaint_selectors.overdue(handled, today=today).count(),
+         f"{handle}?overdue=1"),
+        (_("Complaints escalated to the Torch Center"),
+         handled.filter(state__in=OPEN_STATES, escalated_at__isnull=False).count(),
+         f"{handle}?escalated=1"),
+        (_("Work plans pending") if unit_ids is not None
+         else _("Work plans awaiting review"), pending.count(), plans_url),
+    ]
+
+
+def _view(request):
+    dimension = request.GET.get("by", "host_unit")
+    if dimension not in funnel.DIMENSIONS:
+        dimension = "host_unit"
+    return dimension
+
+
+@login_required
+def national(request):
+    unit_ids = scope_of(request.user)
+    dimension = _view(request)
+    totals = funnel.totals(unit_ids)
+    sections = []
+    for stage, _total in totals:
+        rows = funnel.breakdown(stage, unit_ids, dimension)
+        sections.append({
+            "stage": stage,
+            "rows": [(label, n, _drill_url(stage, dimension, key)) for key, label, n in rows],
+            "chart": bar_chart(stage.label, [(label, n, _drill_url(stage, dimension, key))
+                                             for key, label, n in rows],
+                               limit=60 if dimension == "week" else 20),
+        })
+    return render(request, "dashboards/national.html", {
+        "national": unit_ids is None,
+        "dimension": dimension, "dimensions": funnel.DIMENSIONS.items(),
+        "funnel": [(stage, n, _drill_url(stage)) for stage, n in totals],
+        "funnel_chart": bar_chart(_("Funnel"), [(stage.label, n, _drill_url(stage))
+                                                for stage, n in totals]),
+        "sections": sections,
+        "per_host": funnel.per_host(unit_ids),
+        "stages": funnel.STAGES,
+        "supervision": _supervision(request.user, unit_ids),
+        "computed_at": timezone.now(),
+    })
+
+
+@login_required
+def drill(request, stage):
+    """The list behind a figure."""
+    unit_ids = scope_of(request.user)
+    stage_def = funnel.STAGE_BY_KEY.get(stage)
+    if stage_def is None:
+        raise Http404
+    dimension = request.GET.get("by") or None
+    if dimension is not None and dimension not in funnel.DIMENSIONS:
+        raise Http404
+    rows = funnel.drill(stage_def, unit_ids, dimension, request.GET.get("key"))
+    rows = rows.select_related(*stage_def.list_select).order_by("-pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "dashboards/drill.html", {
+        "stage": stage_def, "page_obj": page, "total": page.paginator.count,
+        "items": [stage_def.describe(row) + (row,) for row in page.object_list],
+        "dimension_label": funnel.DIMENSIONS.get(dimension, ""),
+        "key": request.GET.get("key", ""), "query_string": query.urlencode(),
+    })
+
+
+@login_required
+def export(request):
+    """The current view as an Excel workbook: the funnel, the breakdown, the per-host table and
+    the supervision figures."""
+    from openpyxl import Workbook
+
+    unit_ids = scope_of(request.user)
+    dimension = _view(request)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Funnel")[:31]
+    sheet.append([_("Stage"), _("Count")])
+    for stage, n in funnel.totals(unit_ids):
+        sheet.append([str(stage.label), n])
+    for stage in funnel.STAGES:
+        sheet = book.create_sheet(str(stage.label)[:31])
+        sheet.append([str(funnel.DIMENSIONS[dimension]), _("Count")])
+        for _key, label, n in funnel.breakdown(stage, unit_ids, dimension):
+            sheet.append([str(label), n])
+    sheet = book.create_sheet(_("Host units")[:31])
+    sheet.append([_("Host unit"), _("Event")] + [str(stage.label) for stage in funnel.STAGES])
+    for row in funnel.per_host(unit_ids):
+        sheet.append([row["unit"].name, row["unit"].event.name, *row["counts"]])
+    sheet = book.create_sheet(_("Supervision")[:31])
+    for label, n, _url in _supervision(request.user, unit_ids):
+        sheet.append([str(label), n])
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{dimension}-{stamp}.xlsx"'
+    return response
+
+
+def _own_figures(user):
+    """A company's or a challenger's own figures: demands by state, what awaits them, their
+    complaints; ``None`` when the user has neither role."""
+    roles = user.role_codes()
+    if not roles & {RoleCode.DEMAND_COMPANY, RoleCode.CHALLENGER}:
+        return None
+    figures = []
+    if RoleCode.DEMAND_COMPANY in roles:
+        organisations = list(user.memberships.filter(state=MembershipState.ACTIVE)
+                             .values_list("organisation_id", flat=True))
+        demands = Demand.objects.filter(organisation_id__in=organisations)
+        counts = dict(demands.order_by().values_list("status").annotate(n=Count("pk")))
+        mine = reverse("demands:mine")
+        figures += [(DemandStatus(status).label, counts.get(status, 0), mine)
+                    for status in DemandStatus if counts.get(status)]
+        figures.append((_("Wording proposals to answer"),
+                        WordingProposal.objects.filter(demand__in=demands,
+                                                       state=ProposalState.PROPOSED).count(),
+                        mine))
+        figures.append((_("Requests for hidden details to answer"),
+                        AccessRequest.objects.filter(demand__in=demands,
+                                                     state=AccessState.REQUESTED).count(), mine))
+    if RoleCode.CHALLENGER in roles:
+        requests = AccessRequest.objects.filter(user=user)
+        counts = dict(requests.order_by().values_list("state").annotate(n=Count("pk")))
+        figures += [(_("Access to hidden details: %(state)s") % {"state": state.label},
+                     counts.get(state, 0), reverse("demands:list"))
+                    for state in AccessState if counts.get(state)]
+    complaints = complaint_selectors.complaints_visible_to(user).filter(complainant=user)
+    figures.append((_("My open complaints"), complaints.filter(state__in=OPEN_STATES).count(),
+                    reverse("complaints:mine")))
+    return figures
+
+
+@login_required
+def mine(request):
+    figures = _own_figures(request.user)
+    if figures is None:
+        raise Http404
+    return render(request, "dashboards/mine.html", {
+        "figures": figures, "chart": bar_chart(_("My figures"), figures),
+    })
+
+
+def workspace_context(request):
+    user = request.user
+    national = is_torch_staff(user) or bool(staffed_host_unit_ids(user))
+    own = not national and _own_figures(user) is not None
+    if not (national or own):
+        return None
+    return {"national": national, "own": own}
+
+
+# --- coordination: the national calendar ----------------------------------------------------------
+def calendar(request):
+    """Every host unit's stages from the approved work plans: public in summary; complete for
+    Torch staff (plans under review too, notes, clashes of live rounds within a province)."""
+    from .coordination import calendar as rows_of
+
+    complete = is_torch_staff(request.user)
+    rows = rows_of(complete=complete)
+    return render(request, "dashboards/calendar.html", {
+        "rows": rows, "complete": complete,
+        "clashes": [row for row in rows if row.clashes],
+    })
+
+
+# --- supervision: host scorecards -----------------------------------------------------------------
+@login_required
+def scorecards(request):
+    from .scorecards import scorecards as cards_of
+
+    unit_ids = scope_of(request.user)
+    return render(request, "dashboards/scorecards.html", {
+        "cards": cards_of(unit_ids), "stages": funnel.STAGES,
+        "may_evaluate": unit_ids is None,
+    })
+
+
+@login_required
+def evaluate(request, slug):
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+
+    from common.errors import DomainError, show_error
+    from contests.models import HostUnit
+
+    from .forms import EvaluationForm
+    from .scorecards import scorecards as cards_of
+    from .services import evaluate_host
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    unit = get_object_or_404(HostUnit, slug=slug)
+    evaluation = getattr(unit, "evaluation", None)
+    initial = ({"rating": evaluation.rating, "comments": evaluation.comments}
+               if evaluation else {})
+    form = EvaluationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluate_host(unit, actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("The evaluation of %(unit)s was saved.")
+                             % {"unit": unit.name})
+            return redirect("dashboards:scorecards")
+    return render(request, "dashboards/evaluate.html", {
+        "unit": unit, "form": form, "card": cards_of({unit.pk})[0],
+    })
+
+
+# --- training -------------------------------------------------------------------------------------
+def _training_audience(user):
+    from .permissions import may_follow_training
+
+    if not may_follow_training(user):
+        raise Http404
+
+
+@login_required
+def training(request):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from common.errors import DomainError, show_error
+    from files.selectors import files_for_object
+
+    from . import services
+    from .forms import MaterialForm, SessionForm
+    from .models import MaterialRead, SessionAttendance, TrainingMaterial, TrainingSession
+
+    _training_audience(request.user)
+    torch = is_torch_staff(request.user)
+    material_form = MaterialForm(prefix="m")
+    session_form = SessionForm(prefix="s")
+    if request.method == "POST":
+        if not torch:
+            raise Http404
+        if "publish" in request.POST:
+            material_form = MaterialForm(request.POST, request.FILES, prefix="m")
+            form, action = material_form, services.publish_material
+        else:
+            session_form = SessionForm(request.POST, prefix="s")
+            form, action = session_form, services.schedule_session
+        if form.is_valid():
+            try:
+                action(actor=request.user, request=request, **form.cleaned_data)
+            except DomainError as error:
+                show_error(request, error, form)
+            else:
+                messages.success(request, _("Published for host staff."))
+                return redirect("dashboards:training")
+    materials = list(TrainingMaterial.objects.annotate(readers=Count("reads")))
+    sessions = list(TrainingSession.objects.annotate(
+        registered=Count("attendances"),
+        present=Count("attendances", filter=Q(attendances__attended=True))))
+    read_ids = set(MaterialRead.objects.filter(user=request.user)
+                   .values_list("material_id", flat=True))
+    registered_ids = set(SessionAttendance.objects.filter(user=request.user)
+                         .values_list("session_id", flat=True))
+    files = {}
+    for material in materials:
+        files[material.pk] = list(files_for_object(material))
+    return render(request, "dashboards/training.html", {
+        "materials": [(m, files[m.pk], m.pk in read_ids) for m in materials],
+        "sessions": [(s, s.pk in registered_ids) for s in sessions],
+        "torch": torch, "material_form": material_form, "session_form": session_form,
+    })
+
+
+@login_required
+def training_read(request, pk):
+    from django.shortcuts import get_object_or_404, redirect
+
+    from . import services
+    from .models import TrainingMaterial
+
+    _training_audience(request.user)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    services.mark_read(get_object_or_404(TrainingMaterial, pk=pk), user=request.user)
+    return redirect("dashboards:training")
+
+
+@login_required
+def training_register(request, pk):
+    from django.shortcuts import get_object_or_404, redirect
+
+    from . import services
+    from .models import TrainingSession
+
+    _training_audience(request.user)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    services.register_for(get_object_or_404(TrainingSession, pk=pk), user=request.user)
+    return redirect("dashboards:training")
+
+
+@login_required
+def training_session(request, pk):
+    """Torch staff: who registered, who attended (and record attendance)."""
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+
+    from . import services
+    from .models import TrainingSession
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    session = get_object_or_404(TrainingSession, pk=pk)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
+        services.record_attendance(session, actor=request.user, attended_user_ids=ids,
+                                   request=request)
+        messages.success(request, _("Attendance recorded."))
+        return redirect("dashboards:training_session", pk=session.pk)
+    return render(request, "dashboards/training_session.html", {
+        "session": session,
+        "attendances": session.attendances.select_related("user").order_by("user__email"),
+    })
+
+
+@login_required
+def training_material(request, pk):
+    """Torch staff: who has read a material."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import TrainingMaterial
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    material = get_object_or_404(TrainingMaterial, pk=pk)
+    return render(request, "dashboards/training_material.html", {
+        "material": material,
+        "reads": material.reads.select_related("user").order_by("read_at"),
+    })

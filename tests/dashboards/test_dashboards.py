@@ -1,0 +1,141 @@
+"""The figures equal direct counts of the rows they summarise, host organisers see their own
+units only, and every figure's list holds exactly the rows it counts."""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints import services as complaint_services
+from dashboards import funnel
+from demands.models import Demand
+from tests.contests.conftest import _english, sign_in  # noqa: F401
+from tests.factories.contests import IndustryFieldFactory
+from tests.factories.demands import DemandFactory
+
+
+@pytest.fixture
+def data(host_unit, other_host_unit):
+    field_a, field_b = IndustryFieldFactory(), IndustryFieldFactory()
+    now = timezone.now()
+    made = []
+    for unit, status, field, region, days in [
+        (host_unit, "published", field_a, "610104", 0),
+        (host_unit, "published", field_b, "610100", 8),
+        (host_unit, "submitted", field_a, "110108", 1),
+        (host_unit, "draft", field_a, "610104", 0),
+        (other_host_unit, "published", field_a, "110108", 15),
+        (other_host_unit, "in_analysis", field_b, "310000", 2),
+    ]:
+        demand = DemandFactory(host_unit=unit, status=status, industry_field=field,
+                               region=region)
+        submitted = None if status == "draft" else now - datetime.timedelta(days=days)
+        published = now - datetime.timedelta(days=days) if status == "published" else None
+        Demand.objects.filter(pk=demand.pk).update(submitted_at=submitted,
+                                                   published_at=published)
+        made.append(demand)
+    return made
+
+
+def _direct(stage_key, unit_ids=None):
+    rows = Demand.objects.all()
+    if unit_ids is not None:
+        rows = rows.filter(host_unit_id__in=unit_ids)
+    if stage_key == "collected":
+        return rows.exclude(submitted_at__isnull=True, entered_by_host=False)
+    return rows.filter(published_at__isnull=False)
+
+
+@pytest.mark.parametrize("dimension", list(funnel.DIMENSIONS))
+def test_every_breakdown_adds_up_and_drills_to_its_rows(data, dimension):
+    for stage in funnel.STAGES:
+        direct = _direct(stage.key)
+        rows = funnel.breakdown(stage, None, dimension)
+        assert sum(n for _key, _label, n in rows) == direct.count()
+        for key, _label, n in rows:
+            listed = funnel.drill(stage, None, dimension, key)
+            assert listed.count() == n
+            assert set(listed.values_list("pk", flat=True)) <= set(
+                direct.values_list("pk", flat=True))
+
+
+def test_totals_equal_direct_counts(data, host_unit):
+    assert [(stage.key, n) for stage, n in funnel.totals(None)] == [
+        ("collected", _direct("collected").count()), ("published", 3)]
+    assert [n for _stage, n in funnel.totals({host_unit.pk})] == [
+        _direct("collected", [host_unit.pk]).count(), 2]
+
+
+def test_region_folds_to_provinces(data):
+    stage = funnel.STAGE_BY_KEY["collected"]
+    rows = {key: n for key, _label, n in funnel.breakdown(stage, None, "region")}
+    assert rows == {"610000": 2, "110000": 2, "310000": 1}
+
+
+def test_the_host_organiser_sees_only_their_units(client, data, host_organiser, host_unit,
+                                                  other_host_unit):
+    sign_in(client, host_organiser)
+    page = client.get(reverse("dashboards:national") + "?by=host_unit").content.decode()
+    assert host_unit.name in page and other_host_unit.name not in page
+    drill = client.get(reverse("dashboards:drill", args=["published"]),
+                       {"by": "host_unit", "key": other_host_unit.pk}).content.decode()
+    assert data[4].ref not in drill
+    listed = client.get(reverse("dashboards:drill", args=["published"])).content.decode()
+    assert data[0].ref in listed and data[1].ref in listed and data[4].ref not in listed
+
+
+def test_torch_sees_every_unit_and_exports_the_view(client, data, torch_staff, host_unit,
+                                                    other_host_unit):
+    from openpyxl import load_workbook
+
+    sign_in(client, torch_staff)
+    page = client.get(reverse("dashboards:national")).content.decode()
+    assert host_unit.name in page and other_host_unit.name in page
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>")[0]
+    response = client.get(reverse("dashboards:export") + "?by=field")
+    book = load_workbook(BytesIO(response.content))
+    funnel_rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert funnel_rows[1:] == [("Demands collected", _direct("collected").count()),
+                               ("Demands published", 3)]
+
+
+def test_supervision_figures_count_complaints(client, data, torch_staff, challenger,
+                                              host_organiser):
+    complaint = complaint_services.file_complaint(
+        complainant=challenger, target_key="demands.demand", reference=data[0].ref,
+        category="process", description="x")
+    complaint.accept_due = timezone.localdate() - datetime.timedelta(days=1)
+    complaint.save(update_fields=["accept_due"])
+    sign_in(client, host_organiser)
+    response = client.get(reverse("dashboards:national"))
+    figures = {str(label): n for label, n, _url in response.context["supervision"]}
+    assert figures["Complaints open"] == 1 and figures["Complaints overdue"] == 1
+
+
+def test_the_dashboard_is_staff_only_and_queries_stay_flat(client, data, challenger,
+                                                          torch_staff,
+                                                          django_assert_max_num_queries):
+    sign_in(client, challenger)
+    assert client.get(reverse("dashboards:national")).status_code == 404
+    assert client.get(reverse("dashboards:mine")).status_code == 200
+    sign_in(client, torch_staff)
+    with django_assert_max_num_queries(30):
+        client.get(reverse("dashboards:national") + "?by=week")
+
+
+def test_the_supervision_figures_drill_to_their_lists(client, data, challenger, host_organiser):
+    complaint = complaint_services.file_complaint(
+        complainant=challenger, target_key="demands.demand", reference=data[0].ref,
+        category="process", description="x")
+    complaint_services.file_complaint(
+        complainant=challenger, target_key="demands.demand", reference=data[1].ref,
+        category="process", description="y")
+    complaint.accept_due = timezone.localdate() - datetime.timedelta(days=1)
+    complaint.save(update_fields=["accept_due"])
+    complaint_services.run_clock()
+    sign_in(client, host_organiser)
+    supervision = client.get(reverse("dashboards:national")).context["supervision"]
+    for _label, n, url in supervision[:3]:
+        assert client.get(url).content.decode().count("/complaints/TS") == n
