@@ -1,30 +1,28 @@
 """The national funnel as data: one :class:`Stage` per step, in order.
 
-Only stages whose data exists are listed: demands collected and published today. The steps
-that the apps being built beside this one bring — answered, solutions, docking sessions,
-intention agreements, live rounds, awards (count and amount), contracts — are each one entry
-appended here when their app is merged (a queryset of the stage's rows and the ORM paths of
-its host unit, event, industry field, region and date), never a zero shown for a stage that
-does not exist yet. Example, for the solutions app::
-
-    Stage(key="solutions", label=_("Solutions"),
-          rows=lambda: Solution.objects.exclude(state="draft"),
-          host_unit="demand__host_unit", field="demand__industry_field",
-          region="demand__region", date="submitted_at", list_select=("demand",),
-          describe=lambda s: (s.number, s.demand.title, s.get_absolute_url()))
+Only stages whose data exists are listed: demands collected, published and answered, solutions,
+docking sessions and intention agreements today. The steps still to come — live rounds, awards
+(count and amount), contracts — are each one entry appended here when their app lands (a
+queryset of the stage's rows and the ORM paths of its host unit, event, industry field, region
+and date), never a zero shown for a stage that does not exist yet. A stage whose rows reach
+several demands (a docking session) is counted once in each group it reaches (``spans``).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.regions import PROVINCES, province_code
 from demands.models import Demand
+from matching.enums import AgreementState, DockingState
+from matching.models import DockingSession, IntentionAgreement
+from solutions.enums import SolutionStatus
+from solutions.models import DemandResponse, Solution
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,9 @@ class Stage:
     region: str = "region"
     list_select: tuple = ()
     describe: Callable | None = None  # row -> (reference, title, url)
+    # Dimensions in which one row may fall into several groups (a docking session for demands
+    # of two fields is counted under each field): there the groups add up to more than the total.
+    spans: tuple = ()
 
     def path(self, dimension):
         return {"host_unit": self.host_unit, "event": f"{self.host_unit}__event",
@@ -53,6 +54,29 @@ def _demand_row(demand):
     return demand.ref, demand.title, demand.get_private_url()
 
 
+def _first_responses():
+    """One row per answered demand: its first response (``DemandResponse``)."""
+    first = (DemandResponse.objects.filter(demand=OuterRef("demand"))
+             .order_by("at", "pk").values("pk")[:1])
+    return DemandResponse.objects.filter(pk=Subquery(first))
+
+
+def _response_row(response):
+    return _demand_row(response.demand)
+
+
+def _solution_row(solution):
+    return solution.demand.ref, solution.title, solution.get_absolute_url()
+
+
+def _docking_row(session):
+    return session.starts_at.date().isoformat(), session.title, session.get_absolute_url()
+
+
+def _agreement_row(agreement):
+    return agreement.demand.ref, agreement.demand.title, agreement.get_absolute_url()
+
+
 STAGES = (
     Stage(key="collected", label=_("Demands collected"),
           rows=lambda: Demand.objects.filter(REACHED_HOST), date="submitted_at",
@@ -60,6 +84,23 @@ STAGES = (
     Stage(key="published", label=_("Demands published"),
           rows=lambda: Demand.objects.filter(published_at__isnull=False), date="published_at",
           list_select=("host_unit",), describe=_demand_row),
+    # Counted in the week of the demand's first response (每个需求都有回应).
+    Stage(key="answered", label=_("Demands answered"), rows=_first_responses, date="at",
+          host_unit="demand__host_unit", field="demand__industry_field",
+          region="demand__region", list_select=("demand",), describe=_response_row),
+    Stage(key="solutions", label=_("Solutions"),
+          rows=lambda: Solution.objects.filter(submitted_at__isnull=False)
+          .exclude(status=SolutionStatus.DRAFT),
+          date="submitted_at", host_unit="demand__host_unit", field="demand__industry_field",
+          region="demand__region", list_select=("demand",), describe=_solution_row),
+    Stage(key="docking", label=_("Docking sessions"),
+          rows=lambda: DockingSession.objects.exclude(state=DockingState.CANCELLED),
+          date="starts_at", field="demands__industry_field", region="demands__region",
+          describe=_docking_row, spans=("field", "region")),
+    Stage(key="agreements", label=_("Intention agreements"),
+          rows=lambda: IntentionAgreement.objects.filter(state=AgreementState.CONFIRMED),
+          date="signed_on", host_unit="demand__host_unit", field="demand__industry_field",
+          region="demand__region", list_select=("demand",), describe=_agreement_row),
 )
 STAGE_BY_KEY = {stage.key: stage for stage in STAGES}
 
@@ -91,26 +132,47 @@ def breakdown(stage, unit_ids, dimension):
     if dimension == "week":
         grouped = (rows.exclude(**{f"{path}__isnull": True})
                    .annotate(bucket=TruncWeek(path)).values("bucket")
-                   .annotate(n=Count("pk")).order_by("bucket"))
-        return [(row["bucket"].date().isoformat(), row["bucket"].date().isoformat(), row["n"])
-                for row in grouped]
+                   .annotate(n=Count("pk", distinct=True)).order_by("bucket"))
+        weeks = [(_day(row["bucket"]).isoformat(), row["n"]) for row in grouped]
+        return [(week, week, n) for week, n in weeks]
     if dimension == "region":
-        counts = {}
-        for row in rows.values(path).annotate(n=Count("pk")):
-            province = province_code(row[path]) or "?"
-            counts[province] = counts.get(province, 0) + row["n"]
+        counts = _per_province(rows, path, spans=dimension in stage.spans)
         return sorted(((code, PROVINCES.get(code, str(_("unknown"))), n)
                        for code, n in counts.items()), key=lambda item: (-item[2], item[0]))
     name = {"host_unit": f"{path}__name", "event": f"{path}__name", "field": f"{path}__name"}
     key = f"{path}__number" if dimension == "event" else f"{path}_id" if "__" not in path else (
         f"{path}__pk")
-    grouped = rows.values(key, name[dimension]).annotate(n=Count("pk")).order_by("-n", key)
+    grouped = (rows.values(key, name[dimension]).annotate(n=Count("pk", distinct=True))
+               .order_by("-n", key))
     return [(row[key], row[name[dimension]], row["n"]) for row in grouped]
 
 
+def _day(bucket):
+    """TruncWeek gives a datetime for a DateTimeField, a date for a DateField."""
+    return bucket.date() if isinstance(bucket, datetime) else bucket
+
+
+def _per_province(rows, path, *, spans):
+    if spans:
+        # A row reaching two cities of one province counts once for the province.
+        members = {}
+        for region, pk in rows.values_list(path, "pk").distinct():
+            members.setdefault(province_code(region) or "?", set()).add(pk)
+        return {province: len(pks) for province, pks in members.items()}
+    counts = {}
+    for row in rows.values(path).annotate(n=Count("pk", distinct=True)):
+        province = province_code(row[path]) or "?"
+        counts[province] = counts.get(province, 0) + row["n"]
+    return counts
+
+
 def drill(stage, unit_ids, dimension=None, key=None):
-    """The rows behind one figure: the stage's rows in scope, narrowed to one group."""
-    rows = scoped(stage, unit_ids)
+    """The rows behind one figure: the stage's rows in scope, narrowed to one group (each row
+    once, also when the group's path runs through several demands)."""
+    return _narrowed(scoped(stage, unit_ids), stage, dimension, key).distinct()
+
+
+def _narrowed(rows, stage, dimension, key):
     if not dimension or key in (None, ""):
         return rows
     path = stage.path(dimension)
@@ -142,7 +204,7 @@ def per_host(unit_ids):
     table = {unit.pk: {"unit": unit, "counts": []} for unit in units}
     for stage in STAGES:
         counts = dict(scoped(stage, unit_ids).order_by().values_list(stage.host_unit)
-                      .annotate(n=Count("pk")).values_list(stage.host_unit, "n"))
+                      .annotate(n=Count("pk", distinct=True)).values_list(stage.host_unit, "n"))
         for pk, row in table.items():
             row["counts"].append(counts.get(pk, 0))
     return list(table.values())
