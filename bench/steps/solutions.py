@@ -94,18 +94,14 @@ def _setup():
     return host_unit, owner, owner_org, orgs, measured
 
 
-_SOLUTION_COLUMNS = (
-    "demand_id, organisation_id, created_by_id, status, title, summary, approach, trl, "
-    "ip_status, patent_numbers, team_lead, team_members, team_institution, cost, "
-    "duration_months, cooperation_mode, decision_reason, version, submitted_at, created_at, "
-    "updated_at")
-
-
 def _insert_solutions(demand_ids, org_ids, user_id, *, limit_orgs=None):
     """One solution of each organisation (of the first ``limit_orgs``) to each demand."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO solutions_solution ({_SOLUTION_COLUMNS}) "
+            "INSERT INTO solutions_solution (demand_id, organisation_id, created_by_id, status, "
+            "title, summary, approach, trl, ip_status, patent_numbers, team_lead, team_members, "
+            "team_institution, cost, duration_months, cooperation_mode, decision_reason, "
+            "version, submitted_at, created_at, updated_at) "
             "SELECT d, o, %s, CASE WHEN o %% 7 = 0 THEN 'shortlisted' ELSE 'submitted' END, "
             "'基准方案 ' || o, '概述', '技术路线', 1 + o %% 9, 'none', '[]', '负责人', '', '', "
             "50 + o %% 400, 6 + o %% 30, 'joint', '', 1, now() - (o || ' minutes')::interval, "
@@ -287,10 +283,13 @@ def run_board(report, *, demands, iterations, log):
         portal_t = _time(portal, iterations=iterations)
         raw_t = _time(raw, iterations=iterations)
         client = _client(host)
+        import secrets
+
         from allauth.mfa.models import Authenticator
 
-        Authenticator.objects.get_or_create(user=host, type=Authenticator.Type.TOTP,
-                                            defaults={"data": {"secret": "bench"}})
+        Authenticator.objects.get_or_create(
+            user=host, type=Authenticator.Type.TOTP,
+            defaults={"data": {"secret": secrets.token_hex(10)}})
         page_t = _time(lambda i: _get(client, "/solutions/board/"), iterations=max(
             10, iterations // 5), warmup=2)
         for name in ("p50", "p95"):
