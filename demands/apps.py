@@ -22,7 +22,6 @@ class DemandsConfig(AppConfig):
         register_kind("demand.access_requested",
                       _("Requests for the hidden details of my demands"))
         register_kind("demand.access_decided", _("Answers to my requests for hidden details"))
-        register_kind("demand.message", _("Messages from challengers about my demands"))
         register_kind("demand.contact_erased",
                       _("Contact persons of our demands who erased their accounts"))
         privacy.register()

@@ -153,12 +153,6 @@ ROUTES = {
             kwargs={"ref": "@foreign_demand.ref"},
         ),
     ),
-    "message": route(
-        get={"*": "405"},
-        post={"visitor": "login", "challenger_granted": "400", "*": "404"},
-        kwargs={"ref": "@demand.ref"},
-        note="POSTed without a text and nonce: the granted challenger gets 400.",
-    ),
     "national": route(
         get={"*": "405"},
         post={"visitor": "login", "torch": "302", "*": "404"},

@@ -2,7 +2,6 @@
 owner."""
 
 import re
-import uuid
 
 from django import forms
 from django.core.cache import cache
@@ -124,13 +123,3 @@ class AccessRequestForm(forms.Form):
         help_text=_("Say briefly who you are and what you could offer; the owner reads it "
                     "before deciding."),
     )
-
-
-class MessageForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the owner"), max_length=MAX_MESSAGE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Your name, organisation and e-mail address go to the owner's "
-                    "administrators with the message, so that they can answer you."),
-    )
-    nonce = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

@@ -29,7 +29,6 @@ urlpatterns = [
     path("feed/field/<slug:code>/", feeds.FieldDemandsFeed(), name="feed_field"),
     path("<demandref:ref>/", public_views.demand_detail, name="detail"),
     path("<demandref:ref>/full/", public_views.demand_full, name="full"),
-    path("<demandref:ref>/message/", public_views.send_message, name="message"),
     path("<demandref:ref>/national/", public_views.toggle_national, name="national"),
     path("<demandref:ref>/access/", public_views.access_manage, name="access_manage"),
     path("<demandref:ref>/access/request/", public_views.request_access, name="access_request"),

@@ -30,13 +30,12 @@ from accounts.permissions import is_challenger, is_torch_staff
 from common.errors import DomainError, show_error
 
 from .. import permissions
-from ..enums import AccessState
 from ..models import AccessRequest, Demand
 from ..services import access
 from ..services.national import set_national
 from . import search
 from .cache import PUBLIC_PAGES
-from .forms import AccessRequestForm, DemandFilterForm, MessageForm
+from .forms import AccessRequestForm, DemandFilterForm
 from .projection import (
     PUBLIC_STATES,
     for_projection,
@@ -156,8 +155,6 @@ def _actions(request, ref, demand=None):
         "is_challenger": is_challenger(user),
         "access_state": access.access_state(user, demand),
     })
-    if context["access_state"] == AccessState.GRANTED and context["is_challenger"]:
-        context["message_form"] = MessageForm()
     return context
 
 
@@ -220,7 +217,7 @@ def demand_full(request, ref):
         return redirect(sign_url(request.get_full_path()))
     access.record_hidden_view(demand, user=request.user, request=request)
     return render(request, "demands/public/full.html", {
-        "details": access.full_details(demand), "message_form": MessageForm(),
+        "details": access.full_details(demand),
     })
 
 
@@ -274,28 +271,6 @@ def access_decide(request, ref, pk):
     else:
         messages.success(request, done)
     return redirect("demands:access_manage", ref=ref)
-
-
-@require_POST
-@login_required
-def send_message(request, ref):
-    demand = _public_demand_or_404(ref)
-    if not permissions.is_granted_challenger(request.user, demand):
-        raise Http404
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            access.send_message(demand, sender=request.user, text=form.cleaned_data["message"],
-                                nonce=form.cleaned_data["nonce"], request=request)
-        except DomainError as error:
-            show_error(request, error)
-        else:
-            messages.success(request, gettext("Your message has been sent to the owner."))
-            return redirect("demands:detail", ref=ref)
-    # Keep what was typed: show the form again with its errors on the full-details page.
-    return render(request, "demands/public/message_form_page.html", {
-        "demand": project(demand), "message_form": form,
-    }, status=200 if form.is_valid() else 400)
 
 
 @require_POST

@@ -5,7 +5,8 @@ owner organisation's administrators or the host unit's staff grant, decline or l
 it. Every decision and every opening of the hidden details is logged, and the owner sees who
 opened them, when, and under which NDA version. The contact person's phone and e-mail reach a
 granted challenger only with the contact person's separate consent (PIPL art. 23); otherwise
-they stay masked and the challenger writes through the portal (:func:`send_message`).
+they stay masked and the challenger writes through the portal (the clarification threads of
+the solutions app).
 
 Views call these functions; each raises :class:`AccessError` with a message for the user when
 it refuses.
@@ -296,41 +297,9 @@ def access_requests_of(demand):
             .select_related("user", "decided_by").order_by("-created_at", "-pk"))
 
 
-# --- writing through the portal ---------------------------------------------------------------
-def send_message(demand, *, sender, text, nonce, request=None):
-    """A granted challenger writes to the owner organisation's administrators through the
-    portal (the contact person's details stay masked without consent). ``nonce`` comes from
-    the form, so a resubmitted form sends nothing twice. Returns the number of recipients."""
-    text = (text or "").strip()
-    if not text:
-        raise AccessError(gettext("Write a message."))
-    if len(text) > MAX_MESSAGE_LENGTH:
-        raise AccessError(gettext("Keep the message under %(max)d characters.")
-                          % {"max": MAX_MESSAGE_LENGTH})
-    if not permissions.is_granted_challenger(sender, demand):
-        raise AccessError(gettext("Only challengers granted access can write to the owner."))
-    recipients = owner_admins(demand)
-    if not recipients:
-        raise AccessError(gettext("The owner has no administrator to receive messages; "
-                                  "contact the host unit."))
-    organisations = list(Membership.objects.filter(user=sender, state=MembershipState.ACTIVE)
-                         .values_list("organisation__name", flat=True))
-    with transaction.atomic():
-        for recipient in recipients:
-            _notify(recipient, kind="demand.message",
-                    key=f"demand-message-{demand.pk}-{sender.pk}-{nonce}-{recipient.pk}",
-                    context={"ref": demand.ref, "title": demand.title,
-                             "sender": str(sender), "sender_email": sender.email,
-                             "sender_organisation": "、".join(organisations), "message": text},
-                    url=demand.get_private_url(), demand=demand)
-        log_action("portal.demand.message", actor=sender, obj=demand, request=request,
-                   data={"recipients": len(recipients), "length": len(text), "nonce": str(nonce)})
-    return len(recipients)
-
-
 __all__ = [
     "AccessError", "ACCESS_TRANSITIONS", "FullDetails", "access_requests_of", "access_state",
     "decline_access", "full_details", "grant_access", "has_signed_agreements",
     "hidden_view_log", "owner_admins", "record_hidden_view", "request_access",
-    "revoke_access", "send_message",
+    "revoke_access",
 ]

@@ -11,7 +11,7 @@ from demands.enums import AccessState, DemandStatus
 from demands.models import AccessRequest, HiddenDetailView
 from demands.services import access
 from demands.services.access import AccessError
-from notifications.models import Notification, OutboundEmail
+from notifications.models import Notification
 from tests.demands.public_support import *  # noqa: F403
 from tests.demands.public_support import publish
 from tests.factories.accounts import (
@@ -314,47 +314,6 @@ def test_detail_page_offers_the_right_action(client, demand, signed_challenger, 
     # Writing to the owner goes through the clarification threads (solutions app).
     assert reverse("solutions:questions", kwargs={"ref": demand.ref}) in after
     assert reverse("demands:access_manage", kwargs={"ref": demand.ref}) in owner
-
-
-# --- writing through the portal ---------------------------------------------------------------
-def test_granted_challenger_writes_to_the_owner_admins_once(client, demand, granted,
-                                                            demand_owner, owner_org):
-    member = MembershipFactory(organisation=owner_org, role="member").user
-    client.force_login(granted)
-    form = {"message": "想约时间交流技术方案。", "nonce": "5b3c1a52-3c0c-4f0e-9a53-1f5d8d2f7a10"}
-
-    first = client.post(reverse("demands:message", kwargs={"ref": demand.ref}), form)
-    again = client.post(reverse("demands:message", kwargs={"ref": demand.ref}), form)
-
-    assert (first.status_code, again.status_code) == (302, 302)
-    emails = OutboundEmail.objects.filter(kind="demand.message")
-    assert [email.recipient_id for email in emails] == [demand_owner.pk]
-    assert "想约时间交流技术方案。" in emails[0].body
-    assert granted.email in emails[0].body
-    assert not Notification.objects.filter(kind="demand.message", recipient=member).exists()
-
-
-def test_message_keeps_the_text_on_error(client, demand, granted):
-    client.force_login(granted)
-    text = "很长" * 1500
-
-    response = client.post(reverse("demands:message", kwargs={"ref": demand.ref}),
-                           {"message": text, "nonce": "5b3c1a52-3c0c-4f0e-9a53-1f5d8d2f7a10"})
-
-    assert response.status_code == 400
-    assert text in response.content.decode()
-    assert not OutboundEmail.objects.filter(kind="demand.message").exists()
-
-
-@pytest.mark.parametrize("who", ["signed_challenger", "stranger"])
-def test_message_is_404_without_a_grant(client, request, demand, who):
-    client.force_login(request.getfixturevalue(who))
-
-    response = client.post(reverse("demands:message", kwargs={"ref": demand.ref}),
-                           {"message": "你好", "nonce": "5b3c1a52-3c0c-4f0e-9a53-1f5d8d2f7a10"})
-
-    assert response.status_code == 404
-    assert not Notification.objects.filter(kind="demand.message").exists()
 
 
 def test_access_predicates_over_every_state(demand, signed_challenger, demand_owner):
