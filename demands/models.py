@@ -134,6 +134,9 @@ class Demand(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set once an intention agreement matched the demand (the matching app, through
+    # ``services.workflow.mark_matched``); the public page then says it was matched.
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -109,6 +109,7 @@ class PublicDemand:
     national: bool = False
     published_at: datetime | None = None
     closed_at: datetime | None = None
+    matched: bool = False           # an intention agreement was confirmed (never naming anyone)
     # what the owner hid (the page says "hidden" instead of leaving a gap)
     organisation_hidden: bool = False
     contact_person_hidden: bool = False
@@ -376,6 +377,7 @@ def project(demand):
         national=demand.national,
         published_at=demand.published_at,
         closed_at=demand.closed_at,
+        matched=demand.matched_at is not None,
         organisation_hidden=organisation_hidden,
         contact_person_hidden=contact_person_hidden,
         phone_hidden=phone_hidden,

@@ -1,5 +1,6 @@
 """The workflow: :func:`transition` is the only function that changes ``Demand.status``."""
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -153,6 +154,21 @@ def on_unpublished(demand):
     (``demands.hooks.ended``: the solutions app tells the challengers who answered)."""
     _refresh_public(demand)
     hooks.ended(demand)
+
+
+def mark_matched(demand, *, reason):
+    """An intention agreement matched ``demand`` (called by the matching app once both sides
+    confirmed it): a published demand closes through the system's edge, so it takes no new
+    solutions, and its public page says it was matched — naming nobody, since the projection
+    only carries the fact. Runs in the caller's transaction."""
+    with transaction.atomic():
+        if demand.status == DemandStatus.PUBLISHED:
+            transition(demand, DemandStatus.CLOSED, actor=None, reason=reason)
+        if Demand.objects.filter(pk=demand.pk, matched_at__isnull=True).update(
+                matched_at=timezone.now()):
+            demand.refresh_from_db()
+            _refresh_public(demand)
+    return demand
 
 
 def close_expired(*, today=None):

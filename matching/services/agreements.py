@@ -18,7 +18,7 @@ from audit.services import log_action
 from common.workflow import Workflow
 from demands.enums import CooperationMode, DemandStatus
 from demands.models import AccessRequest
-from demands.services import transition as demand_transition
+from demands.services import mark_matched
 from notifications.services import notify_many
 from solutions.enums import ResponseKind
 from solutions.models import DemandResponse
@@ -58,10 +58,8 @@ def _after_confirmed(step):
                                         state=InvitationState.ACCEPTED).exists()
     record_response(demand, kind=ResponseKind.INVITATION if invited else ResponseKind.SOLUTION,
                     source_ref=f"matching.IntentionAgreement:{agreement.pk}", actor=step.actor)
-    if demand.status == DemandStatus.PUBLISHED:
-        # The system's edge: the demand takes no new solutions from now on.
-        demand_transition(demand, DemandStatus.CLOSED, actor=None,
-                          reason=_("Matched: an intention agreement was confirmed."))
+    # A published demand closes (no new solutions) and its public page says it was matched.
+    mark_matched(demand, reason=_("Matched: an intention agreement was confirmed."))
     told = _answered_users(demand) - _members([agreement.partner_id, demand.organisation_id])
     title = (demand.public_snapshot or {}).get("title", demand.ref)
     notify_many(recipient_ids=sorted(told), kind="matching.demand_matched",

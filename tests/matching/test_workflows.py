@@ -176,6 +176,26 @@ def test_agreement_needs_both_confirmations_then_the_demand_closes_and_is_answer
     assert told.recipient == challenger
 
 
+def test_the_public_page_says_matched_and_names_nobody(client, published_demand, demand_owner,
+                                                       holder, holder_member,
+                                                       django_capture_on_commit_callbacks):
+    agreement = record_agreement(published_demand, holder, cooperation_mode="license",
+                                 amount="120", signed_on=timezone.localdate(),
+                                 actor=demand_owner)
+    page = client.get(published_demand.get_absolute_url(),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Matched: an intention agreement was signed" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):  # the cached page is dropped
+        confirm(agreement, actor=demand_owner)
+        confirm(agreement, actor=holder_member)
+
+    page = client.get(published_demand.get_absolute_url(),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Matched: an intention agreement was signed" in page
+    assert holder.name not in page
+
+
 def test_a_stranger_neither_records_nor_confirms(published_demand, demand_owner, holder,
                                                  stranger):
     with pytest.raises(MatchingError):
