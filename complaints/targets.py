@@ -1,6 +1,6 @@
-"""The complaint targets of the apps under ``complaints``: events, host units, demands and
-participants (organisations). Apps beside or above (solutions, matching, awards) register
-theirs from their own ``ready()`` (``common.references``)."""
+"""The complaint targets of the apps under ``complaints``: events, host units, demands,
+solutions and participants (organisations). An app beside (awards)
+registers its own from its ``ready()`` (``common.references``)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,8 @@ from contests.models import Event, HostMembership, HostUnit
 from contests.selectors import current_contest
 from demands.models import Demand
 from demands.selectors import demands_visible_to
+from solutions.enums import SolutionStatus
+from solutions.selectors import solutions_visible_to
 
 
 def _active(user):
@@ -80,6 +82,24 @@ def _demand_label(demand):
     return f"{demand.ref} {snapshot.get('title') or demand.title}"
 
 
+# --- solutions (referred to by number, as their pages show; a disagreement over an intention
+# agreement is a dispute between its two sides, not a complaint) ---------------------------------
+def _visible(queryset_of, user, reference):
+    reference = str(reference).strip()
+    if not reference.isdigit() or not _active(user):
+        return None
+    return queryset_of(user).filter(pk=int(reference)).first()
+
+
+def _solution(user, reference):
+    solution = _visible(solutions_visible_to, user, reference)
+    return None if solution is None or solution.status == SolutionStatus.DRAFT else solution
+
+
+def _solution_label(solution):
+    return f"{solution.demand.ref} · {solution.title}"
+
+
 # --- participants -------------------------------------------------------------------------------
 def _organisation(user, reference):
     reference = str(reference).strip()
@@ -116,6 +136,15 @@ def register():
         parties_of=lambda demand: _member_ids(demand.organisation_id),
         may_complain=_not_owner,
         help_text=_("The demand's reference number, such as D-2026-000123."), order=30,
+    ))
+    register_complaint_target(ComplaintTarget(
+        key="solutions.solution", label=_("a solution"), model="solutions.Solution",
+        resolve=_solution, reference_of=lambda solution: str(solution.pk),
+        describe=_solution_label, host_unit_of=lambda solution: solution.demand.host_unit_id,
+        parties_of=lambda solution: _member_ids(solution.organisation_id),
+        may_complain=lambda user, solution: _not_member(user, solution.organisation),
+        help_text=_("The solution's number, as in its page address (/solutions/<number>/)."),
+        order=40,
     ))
     register_complaint_target(ComplaintTarget(
         key="accounts.organisation", label=_("another participant"),

@@ -184,3 +184,29 @@ def test_the_complainant_downloads_their_complaints(complaint, challenger):
     data = export_user_data(challenger)
     assert data["sections"]["complaints"]["complaints"][0]["number"] == complaint.number
     assert data["sections"]["complaints"]["entries"][0]["text"] == "补充EXPORT"
+
+
+def test_the_demand_owner_complains_about_a_solution_it_received(demand, demand_owner,
+                                                                 challenger, host_organiser):
+    from tests.factories.accounts import MembershipFactory
+    from tests.factories.solutions import SolutionFactory
+
+    solving = MembershipFactory(user=challenger).organisation
+    solution = SolutionFactory(demand=demand, organisation=solving, created_by=challenger,
+                               status="submitted")
+    draft = SolutionFactory(demand=demand, created_by=challenger, status="draft",
+                            submitted_at=None)
+    stranger = UserFactory()
+
+    complaint = services.file_complaint(
+        complainant=demand_owner, target_key="solutions.solution", reference=str(solution.pk),
+        category="confidentiality", description="方案抄袭了我方专利")
+
+    assert complaint.handling_unit_id == demand.host_unit_id
+    assert list(complaint.parties.all()) == [challenger]
+    # A draft, a solution the complainant may not see, and one's own: "nothing has that reference".
+    for user, target in [(demand_owner, draft), (stranger, solution), (challenger, solution)]:
+        with pytest.raises(services.ComplaintError):
+            services.file_complaint(complainant=user, target_key="solutions.solution",
+                                    reference=str(target.pk), category="other",
+                                    description="x")
