@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # the portal, left to right as dependencies point
     "audit",
     "files",
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "contests",
     "demands",
     "push",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -454,3 +458,38 @@ CELERY_BEAT_SCHEDULE["portal.notifications.webhook_sweep"] = {
     "options": {"expires": 55},
 }
 
+
+# --- the open-data API (api/) ------------------------------------------------------------------
+# Read-only, open to anyone; optional partner keys (issued by Torch staff) raise the rate.
+API_ANONYMOUS_RATE = env("API_ANONYMOUS_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "China Innovation Challenge open-data API",
+    "DESCRIPTION": (
+        "Read-only JSON of what the portal publishes: published demands (their public "
+        "projection only), events, host units with their stage dates, and challenge notices. "
+        "Anyone may use it; a partner key (X-Api-Key header, issued by the Torch Center) "
+        "raises the rate limit. Lists page by cursor (follow `next`); every answer carries "
+        "ETag and Last-Modified, and answers 304 to a matching If-None-Match or "
+        "If-Modified-Since; `updated_since` returns what changed since a moment."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {"securitySchemes": {"ApiKey": {
+        "type": "apiKey", "in": "header", "name": "X-Api-Key",
+        "description": "Optional partner key: a higher rate limit, usage seen by staff.",
+    }}},
+    "SECURITY": [{}, {"ApiKey": []}],
+}

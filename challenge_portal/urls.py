@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", include((notifications_urls.urlpatterns + push_urls.urlpatterns,
                                     notifications_urls.app_name))),
     path("demands/", include("demands.urls")),
+    path("api/", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

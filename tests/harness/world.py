@@ -103,6 +103,14 @@ class World:
         return value
 
 
+def _api_key(issuer):
+    """A partner's key of the open-data API (issued by Torch staff)."""
+    from api.models import ApiKey
+
+    return ApiKey.objects.create(partner="合作媒体", prefix="matrix01", key_hash="0" * 64,
+                                 created_by=issuer)
+
+
 def _with_totp(user):
     from allauth.mfa.models import Authenticator
 
@@ -285,6 +293,8 @@ def build_world():
 
     notice = ChallengeNoticeFactory(host_unit=unit_a, title="甲市挑战须知")
     foreign_notice = ChallengeNoticeFactory(host_unit=unit_b, title=f"乙市挑战须知{FOREIGN_MARK}")
+    published_notice = ChallengeNoticeFactory(host_unit=unit_a, title="甲市已发布挑战须知",
+                                              published=True)
     channel = ComplaintChannelFactory(host_unit=unit_a)
     foreign_channel = ComplaintChannelFactory(host_unit=unit_b, name=f"乙市投诉受理{FOREIGN_MARK}")
     work_plan = WorkPlanFactory(host_unit=unit_a, with_stages=True, state="submitted")
@@ -327,6 +337,8 @@ def build_world():
         "membership": pending_membership,
         "foreign_membership": foreign_membership,
         "notice": notice,
+        "published_notice": published_notice,
+        "api_key": _api_key(users["torch"]),
         "foreign_notice": foreign_notice,
         "channel": channel,
         "foreign_channel": foreign_channel,
