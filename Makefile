@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one address of every absolute link (feeds, CSV, e-mails, admin "view on site", the API):
+# what `make run` serves, unless given.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: install run serve migrate demo test test-full test-fast worker beat bench lint format messages collectstatic gunicorn clean
 

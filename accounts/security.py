@@ -195,6 +195,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if until is not None:
             raise ValidationError(lockout_message(until), code="account_locked")
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """allauth asks for the password again before any 2FA change. Not for the first
+        authenticator of a user who has just signed in with it (staff are sent to set one up
+        right after signing in: two password prompts in a row): see
+        :func:`first_setup_after_sign_in`. Every later change still asks."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and first_setup_after_sign_in(self.request):
+            return False
+        return required
+
     def _delete_login_attempts_cached_email(self, request, **credentials):
         # allauth calls this after a successful password reset: the owner proved control of the
         # mailbox, so the lock is lifted for both allauth's counter and ours.
@@ -243,6 +253,25 @@ def requires_mfa(user):
 
 def has_totp(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def first_setup_after_sign_in(request):
+    """The user has no authenticator at all yet and typed the password to sign in within
+    allauth's re-authentication window (ACCOUNT_REAUTHENTICATION_TIMEOUT): that sign-in is as
+    recent as a re-authentication would be."""
+    import time
+
+    from allauth.account import app_settings as account_settings
+
+    user = getattr(request, "user", None)
+    if request is None or not (user and user.is_authenticated):
+        return False
+    if Authenticator.objects.filter(user=user).exists():
+        return False
+    records = request.session.get("account_authentication_methods") or []
+    signed_in = [record.get("at", 0) for record in records if record.get("method") == "password"]
+    return bool(signed_in) and (
+        time.time() - max(signed_in) <= account_settings.REAUTHENTICATION_TIMEOUT)
 
 
 # Views a staff user without TOTP may still open: setting it up (allauth's 2FA pages, all named
