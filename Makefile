@@ -34,10 +34,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_contest
 	$(BIN)/python manage.py seed_demo
-	@# The demo demands' workflow mails would bury the account list printed above.
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_demands
+	@# The demo demands' workflow mails and Celery's task lines would bury the account list.
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_demands
 
 run: demo
+	@$(BIN)/python manage.py welcome
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Browser, service and fault tests run when their services are there

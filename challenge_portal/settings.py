@@ -394,6 +394,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+if not REDIS_URL:
+    # The in-memory broker of a machine without Redis has no host name; kombu says so once per
+    # connection, which buries what `make run` prints.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 # --- import / export (common.importexport) --------------------------------------------------
 # The admin's dry-run/confirm file must be readable by whichever web replica serves the confirm
 # POST, so it goes to the default (private) storage, S3 in production, never to local /tmp.
