@@ -37,6 +37,8 @@ demo: migrate
 	@# The demo demands' workflow mails and Celery's task lines would bury the account list.
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
 		$(BIN)/python manage.py seed_demo_demands
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_hosts
 
 run: demo
 	@$(BIN)/python manage.py welcome

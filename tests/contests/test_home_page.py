@@ -68,7 +68,7 @@ def test_home_page_shows_what_a_visitor_asks_first(client, host_unit, demand_own
     assert [figures[label] for label in figures if "published" in str(label)] == [2]
     assert [figures[label] for label in figures if "open" in str(label)] == [1]
     # Cached: a second visit reads neither the figures nor the stages again.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/")
 
 

@@ -72,11 +72,12 @@ def test_home_query_count_with_the_full_edition(client, contest6, django_assert_
     for unit in HostUnit.objects.all()[:3]:
         ChallengeNoticeFactory(host_unit=unit, published=True)
     # the event list's five, the newest and the nationally published demands (demands'
-    # template tags), and the latest notices with their host units; cold, also the events'
-    # stages (two) and the demands' two headline figures, cached after the first visit
-    with django_assert_num_queries(12):
+    # template tags), the latest news (news' tag) and the latest notices with their host
+    # units; cold, also the events' stages (two) and the demands' two headline figures,
+    # cached after the first visit
+    with django_assert_num_queries(13):
         client.get(reverse("home"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
 
 

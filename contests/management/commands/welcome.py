@@ -16,6 +16,8 @@ TRY = {
     "host.beijing@demo.cn": "a second host unit (its work plan awaits Torch's decision)",
     "agency@demo.cn": "a service agency",
 }
+APPLICANT = ("host.applicant@demo.cn", "承办单位申请演示账号",
+             "applied to join a host unit (Torch decides: workspace → applications)")
 
 
 class Command(BaseCommand):
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         ]
         for email, name, *_rest in ACCOUNTS:
             out.append(f"    {email:<22} {name:<12}  {TRY.get(email, '')}")
+        out.append("    {:<22} {:<12}  {}".format(*APPLICANT))
         out += [
             "  Try:",
             f"    {site}/                  home: search, newest demands, events and stages",
