@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "contests",
     "demands",
     "push",
+    "news",
     "api",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
                                     notifications_urls.app_name))),
     path("demands/", include("demands.urls")),
     path("api/", include("api.urls")),
+    path("news/", include("news.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]
