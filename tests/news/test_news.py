@@ -15,6 +15,7 @@ from news.models import NewsItem
 from news.services import sanitise, save_item
 from tests.demands.public_support import *  # noqa: F403
 
+
 def _png():
     from io import BytesIO
 
