@@ -9,12 +9,14 @@ from .projection import public_demands
 
 
 def published_count():
-    return PUBLIC_PAGES.remember("figure", ("published",), public_demands().count)
+    return PUBLIC_PAGES.remember("figure", ("published",), public_demands().count,
+                                 single_flight=True)
 
 
 def open_count():
     return PUBLIC_PAGES.remember(
-        "figure", ("open",), public_demands().filter(status=DemandStatus.PUBLISHED).count)
+        "figure", ("open",), public_demands().filter(status=DemandStatus.PUBLISHED).count,
+        single_flight=True)
 
 
 def register():

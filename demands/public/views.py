@@ -97,7 +97,8 @@ def _cached_count(form, compute):
                                                     if form.is_bound else ())
                   if value not in (None, ""))
     digest = hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode())
-    return PUBLIC_PAGES.remember("count", (digest.hexdigest(),), compute)
+    # Right after a publish, one request recounts while the others show the previous count.
+    return PUBLIC_PAGES.remember("count", (digest.hexdigest(),), compute, single_flight=True)
 
 
 def _list_context(request):
