@@ -255,10 +255,16 @@ def has_totp(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+# The pages of a first set-up: adding the authenticator app and reading its recovery codes.
+FIRST_SETUP_VIEWS = frozenset({"mfa_activate_totp", "mfa_view_recovery_codes"})
+
+
 def first_setup_after_sign_in(request):
-    """The user has no authenticator at all yet and typed the password to sign in within
-    allauth's re-authentication window (ACCOUNT_REAUTHENTICATION_TIMEOUT): that sign-in is as
-    recent as a re-authentication would be."""
+    """The user is setting up two-factor sign-in for the first time (every factor they have
+    was added after this sign-in) on its set-up pages, and typed the password to sign in
+    within allauth's re-authentication window (ACCOUNT_REAUTHENTICATION_TIMEOUT): that
+    sign-in is as recent as a re-authentication would be."""
+    import datetime
     import time
 
     from allauth.account import app_settings as account_settings
@@ -266,12 +272,15 @@ def first_setup_after_sign_in(request):
     user = getattr(request, "user", None)
     if request is None or not (user and user.is_authenticated):
         return False
-    if Authenticator.objects.filter(user=user).exists():
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name not in FIRST_SETUP_VIEWS:
         return False
     records = request.session.get("account_authentication_methods") or []
     signed_in = [record.get("at", 0) for record in records if record.get("method") == "password"]
-    return bool(signed_in) and (
-        time.time() - max(signed_in) <= account_settings.REAUTHENTICATION_TIMEOUT)
+    if not signed_in or time.time() - max(signed_in) > account_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    since = datetime.datetime.fromtimestamp(max(signed_in), tz=datetime.UTC)
+    return not Authenticator.objects.filter(user=user, created_at__lt=since).exists()
 
 
 # Views a staff user without TOTP may still open: setting it up (allauth's 2FA pages, all named
