@@ -11,7 +11,7 @@ class ApiConfig(AppConfig):
         from accounts.workspace import register_section
         from notifications.kinds import register as register_kind
 
-        from . import workspace
+        from . import schema, workspace  # noqa: F401  (schema: the key's OpenAPI scheme)
 
         register_section("api_keys", "api/workspace_section.html", workspace.keys_context,
                          order=90)

@@ -492,9 +492,4 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "APPEND_COMPONENTS": {"securitySchemes": {"ApiKey": {
-        "type": "apiKey", "in": "header", "name": "X-Api-Key",
-        "description": "Optional partner key: a higher rate limit, usage seen by staff.",
-    }}},
-    "SECURITY": [{}, {"ApiKey": []}],
 }

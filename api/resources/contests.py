@@ -166,7 +166,9 @@ EVENT_PARAMETERS = [
 class EventList(PublicDataView):
     caches = (CONTEST_PAGES,)
 
-    @extend_schema(summary="Events", description="Every event of the current contest (a few "
+    @extend_schema(
+        operation_id="events_list",
+        summary="Events", description="Every event of the current contest (a few "
                    "dozen, on one page), by number.",
                    parameters=EVENT_PARAMETERS,
                    responses={200: page_serializer("EventPage", EventSerializer)})
@@ -183,7 +185,9 @@ class EventList(PublicDataView):
 class EventDetail(PublicDataView):
     caches = (CONTEST_PAGES,)
 
-    @extend_schema(summary="One event", responses={200: EventSerializer, 404: NOT_FOUND},
+    @extend_schema(
+        operation_id="events_retrieve",
+        summary="One event", responses={200: EventSerializer, 404: NOT_FOUND},
                    parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH,
                                                 description="The event's number.")])
     def get(self, request, **kwargs):
@@ -213,7 +217,9 @@ def _event_number(request):
 class HostUnitList(PublicDataView):
     caches = (CONTEST_PAGES,)
 
-    @extend_schema(summary="Host units", description="Every host unit of the current contest "
+    @extend_schema(
+        operation_id="host_units_list",
+        summary="Host units", description="Every host unit of the current contest "
                    "(on one page), by event.", parameters=HOST_PARAMETERS,
                    responses={200: page_serializer("HostUnitPage", HostUnitSerializer)})
     def get(self, request, **kwargs):
@@ -232,7 +238,9 @@ class HostUnitList(PublicDataView):
 class HostUnitDetail(PublicDataView):
     caches = (CONTEST_PAGES,)
 
-    @extend_schema(summary="One host unit", responses={200: HostUnitSerializer,
+    @extend_schema(
+        operation_id="host_units_retrieve",
+        summary="One host unit", responses={200: HostUnitSerializer,
                                                        404: NOT_FOUND},
                    parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH,
                                                 description="The host unit's slug.")])
@@ -260,7 +268,9 @@ def _notices():
 class NoticeList(PublicDataView):
     caches = (CONTEST_PAGES,)
 
-    @extend_schema(summary="Challenge notices", description="Published challenge notices, "
+    @extend_schema(
+        operation_id="notices_list",
+        summary="Challenge notices", description="Published challenge notices, "
                    "newest first (or oldest change first with updated_since).",
                    parameters=NOTICE_PARAMETERS + paging_parameters(),
                    responses={200: page_serializer("NoticePage", NoticeSerializer)})
@@ -284,7 +294,9 @@ class NoticeList(PublicDataView):
 class NoticeDetail(PublicDataView):
     caches = (CONTEST_PAGES,)
 
-    @extend_schema(summary="One challenge notice", responses={200: NoticeSerializer,
+    @extend_schema(
+        operation_id="notices_retrieve",
+        summary="One challenge notice", responses={200: NoticeSerializer,
                                                               404: NOT_FOUND},
                    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
                                                 description="The notice's number.")])

@@ -133,7 +133,7 @@ class DemandList(PublicDataView):
     caches = (DEMAND_PAGES,)
 
     @extend_schema(
-        summary="Published demands",
+        operation_id="demands_list", summary="Published demands",
         description="Newest first; filters as on the public list page.",
         parameters=FILTER_PARAMETERS + paging_parameters(),
         responses={200: page_serializer("DemandPage", DemandSerializer),
@@ -171,7 +171,9 @@ class DemandList(PublicDataView):
 class DemandDetail(PublicDataView):
     caches = (DEMAND_PAGES,)
 
-    @extend_schema(summary="One published demand", responses={200: DemandSerializer,
+    @extend_schema(
+        operation_id="demands_retrieve",
+        summary="One published demand", responses={200: DemandSerializer,
                                                               404: NOT_FOUND},
                    parameters=[OpenApiParameter("ref", OpenApiTypes.STR, OpenApiParameter.PATH,
                                                 description="The demand's reference.")])
