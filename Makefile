@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one address of every absolute link (feeds, CSV, e-mails, admin "view on site", the API):
+# what `make run` serves, unless given.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: install run serve migrate demo test test-full test-fast worker beat bench lint format messages collectstatic gunicorn clean
 
@@ -34,15 +38,23 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_contest
 	$(BIN)/python manage.py seed_demo
-	@# The demo demands' workflow mails would bury the account list printed above.
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_demands
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_solutions
-	$(BIN)/python manage.py load_terms
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_matching
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_complaints
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_dashboards
+	@# The demo demands' workflow mails and Celery's task lines would bury the account list.
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_demands
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_hosts
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_solutions
+	LOG_LEVEL=WARNING $(BIN)/python manage.py load_terms
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_matching
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_complaints
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_dashboards
 
 run: demo
+	@$(BIN)/python manage.py welcome
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Browser, service and fault tests run when their services are there

@@ -195,6 +195,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if until is not None:
             raise ValidationError(lockout_message(until), code="account_locked")
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """allauth asks for the password again before any 2FA change. Not for the first
+        authenticator of a user who has just signed in with it (staff are sent to set one up
+        right after signing in: two password prompts in a row): see
+        :func:`first_setup_after_sign_in`. Every later change still asks."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and first_setup_after_sign_in(self.request):
+            return False
+        return required
+
     def _delete_login_attempts_cached_email(self, request, **credentials):
         # allauth calls this after a successful password reset: the owner proved control of the
         # mailbox, so the lock is lifted for both allauth's counter and ours.
@@ -243,6 +253,34 @@ def requires_mfa(user):
 
 def has_totp(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# The pages of a first set-up: adding the authenticator app and reading its recovery codes.
+FIRST_SETUP_VIEWS = frozenset({"mfa_activate_totp", "mfa_view_recovery_codes"})
+
+
+def first_setup_after_sign_in(request):
+    """The user is setting up two-factor sign-in for the first time (every factor they have
+    was added after this sign-in) on its set-up pages, and typed the password to sign in
+    within allauth's re-authentication window (ACCOUNT_REAUTHENTICATION_TIMEOUT): that
+    sign-in is as recent as a re-authentication would be."""
+    import datetime
+    import time
+
+    from allauth.account import app_settings as account_settings
+
+    user = getattr(request, "user", None)
+    if request is None or not (user and user.is_authenticated):
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name not in FIRST_SETUP_VIEWS:
+        return False
+    records = request.session.get("account_authentication_methods") or []
+    signed_in = [record.get("at", 0) for record in records if record.get("method") == "password"]
+    if not signed_in or time.time() - max(signed_in) > account_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    since = datetime.datetime.fromtimestamp(max(signed_in), tz=datetime.UTC)
+    return not Authenticator.objects.filter(user=user, created_at__lt=since).exists()
 
 
 # Views a staff user without TOTP may still open: setting it up (allauth's 2FA pages, all named

@@ -9,5 +9,6 @@ from . import views
 
 urlpatterns = [
     path("bench/reference/list/", views.reference_list, name="bench_reference_list"),
+    path("bench/reference/api/", views.reference_api, name="bench_reference_api"),
     *portal_urlpatterns,
 ]

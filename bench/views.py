@@ -25,3 +25,30 @@ def reference_list(request):
     body = "\n".join("\t".join("" if value is None else str(value) for value in row)
                      for row in rows)
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+REFERENCE_API_SQL = """
+    SELECT public_snapshot, public_indexed_at
+      FROM demands_demand
+     WHERE status IN %s AND public_indexed_at IS NOT NULL
+  ORDER BY published_at DESC, id DESC
+     LIMIT %s
+"""
+
+
+def reference_api(request):
+    """The API demand list's twin: the same page of snapshots from raw SQL, as JSON, without
+    the framework, the serializer, the conditional headers or the cache."""
+    import json
+
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute(REFERENCE_API_SQL, [tuple(str(state) for state in PUBLIC_STATES),
+                                           PAGE_SIZE])
+        rows = cursor.fetchall()
+    results = [{**(snapshot if isinstance(snapshot, dict) else json.loads(snapshot)),
+                "updated_at": indexed_at.isoformat() if indexed_at else None}
+               for snapshot, indexed_at in rows]
+    return JsonResponse({"next": None, "results": results},
+                        json_dumps_params={"ensure_ascii": False})

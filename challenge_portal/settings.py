@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # the portal, left to right as dependencies point
     "audit",
     "files",
@@ -101,6 +104,8 @@ INSTALLED_APPS = [
     "matching",
     "complaints",
     "dashboards",
+    "news",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -436,6 +441,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+if not REDIS_URL:
+    # The in-memory broker of a machine without Redis has no host name; kombu says so once per
+    # connection, which buries what `make run` prints.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 # --- import / export (common.importexport) --------------------------------------------------
 # The admin's dry-run/confirm file must be readable by whichever web replica serves the confirm
 # POST, so it goes to the default (private) storage, S3 in production, never to local /tmp.
@@ -519,4 +528,34 @@ COMPLAINT_ACCEPT_WORKING_DAYS = envint("COMPLAINT_ACCEPT_WORKING_DAYS", 5)
 COMPLAINT_CLOSE_DAYS = envint("COMPLAINT_CLOSE_DAYS", 15)
 CELERY_BEAT_SCHEDULE["portal.complaints.run_clock"] = {
     "task": "portal.complaints.run_clock", "schedule": crontab(minute=20),
+}
+
+# --- the open-data API (api/) ------------------------------------------------------------------
+# Read-only, open to anyone; optional partner keys (issued by Torch staff) raise the rate.
+API_ANONYMOUS_RATE = env("API_ANONYMOUS_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "China Innovation Challenge open-data API",
+    "DESCRIPTION": (
+        "Read-only JSON of what the portal publishes: published demands (their public "
+        "projection only), events, host units with their stage dates, and challenge notices. "
+        "Anyone may use it; a partner key (X-Api-Key header, issued by the Torch Center) "
+        "raises the rate limit. Lists page by cursor (follow `next`); every answer carries "
+        "ETag and Last-Modified, and answers 304 to a matching If-None-Match or "
+        "If-Modified-Since; `updated_since` returns what changed since a moment."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -36,6 +36,8 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("complaints/", include("complaints.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("api/", include("api.urls")),
+    path("news/", include("news.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

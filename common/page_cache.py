@@ -37,6 +37,10 @@ CACHE_TIMEOUT = 600
 
 _MISSING = object()
 
+# Seconds a single-flight recomputation holds its lock at most (a worker that dies while
+# computing delays the fresh value by this long, never blocks it).
+SINGLE_FLIGHT_LOCK = 30
+
 
 def _cache_failed(action, key):
     logger.warning("Page cache %s failed for %s; serving uncached.", action, key, exc_info=True)
@@ -100,16 +104,50 @@ class PageCache:
             return None
         return ":".join((self.prefix, name, version, *map(str, parts)))
 
-    def remember(self, name, parts, compute, timeout=_MISSING):
-        """``compute()``, cached under ``name`` and ``parts`` until the version changes."""
+    def remember(self, name, parts, compute, timeout=_MISSING, *, single_flight=False):
+        """``compute()``, cached under ``name`` and ``parts`` until the version changes.
+
+        ``single_flight``: right after a bump, when many requests miss at once, only the one
+        that takes a short lock computes; the others serve the value of the previous version
+        (kept under a key without the version) until the new one is stored. For values that
+        may be a moment old (counts, search windows); without a previous value, or when the
+        cache cannot lock, everyone computes as usual."""
         key = self.key(name, *parts)
         if key is None:
             return compute()
         value = self.get(key, _MISSING)
-        if value is _MISSING:
+        if value is not _MISSING:
+            return value
+        if not single_flight:
             value = compute()
             self.set(key, value, timeout)
+            return value
+        latest = ":".join((self.prefix, "latest", name, *map(str, parts)))
+        lock = f"{key}:computing"
+        if not self._lock(lock):
+            previous = self.get(latest, _MISSING)
+            if previous is not _MISSING:
+                return previous
+        try:
+            value = compute()
+            self.set(key, value, timeout)
+            self.set(latest, value, None)
+        finally:
+            self._unlock(lock)
         return value
+
+    def _lock(self, lock):
+        try:
+            return bool(cache.add(lock, 1, SINGLE_FLIGHT_LOCK))
+        except Exception:
+            _cache_failed("lock", lock)
+            return True  # cannot tell: compute, as without single flight
+
+    def _unlock(self, lock):
+        try:
+            cache.delete(lock)
+        except Exception:
+            _cache_failed("unlock", lock)
 
     def page_key(self, request, page, level="body"):
         """The key of a cached page body (or whole response): page, version, language, full

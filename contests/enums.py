@@ -82,3 +82,10 @@ WORK_PLAN_REQUIRED_FIELDS = (
     "target_agreements",
     "organisation",
 )
+
+
+# --- host registration (seed A2): a person applies to join a host unit ---------------------------
+class HostApplicationState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("host application", "Waiting for the Torch Center")
+    APPROVED = "approved", pgettext_lazy("host application", "Approved")
+    DECLINED = "declined", pgettext_lazy("host application", "Declined")

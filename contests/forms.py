@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Case, IntegerField, Value, When
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import STAGE_ORDER, Stage
 from .models import ChallengeNotice, ComplaintChannel, WorkPlan, WorkPlanStage
@@ -22,6 +23,8 @@ class WorkPlanForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in
                    ["focus_areas", "goals", "organisation", "service_agencies", "publicity",
                     "support_policies"]}
+        # 组织分工 (how the work is divided), not the demands' 机构 (glossary).
+        labels = {"organisation": pgettext_lazy("work plan", "Organisation")}
 
 
 class WorkPlanStageForm(forms.ModelForm):

@@ -9,6 +9,38 @@ harness's world: host unit A's published demand of the owner, and so on.
 from common.permission_matrix import AdminModel, route
 
 ROUTES = {
+    # host registration (contests.registration)
+    "host_apply": route(
+        get={"visitor": "login", "*": "200"},
+        post={"visitor": "login", "*": "400"},
+        note="POSTed without a unit, position or letter: the form comes back with its errors.",
+    ),
+    "host_invitation_accept": route(
+        get={"*": "405"},
+        post={"visitor": "login", "challenger": "302", "*": "404"},
+        kwargs={"pk": "@host_invitation.pk"},
+        note="Only the invited account (the challenger's e-mail) may accept.",
+    ),
+    "colleagues": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        post={"visitor": "login", "host": "400", "*": "404"},
+        kwargs={"slug": "@unit.slug"},
+        note="Host unit A's administrator only; POSTed without an address: 400.",
+    ),
+    "colleague_remove": route(
+        get={"*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"},
+        kwargs={"slug": "@unit.slug", "pk": "@colleague.pk"},
+    ),
+    "host_applications": route(
+        get={"visitor": "login", "torch": "200", "*": "404"},
+    ),
+    "host_application": route(
+        get={"visitor": "login", "torch": "200", "*": "404"},
+        post={"visitor": "login", "torch": "400", "*": "404"},
+        kwargs={"pk": "@host_application.pk"},
+        note="POSTed without a decision: Torch staff get the form back (400).",
+    ),
     "home": route(
         get={"*": "200"},
     ),

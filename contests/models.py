@@ -12,6 +12,7 @@ from .enums import (
     WORK_PLAN_EDITABLE_STATES,
     WORK_PLAN_REVIEW_STATES,
     EventKind,
+    HostApplicationState,
     Stage,
     WorkPlanState,
 )
@@ -123,6 +124,8 @@ class HostMembership(models.Model):
                              related_name="host_memberships", verbose_name=_("user"))
     host_unit = models.ForeignKey(HostUnit, on_delete=models.CASCADE,
                                   related_name="memberships", verbose_name=_("host unit"))
+    # The unit's administrator (approved on application) invites and removes colleagues.
+    is_admin = models.BooleanField(_("administrator"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -313,3 +316,74 @@ class ComplaintChannel(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- host registration (seed A2) ----------------------------------------------------------------
+class HostApplication(models.Model):
+    """A registered person asks to join a host unit's staff as its administrator, with the
+    unit's authorisation letter (a private file attached to this row); Torch staff decide."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="host_applications", verbose_name=_("applicant"))
+    host_unit = models.ForeignKey(HostUnit, on_delete=models.CASCADE,
+                                  related_name="applications", verbose_name=_("host unit"))
+    position = models.CharField(_("position"), max_length=100)
+    message = models.TextField(_("message"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=HostApplicationState.choices,
+                             default=HostApplicationState.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", null=True, blank=True,
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("host unit application")
+        verbose_name_plural = _("host unit applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "host_unit"],
+                                    condition=models.Q(state="pending"),
+                                    name="one_pending_host_application"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.host_unit}"
+
+
+class HostApplicationTransition(TransitionRecord):
+    application = models.ForeignKey(HostApplication, on_delete=models.CASCADE,
+                                    related_name="transitions")
+    from_state = models.CharField(_("from"), max_length=20,
+                                  choices=HostApplicationState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=HostApplicationState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+
+class HostInvitation(models.Model):
+    """A host unit's administrator invites a colleague (by the e-mail address of a registered
+    account) to its staff; the colleague accepts."""
+
+    host_unit = models.ForeignKey(HostUnit, on_delete=models.CASCADE,
+                                  related_name="invitations", verbose_name=_("host unit"))
+    email = models.EmailField(_("e-mail"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("host unit invitation")
+        verbose_name_plural = _("host unit invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["host_unit", "email"],
+                                    condition=models.Q(accepted_at__isnull=True),
+                                    name="one_open_host_invitation"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.host_unit}"

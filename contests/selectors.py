@@ -168,3 +168,41 @@ def work_plans_for_review(state=None):
     else:
         plans = plans.filter(state__in=WORK_PLAN_REVIEW_STATES)
     return plans.order_by("submitted_at", "pk")
+
+
+def event_stages(contest, today=None):
+    """``{event id: (stage code or "", state)}``: the stage each event is in today, from the
+    approved work plans of its host units. ``state`` is ``"current"`` (the stage most of its
+    units are in), ``"upcoming"`` (none has started: the first stage to come), ``"finished"``
+    (every stage is over) or ``"unplanned"`` (no approved plan yet). Two queries."""
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from .enums import STAGE_ORDER
+
+    today = today or timezone.localdate()
+    rows = WorkPlanStage.objects.filter(
+        work_plan__state=WorkPlanState.APPROVED,
+        work_plan__host_unit__event__contest=contest,
+    ).values_list("work_plan__host_unit__event_id", "stage", "starts_on", "ends_on")
+    per_event = {}
+    for event_id, stage, starts_on, ends_on in rows:
+        per_event.setdefault(event_id, []).append((stage, starts_on, ends_on))
+    result = {}
+    for event_id in Event.objects.filter(contest=contest).values_list("pk", flat=True):
+        stages = per_event.get(event_id)
+        if not stages:
+            result[event_id] = ("", "unplanned")
+            continue
+        current = Counter(stage for stage, start, end in stages if start <= today <= end)
+        if current:
+            best = max(current.items(), key=lambda item: (item[1], -STAGE_ORDER.index(item[0])))
+            result[event_id] = (best[0], "current")
+        elif all(end < today for _stage, _start, end in stages):
+            result[event_id] = ("", "finished")
+        else:
+            upcoming = min((start, STAGE_ORDER.index(stage), stage)
+                           for stage, start, _end in stages if start > today)
+            result[event_id] = (upcoming[2], "upcoming")
+    return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import registration_views, views
 
 app_name = "contests"
 urlpatterns = [
@@ -21,6 +21,17 @@ urlpatterns = [
          name="complaint_channel_edit"),
     path("organiser/<slug:slug>/complaint-channels/<int:pk>/delete/",
          views.complaint_channel_delete, name="complaint_channel_delete"),
+    # host registration (contests.registration)
+    path("host-registration/", registration_views.apply, name="host_apply"),
+    path("host-registration/invitations/<int:pk>/accept/", registration_views.accept_invitation,
+         name="host_invitation_accept"),
+    path("organiser/<slug:slug>/colleagues/", registration_views.colleagues, name="colleagues"),
+    path("organiser/<slug:slug>/colleagues/<int:pk>/remove/",
+         registration_views.remove_colleague, name="colleague_remove"),
+    path("torch/host-applications/", registration_views.application_list,
+         name="host_applications"),
+    path("torch/host-applications/<int:pk>/", registration_views.application_detail,
+         name="host_application"),
     # Torch Center staff
     path("torch/workplans/", views.torch_work_plans, name="torch_work_plans"),
     path("torch/workplans/<int:pk>/", views.torch_work_plan, name="torch_work_plan"),

@@ -28,16 +28,30 @@ from .public_cache import PUBLIC_PAGES
 
 
 # --- public pages -----------------------------------------------------------------------------
-# The home page is not cached here: it also lists the national demands, which change with the
-# demands' own version.
+# The home page is not cached whole here: it also lists demands, which change with the demands'
+# own version. What it computes is cached by its owner: the stages below, each app's figures.
 def home(request):
+    from django.utils import timezone
+
+    from .enums import Stage
+    from .home import figures
+
     contest = selectors.current_contest()
     events = list(selectors.events_with_hosts(contest)) if contest else []
+    if contest:
+        today = timezone.localdate()
+        stages = PUBLIC_PAGES.remember("event-stages", (contest.pk, today.isoformat()),
+                                       lambda: selectors.event_stages(contest, today))
+        for event in events:
+            code, state = stages.get(event.pk, ("", "unplanned"))
+            event.stage_state = state
+            event.stage_label = Stage(code).label if code else ""
     return render(request, "contests/home.html", {
         "contest": contest,
         "event_groups": selectors.group_events(events),
         "event_count": len(events),
         "host_unit_count": sum(len(event.host_units.all()) for event in events),
+        "figures": figures() if contest else [],
         "notices": selectors.latest_published_notices() if contest else [],
     })
 

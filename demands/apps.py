@@ -14,6 +14,9 @@ class DemandsConfig(AppConfig):
         from .importing import resources  # noqa: F401  (registers the standard-format resource)
 
         workspace.register()
+        from .public import figures
+
+        figures.register()
         register_scopes()
         register_kind("demand.status_changed", _("Status changes of my demands"))
         register_kind("demand.wording_proposed", _("Wording proposals for my demands"))

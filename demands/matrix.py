@@ -142,14 +142,15 @@ ROUTES = {
     ),
     "full": (
         route(
-            get={"visitor": "login", "challenger_granted": "200", "*": "404"},
+            get={"visitor": "login", "challenger challenger_granted": "200", "*": "404"},
             kwargs={"ref": "@demand.ref"},
-            note="The challengers' page of hidden details; the owner, host staff and experts "
-            "read them on the manage pages.",
+            note="The challengers' page of hidden details; a challenger without access gets "
+            "the page that explains the NDA and offers the request. The owner, host staff "
+            "and experts read them on the manage pages.",
         ),
-        # Granted on the world's demand only: another demand stays closed.
+        # Granted on the world's demand only: another demand stays closed (explained).
         route(
-            get={"visitor": "login", "*": "404"},
+            get={"visitor": "login", "challenger challenger_granted": "200", "*": "404"},
             kwargs={"ref": "@foreign_demand.ref"},
         ),
     ),

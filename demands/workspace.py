@@ -1,6 +1,7 @@
 """The demands sections of the workspace dashboard (see ``accounts.workspace``)."""
 
 from accounts.enums import MembershipState, RoleCode
+from accounts.permissions import is_torch_staff
 from accounts.workspace import register_section
 from contests.permissions import staffed_host_unit_ids
 
@@ -39,6 +40,7 @@ def managed_demands_context(request):
         "counts": [(status, counts.get(status.value, 0)) for status in DemandStatus
                    if status != DemandStatus.DRAFT or counts.get(status.value)],
         "may_enter": bool(staffed_host_unit_ids(user)),
+        "is_torch": is_torch_staff(user),
     }
 
 

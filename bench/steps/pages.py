@@ -19,12 +19,15 @@ FILTER_PARAMS = [{"field": "new-energy"}, {"state": "open"}, {"region": "610100"
                  {"mode": "joint"}, {"event": 7}]
 QUERIES = ["电池", "芯片", "热管理", "视觉检测", "储能", "碳纤维", "工业机器人", "抗体",
            "余热回收", "动力电池 热失控"]
+# The open-data API's demand list (anonymous), first page of each filter.
+API_PARAMS = [{}, {"state": "open"}, {"field": "new-energy"}, {"region": "610100"},
+              {"mode": "joint"}]
 GOAL = 1.5
 
 
-def _paths(params):
+def _paths(params, base="/demands/"):
     def path(i):
-        return "/demands/?" + urlencode({**params[i % len(params)], "_bench": i})
+        return base + "?" + urlencode({**params[i % len(params)], "_bench": i})
 
     return path
 
@@ -34,13 +37,16 @@ def measure(port, *, iterations, budget):
     each, or as many as fit in ``budget`` seconds (at least 20)."""
     searches = [{"q": query} for query in QUERIES]
     kinds = {"list": LIST_PARAMS, "filtered list": FILTER_PARAMS, "search": searches}
-    return {kind: time_sequential(port, _paths(params), iterations=iterations, budget=budget)
-            for kind, params in kinds.items()}
+    timings = {kind: time_sequential(port, _paths(params), iterations=iterations, budget=budget)
+               for kind, params in kinds.items()}
+    timings["api list"] = time_sequential(port, _paths(API_PARAMS, "/api/v1/demands/"),
+                                          iterations=iterations, budget=budget)
+    return timings
 
 
 def add_rows(report, small, large, *, small_n, large_n):
     """Rows comparing the timings at ``large_n`` demands against ``small_n``."""
-    for kind in ("list", "filtered list", "search"):
+    for kind in ("list", "filtered list", "search", "api list"):
         for name in ("p50", "p95"):
             value = getattr(large[kind], name)
             reference = getattr(small[kind], name)

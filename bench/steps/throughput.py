@@ -14,6 +14,9 @@ from bench.report import Row, at_least, ratio_of
 
 LIST = "/demands/"
 REFERENCE = "/bench/reference/list/"
+API_LIST = "/api/v1/demands/"
+API_REFERENCE = "/bench/reference/api/"
+API_GOAL = 1.0
 ANONYMOUS_GOAL = 1.0
 SIGNED_IN_GOAL = 0.25
 
@@ -38,7 +41,18 @@ def run(report, port, *, cookie, duration, connections, log=print):
         report.add(Row(step="3", name=f"{label} req/s vs raw SQL", value=f"{result.rps:.0f}/s",
                        reference=f"{reference:.0f}/s", ratio=ratio, goal=f"≥ {goal:.2f}×",
                        ok=at_least(ratio, goal)))
+    # The open-data API's demand list, anonymous, against its raw-SQL JSON twin.
+    api_before = measure("API reference (raw SQL, JSON)", API_REFERENCE)
+    api = measure("API demand list", API_LIST)
+    api_after = measure("API reference (raw SQL, JSON) again", API_REFERENCE)
+    api_reference = (api_before.rps + api_after.rps) / 2
+    ratio = ratio_of(api.rps, api_reference)
+    report.add(Row(step="3", name="API demand list req/s vs raw SQL", value=f"{api.rps:.0f}/s",
+                   reference=f"{api_reference:.0f}/s", ratio=ratio, goal=f"≥ {API_GOAL:.2f}×",
+                   ok=at_least(ratio, API_GOAL)))
     report.details["throughput"] = {
+        "api_reference_before": api_before.as_dict(), "api_reference_after": api_after.as_dict(),
+        "api_list": api.as_dict(),
         "connections": connections, "duration_s": duration,
         "reference_before": before.as_dict(), "reference_after": after.as_dict(),
         "anonymous_list": anonymous.as_dict(), "signed_in_list": signed_in.as_dict(),

@@ -261,11 +261,9 @@ def _read_csv(data, max_rows):
             raise ImportFileError(_("The file is empty."), code="empty")
         headers = _headers(header_row)
         dataset = _new_dataset(headers)
-        while True:
-            line = reader.line_num + 1  # where the record starts (a quoted cell may span lines)
-            row = next(reader, None)
-            if row is None:
-                break
+        # The spreadsheet's own row number (as Excel and WPS show the file): one per record,
+        # however many lines its quoted cells span, blank records counted.
+        for line, row in enumerate(reader, start=2):
             _append(dataset, headers, row, line, max_rows)
     except csv.Error as exc:
         raise ImportFileError(

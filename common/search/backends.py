@@ -11,6 +11,8 @@ from functools import reduce
 from operator import and_
 
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
+from django.db.models.functions import Concat, StrIndex, Substr
+from django.db.models.lookups import GreaterThan
 
 from .columns import vector_column
 from .tokenise import run_phrase
@@ -109,9 +111,17 @@ class LikeBackend:
     def run(self, run, column=None):
         return Q(**{f"{column or self.index.bigrams}__contains": _unit(run)})
 
+    def _in_lead_title(self, unit):
+        """``unit`` occurs in the first line of the title column: the record's own title, not
+        its other title texts (keywords); see ``common.search.columns.index_columns``."""
+        column = F(self.index.title)
+        line_end = StrIndex(Concat(column, Value("\n")), Value("\n"))
+        return GreaterThan(StrIndex(Substr(column, 1, line_end), Value(unit)), 0)
+
     def rank(self, query):
-        """The index's title score for each query run or word in the title, 1 for each in the
-        body."""
+        """The index's title score for each query run or word in the title texts, as much
+        again for each in the title proper (so a title match outranks a keyword-only one, as
+        on PostgreSQL), 1 for each in the body."""
         index = self.index
         units = [_unit(run) for run in query.all_runs()] + query.all_words()
         score = Value(0.0, output_field=FloatField())
@@ -122,6 +132,11 @@ class LikeBackend:
                     When(
                         Q(**{f"{index.title}__contains": unit}), then=Value(index.like_title_score)
                     ),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+                + Case(
+                    When(self._in_lead_title(unit), then=Value(index.like_title_score)),
                     default=Value(0.0),
                     output_field=FloatField(),
                 )

@@ -57,8 +57,16 @@ def index_columns(
     title = "\n".join(text for text in title_texts if text)
     body = "\n".join(text for text in body_texts if text)
     everything = f"{title}\n{body}"
+    # The title column's first line holds the first title text (the record's own title), the
+    # second the others (keywords): the LIKE fallback ranks a match of the title proper above
+    # a keyword-only one, as ts_rank_cd does on PostgreSQL (where the line break is nothing).
+    texts = [text for text in title_texts if text]
+    lead, others = (texts[0], "\n".join(texts[1:])) if texts else ("", "")
+    title_value = " ".join(tokens(lead) + bigrams(lead))
+    if others:
+        title_value += "\n" + " ".join(tokens(others) + bigrams(others))
     return {
         tokens_column: " ".join(tokens(everything)),
         bigrams_column: " ".join(bigrams(everything)),
-        title_column: " ".join(tokens(title) + bigrams(title)),
+        title_column: title_value,
     }

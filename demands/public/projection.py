@@ -201,8 +201,19 @@ class PublicDemand:
         def clean(text):
             return (text or "").replace(REDACTION_MARK, "\n")
 
+        from django.utils import translation
+
         title = [clean(self.title), *(clean(word) for word in self.keywords)]
+        # Every public word of the demand's page: its event and host unit too (湖北 finds the
+        # demands of 湖北's host units), the public contact and address, and the Chinese
+        # labels of its type, outcome forms and cooperation modes.
+        with translation.override("zh-hans"):
+            labels = [str(self.demand_type_label), str(self.ip_ownership_label),
+                      *map(str, self.outcome_form_labels),
+                      *map(str, self.cooperation_mode_labels)]
         body = [clean(self.public_name), self.industry_name, self.region_name,
+                self.event_name, self.host_unit_name, clean(self.contact_person),
+                clean(self.address), *labels,
                 clean(self.current_base), clean(self.key_problem), clean(self.expected_outcome),
                 clean(self.time_requirement), clean(self.challenger_conditions)]
         for row in self.indicators:

@@ -41,6 +41,7 @@ def public_windows():
             Demand.objects.public(), sizes=RECENT_WINDOWS, date_field=DEMANDS.date_field
         ),
         timeout=3600,
+        single_flight=True,
     )
 
 

@@ -96,7 +96,8 @@ def _cached_count(form, compute):
                                                     if form.is_bound else ())
                   if value not in (None, ""))
     digest = hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode())
-    return PUBLIC_PAGES.remember("count", (digest.hexdigest(),), compute)
+    # Right after a publish, one request recounts while the others show the previous count.
+    return PUBLIC_PAGES.remember("count", (digest.hexdigest(),), compute, single_flight=True)
 
 
 def _list_context(request):
@@ -206,10 +207,19 @@ def request_access(request, ref):
 @never_cache
 @login_required
 def demand_full(request, ref):
-    """The hidden details, for a challenger whose access was granted; 404 for everyone else.
-    Every opening is logged with the NDA version signed."""
+    """The hidden details, for a challenger whose access was granted; for another challenger,
+    the page that explains the NDA and offers the request; 404 for everyone else. Every
+    opening is logged with the NDA version signed."""
     demand = _public_demand_or_404(ref)
     if not permissions.is_granted_challenger(request.user, demand):
+        if is_challenger(request.user):
+            # A challenger may ask: explain the NDA and offer the request instead of a bare
+            # 404 (the page says nothing the public detail page does not).
+            return render(request, "demands/public/full_explained.html", {
+                "demand": project(demand),
+                "access_state": access.access_state(request.user, demand),
+                "signed": access.has_signed_agreements(request.user, demand),
+            })
         raise Http404
     if not access.has_signed_agreements(request.user, demand):
         from accounts.agreements import sign_url

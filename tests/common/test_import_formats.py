@@ -211,3 +211,13 @@ def test_read_dataset_bad_shapes_are_refused(data, code):
 def test_read_dataset_short_rows_are_padded():
     dataset = read_dataset(upload(b"a,b,c\n1\n"))
     assert list(dataset[0]) == ["1", None, None]
+
+
+def test_a_multi_line_cell_does_not_shift_the_row_numbers():
+    """Row numbers are the spreadsheet's rows (header = 1), not the file's text lines: a cell
+    holding line breaks is one row in Excel, so the rows after it keep their numbers."""
+    data = b'a,b\n1,"first line\nsecond line\nthird line"\n\n2,x\n3,"y\r\nz"\n4,w\n'
+    dataset = read_dataset(upload(data))
+    assert dataset.height == 4
+    assert dataset.line_numbers == [2, 4, 5, 6]
+    assert dataset[0][1] == "first line\nsecond line\nthird line"

@@ -71,9 +71,13 @@ def test_event_list_query_count_does_not_grow_with_rows(client, db, events,
 def test_home_query_count_with_the_full_edition(client, contest6, django_assert_num_queries):
     for unit in HostUnit.objects.all()[:3]:
         ChallengeNoticeFactory(host_unit=unit, published=True)
-    # the event list's five, the nationally published demands (demands' template tag), and
-    # the latest notices with their host units
-    with django_assert_num_queries(7):
+    # the event list's five, the newest and the nationally published demands (demands'
+    # template tags), the latest news (news' tag) and the latest notices with their host
+    # units; cold, also the events' stages (two) and the demands' two headline figures,
+    # cached after the first visit
+    with django_assert_num_queries(13):
+        client.get(reverse("home"))
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
 
 

@@ -197,13 +197,17 @@ def test_revoked_access_ends_the_full_view(client, demand, granted, demand_owner
 
     response = client.get(reverse("demands:full", kwargs={"ref": demand.ref}))
 
-    assert response.status_code == 404
+    # The explaining page, saying access was revoked; none of the hidden details.
+    assert response.status_code == 200
+    assert response.context["access_state"] == AccessState.REVOKED
+    assert "details" not in response.context
+    assert not HiddenDetailView.objects.exists()
     with pytest.raises(AccessError):
         access.request_access(demand, user=granted)
 
 
 # --- the full view ----------------------------------------------------------------------------
-@pytest.mark.parametrize("who", ["stranger", "challenger", "other_host_organiser",
+@pytest.mark.parametrize("who", ["stranger", "other_host_organiser",
                                  "host_organiser", "demand_owner", "torch_staff", "expert"])
 def test_full_view_is_404_for_everyone_not_granted(client, request, demand, who):
     user = request.getfixturevalue(who)
@@ -224,7 +228,11 @@ def test_full_view_is_404_before_a_grant(client, demand, signed_challenger, dema
         access.decline_access(asked, actor=demand_owner)
     client.force_login(signed_challenger)
 
-    assert client.get(reverse("demands:full", kwargs={"ref": demand.ref})).status_code == 404
+    # A challenger who may ask gets the page that explains the NDA, never the details.
+    response = client.get(reverse("demands:full", kwargs={"ref": demand.ref}))
+    assert response.status_code == 200
+    assert "details" not in response.context and response.context["signed"]
+    assert not HiddenDetailView.objects.exists()
 
 
 def test_full_view_of_unpublished_demand_is_404(client, demand, granted):

@@ -114,3 +114,39 @@ register(
         seeds=lambda world: ["/complaints/"],
     )
 )
+
+
+def _api_seeds(world):
+    """Every endpoint of the open-data API (one list and one detail of each resource, from the
+    resources' registry, so a new resource is crawled as soon as it is listed), its document,
+    and an API search for each canary."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from api.resources import resources
+
+    details = {
+        "demands": {"ref": world.objects["demand"].ref},
+        "events": {"number": world.objects["event"].number},
+        "host-units": {"slug": world.objects["unit"].slug},
+        "notices": {"id": world.objects["published_notice"].pk},
+    }
+    seeds = [reverse("api:index"), reverse("api:schema"), reverse("api:docs")]
+    for resource in resources():
+        seeds.append(reverse(f"api:{resource.name}-list"))
+        # A resource without a detail object here fails loudly: add its object to the world.
+        seeds.append(reverse(f"api:{resource.name}-detail", kwargs=details[resource.name]))
+    seeds += [f"{reverse('api:demands-list')}?{urlencode({'q': canary})}"
+              for canary in _demand_canaries(world)]
+    return seeds
+
+
+register(
+    LeakSource(
+        name="api",
+        canaries=_demand_canaries,
+        substitutes=lambda world: [world.objects["demand"].public_snapshot["public_name"]],
+        seeds=_api_seeds,
+    )
+)

@@ -115,6 +115,52 @@ class World:
         return value
 
 
+def _host_registration(users, unit):
+    """Host registration: a pending application to unit A (letter attached), an open
+    invitation of the challenger to unit A's staff, and a colleague on A's staff."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contests.models import HostApplication, HostInvitation
+    from files.enums import FileKind
+    from files.services import store_upload
+
+    applicant = UserFactory(email="applicant.host@matrix.cn")
+    application = HostApplication.objects.create(user=applicant, host_unit=unit,
+                                                 position="科技局干部")
+    store_upload(SimpleUploadedFile("授权书.pdf", _PDF), kind=FileKind.ATTACHMENT,
+                 uploaded_by=applicant, attach_to=application)
+    invitation = HostInvitation.objects.create(host_unit=unit, email=users["challenger"].email,
+                                               invited_by=users["host"])
+    colleague = HostMembershipFactory(host_unit=unit, user__email="colleague@matrix.cn")
+    return {"host_application": application, "host_invitation": invitation,
+            "colleague": colleague}
+
+
+_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
+        b"/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 3 3]/Parent 2 0 R>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _news(users, unit):
+    """Publicity: a published item of host unit A and a draft of A."""
+    from news.models import NewsItem
+
+    published = NewsItem.objects.create(title="甲市挑战赛启动", body="<p>启动仪式举行。</p>",
+                                        host_unit=unit, created_by=users["host"],
+                                        publish_at=timezone.now())
+    draft = NewsItem.objects.create(title="甲市未发布新闻", body="<p>草稿</p>", host_unit=unit,
+                                    created_by=users["host"])
+    return {"news": published, "news_draft": draft}
+
+
+def _api_key(issuer):
+    """A partner's key of the open-data API (issued by Torch staff)."""
+    from api.models import ApiKey
+
+    return ApiKey.objects.create(partner="合作媒体", prefix="matrix01", key_hash="0" * 64,
+                                 created_by=issuer)
+
+
 def _with_totp(user):
     from allauth.mfa.models import Authenticator
 
@@ -161,7 +207,9 @@ def build_world():
     ).user
     users["expert"] = UserFactory(roles=["expert"], email="expert@matrix.cn")
     users["expert_assigned"] = UserFactory(roles=["expert"], email="assigned@matrix.cn")
-    host_membership = HostMembershipFactory(host_unit=unit_a, user__email="host@matrix.cn")
+    # Host unit A's administrator (approved on application): invites and removes colleagues.
+    host_membership = HostMembershipFactory(host_unit=unit_a, user__email="host@matrix.cn",
+                                            is_admin=True)
     users["host"] = host_membership.user
     foreign_host_membership = HostMembershipFactory(
         host_unit=unit_b, user__email="otherhost@matrix.cn"
@@ -302,6 +350,8 @@ def build_world():
 
     notice = ChallengeNoticeFactory(host_unit=unit_a, title="甲市挑战须知")
     foreign_notice = ChallengeNoticeFactory(host_unit=unit_b, title=f"乙市挑战须知{FOREIGN_MARK}")
+    published_notice = ChallengeNoticeFactory(host_unit=unit_a, title="甲市已发布挑战须知",
+                                              published=True)
     channel = ComplaintChannelFactory(host_unit=unit_a)
     foreign_channel = ComplaintChannelFactory(host_unit=unit_b, name=f"乙市投诉受理{FOREIGN_MARK}")
     work_plan = WorkPlanFactory(host_unit=unit_a, with_stages=True, state="submitted")
@@ -411,6 +461,10 @@ def build_world():
         "membership": pending_membership,
         "foreign_membership": foreign_membership,
         "notice": notice,
+        "published_notice": published_notice,
+        "api_key": _api_key(users["torch"]),
+        **_host_registration(users, unit_a),
+        **_news(users, unit_a),
         "foreign_notice": foreign_notice,
         "channel": channel,
         "foreign_channel": foreign_channel,
