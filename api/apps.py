@@ -11,8 +11,9 @@ class ApiConfig(AppConfig):
         from accounts.workspace import register_section
         from notifications.kinds import register as register_kind
 
-        from . import schema, workspace  # noqa: F401  (schema: the key's OpenAPI scheme)
+        from . import privacy, schema, workspace  # noqa: F401  (schema: the key's OpenAPI scheme)
 
         register_section("api_keys", "api/workspace_section.html", workspace.keys_context,
                          order=90)
         register_kind("api.key_changed", _("API keys issued or revoked"))
+        privacy.register()

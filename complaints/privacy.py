@@ -3,7 +3,7 @@
 No eraser: a case file is a record of the contest's supervision and stays when its complainant
 erases their account (the account itself is anonymised, so the case no longer names them)."""
 
-from accounts.privacy import register_exporter
+from accounts.privacy import KEEP, register_model
 
 from .models import Complaint, ComplaintEntry, Dispute, DisputePosition
 
@@ -35,6 +35,19 @@ def export_disputes(user):
     }
 
 
+CASE_FILE = ("a case file is the contest's supervision record; the row points at the "
+             "anonymised account and holds nothing else of the person")
+
+
 def register():
-    register_exporter("complaints", export_complaints)
-    register_exporter("disputes", export_disputes)
+    register_model("complaints.Complaint", section="complaints", export=export_complaints,
+                   user_fields=["complainant", "taken_over_by", "reviewer", "parties"],
+                   erase=KEEP, reason=CASE_FILE)
+    register_model("complaints.Dispute", section="disputes", export=export_disputes,
+                   user_fields=["side_a", "side_b"], erase=KEEP, reason=CASE_FILE)
+    for label, fields in [("complaints.ComplaintTransition", ["actor"]),
+                          ("complaints.ComplaintEntry", ["author"]),
+                          ("complaints.DisputePosition", ["author"]),
+                          ("complaints.MediationRecord", ["mediator"]),
+                          ("complaints.DisputeTransition", ["actor"])]:
+        register_model(label, user_fields=fields, erase=KEEP, reason=CASE_FILE)

@@ -6,6 +6,14 @@ from accounts.privacy import DELETE, KEEP, declare_not_personal, register_model
 ANONYMISED = "the row points at the anonymised account and holds nothing else of the person"
 
 
+def _erase_invitations_to(user):
+    """Invitations addressed to the person's e-mail go; those they sent stay, anonymised."""
+    from .models import HostInvitation
+
+    if user.email:
+        HostInvitation.objects.filter(email__iexact=user.email).delete()
+
+
 def register():
     register_model("contests.HostMembership", user_fields=["user"], erase=DELETE)
     register_model("contests.HostUnit", user_fields=["members"], erase=KEEP,
@@ -16,5 +24,13 @@ def register():
                    reason=ANONYMISED)
     register_model("contests.ChallengeNotice", user_fields=["created_by", "published_by"],
                    erase=KEEP, reason=ANONYMISED)
+    register_model("contests.HostApplication", section="host_applications",
+                   user_fields=["user", "decided_by"], erase=KEEP,
+                   reason="the record of who was admitted to a host unit's staff; "
+                          + ANONYMISED)
+    register_model("contests.HostApplicationTransition", user_fields=["actor"], erase=KEEP,
+                   reason=ANONYMISED)
+    register_model("contests.HostInvitation", section="host_invitations_sent",
+                   user_fields=["invited_by"], erase=_erase_invitations_to)
     declare_not_personal("contests.ComplaintChannel",
                          reason="the published phone and e-mail of a complaints office")

@@ -11,11 +11,15 @@ class DashboardsConfig(AppConfig):
         from files.selectors import register_attached_model
         from notifications.kinds import register as register_kind
 
-        from . import permissions  # noqa: F401
+        from . import (
+            permissions,  # noqa: F401
+            privacy,
+        )
         from .models import TrainingMaterial
         from .views import workspace_context
 
         register_attached_model(TrainingMaterial, training_visible_to)
+        privacy.register()
         register_kind("training.published", _("Training materials and sessions for host staff"))
 
         register_section("dashboards", "dashboards/workspace_section.html", workspace_context,
