@@ -86,6 +86,8 @@ class DemandSerializer(serializers.Serializer):
     national = serializers.BooleanField(help_text="Published nationally (集中发布).")
     published_at = serializers.DateTimeField(allow_null=True, help_text="When published.")
     closed_at = serializers.DateTimeField(allow_null=True, help_text="When closed.")
+    matched = serializers.BooleanField(
+        help_text="An intention agreement was confirmed (合作意向协议); nobody is named.")
     organisation_hidden = serializers.BooleanField(help_text="The organisation is hidden.")
     contact_person_hidden = serializers.BooleanField(help_text="The contact person is hidden.")
     phone_hidden = serializers.BooleanField(help_text="The telephone numbers are hidden.")

@@ -44,7 +44,9 @@ class EventFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("contest", "number")
 
     contest = factory.SubFactory(ContestFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    # Demand references carry the event number in two or three digits (6-04-0001): a long
+    # session's sequence wraps instead of growing past 999.
+    number = factory.Sequence(lambda n: n % 999 + 1)
     name = factory.LazyAttribute(lambda o: f"第六届中国创新挑战赛（赛事{o.number}）")
 
 
