@@ -22,6 +22,7 @@ class MatchingConfig(AppConfig):
         register_kind("matching.agreement", _("Intention agreements of my demands"))
         register_kind("matching.docking", _("Docking sessions I take part in"))
         register_kind("matching.demand_matched", _("Demands I answered that found a partner"))
+        register_kind("matching.live_round", _("Live rounds I take part in or judge"))
 
 
 def register_scopes():
