@@ -50,8 +50,9 @@ def round_list(request):
                                         | Q(pk__in=selectors.rounds_visible_to(request.user)
                                             .values("pk")))
     queryset = queryset.select_related("host_unit", "demand").order_by("-starts_at", "-pk")
+    page_obj = _page(request, queryset)
     return render(request, "matching/rounds/list.html",
-                  {"page": _page(request, queryset)})
+                  {"page_obj": page_obj, "rounds": page_obj.object_list})
 
 
 @login_required

@@ -344,8 +344,12 @@ def build_world():
     matching_objects = _matching(users, demand=demand, unit=unit_a, field_=field_,
                                  holder=university, agency_org=agency_org, owner_org=owner_org)
 
+    round_objects = _live_round(users, demand=demand, unit=unit_a,
+                                entries=(solution, draft_solution))
+
     objects = {
         **matching_objects,
+        **round_objects,
         "solution": solution,
         "solution_file": solution_file,
         "draft_solution": draft_solution,
@@ -454,3 +458,41 @@ def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
             "achievement": public, "staff_achievement": staff_only, "commission": commission,
             "invitation": invitation, "intention_agreement": agreement,
             "recommendation": demand.recommendations.first(), "agency_org": agency_org}
+
+
+def _live_round(users, *, demand, unit, entries):
+    """A closed live round of the world's demand, scoring: the granted challenger's institute
+    and the university compete (their solutions placed directly, not through the workflow), the
+    ``expert`` persona judges with a draft sheet for the first challenger."""
+    from datetime import timedelta
+
+    from matching.enums import DEFAULT_CRITERIA, JudgeKind, RoundPart, RoundState
+    from matching.models import (
+        AgendaItem,
+        LiveRound,
+        RoundCriterion,
+        RoundEntry,
+        RoundJudge,
+        ScoreSheet,
+    )
+
+    live_round = LiveRound.objects.create(
+        demand=demand, host_unit=unit, title="矩阵现场赛", venue="矩阵会议中心",
+        starts_at=timezone.now() + timedelta(days=10), state=RoundState.SCORING,
+        created_by=users["host"])
+    rows = [RoundEntry.objects.create(round=live_round, solution=solution, position=position,
+                                      organisation_id=solution.organisation_id)
+            for position, solution in enumerate(entries, start=1)]
+    AgendaItem.objects.create(round=live_round, part=RoundPart.DOCKING, position=1,
+                              title="需求介绍", minutes=10)
+    for position, entry in enumerate(rows, start=1):
+        AgendaItem.objects.create(round=live_round, part=RoundPart.PITCHING, position=position,
+                                  title=f"路演{position}", minutes=8, entry=entry)
+    for position, (name, weight) in enumerate(zip(DEFAULT_CRITERIA, (40, 30, 30), strict=True),
+                                              start=1):
+        RoundCriterion.objects.create(round=live_round, name=name, weight=weight,
+                                      position=position)
+    judge = RoundJudge.objects.create(round=live_round, user=users["expert"],
+                                      kind=JudgeKind.EXPERT, invited_by=users["host"])
+    ScoreSheet.objects.create(judge=judge, entry=rows[0])
+    return {"live_round": live_round, "round_entry": rows[0], "round_judge": judge}
