@@ -7,13 +7,16 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
-        from demands.hooks import register_published
+        from demands.hooks import register_links, register_published
         from notifications.kinds import register as register_kind
 
         from . import permissions, search, workspace  # noqa: F401  (rules, the search index)
         from .tasks import on_demand_published
 
+        from .links import demand_links
+
         register_published(on_demand_published)
+        register_links(demand_links)
         register_scopes()
         workspace.register()
         register_kind("matching.invited", _("Invitations to answer a demand"))

@@ -210,3 +210,20 @@ def test_only_the_units_staff_create_rounds(client, published_demand, contenders
                              "solutions": [solutions[0].pk], "docking_agenda": "问答 20",
                              "pitch_minutes": "8", "score_min": "0", "score_max": "100"})
     assert bad.status_code == 200 and "问答 20" in bad.content.decode()
+
+
+def test_links_on_the_demand_pages_and_the_workspace(client, live_round, host_organiser,
+                                                     contenders, stranger, demand_owner):
+    from matching.links import demand_links
+
+    demand = live_round.demand
+    host_links = demand_links(host_organiser, ref=demand.ref, demand=demand, page="private")
+    assert (live_round.title in host_links[0][0]
+            and host_links[-1][1] == reverse("matching:round_create", args=[demand.ref]))
+    member = contenders[0][0]
+    assert [u for _l, u in demand_links(member, ref=demand.ref, page="public")] == [
+        live_round.get_absolute_url()]
+    assert demand_links(stranger, ref=demand.ref, page="public") == []
+    client.force_login(member)
+    body = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("matching:rounds") in body
