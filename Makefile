@@ -35,6 +35,7 @@ demo: migrate
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_solutions
 	$(BIN)/python manage.py load_terms
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_matching
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_rounds
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
