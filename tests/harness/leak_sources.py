@@ -13,6 +13,7 @@ from tests.harness.world import (
     HIDDEN_PASSAGE,
     PRIVATE_QUESTION,
     PUBLISHED_ANSWER,
+    ROUND_CANARY,
     SOLUTION_CANARY,
     STAFF_ACHIEVEMENT,
 )
@@ -94,5 +95,18 @@ register(
         canaries=lambda world: [STAFF_ACHIEVEMENT, "MATCHLEAK"],
         substitutes=lambda world: [world.objects["achievement"].title],
         seeds=lambda world: ["/matching/achievements/", "/matching/achievements/?q=涂层"],
+    )
+)
+
+
+# A closed live round is seen by its participants, judges, host and Torch staff only: never in
+# the public list of rounds, on the demand's public page or in a search.
+register(
+    LeakSource(
+        name="live_rounds",
+        canaries=lambda world: [ROUND_CANARY, "ROUNDLEAK"],
+        substitutes=lambda world: [],
+        seeds=lambda world: ["/matching/rounds/",
+                             f"/matching/rounds/{world.objects['live_round'].pk}/"],
     )
 )

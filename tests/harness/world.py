@@ -83,6 +83,9 @@ PRIVATE_QUESTION = "私密提问金丝雀QCANARY"
 PUBLISHED_ANSWER = "公开答复：样件由需求方提供QAMATRIX"
 # A staff-only achievement: nobody but its holder's members, host and Torch staff sees it.
 STAFF_ACHIEVEMENT = "矩阵内部成果MATCHLEAK"
+# A closed live round (not every side consented): its title, judges and results stay with its
+# participants, host and Torch staff.
+ROUND_CANARY = "矩阵闭门现场赛ROUNDLEAK"
 
 # Foreign rows are recognised on admin pages by these (an admin list or filter that shows one
 # shows another unit's data).
@@ -477,7 +480,7 @@ def _live_round(users, *, demand, unit, entries):
     )
 
     live_round = LiveRound.objects.create(
-        demand=demand, host_unit=unit, title="矩阵现场赛", venue="矩阵会议中心",
+        demand=demand, host_unit=unit, title=ROUND_CANARY, venue="矩阵会议中心",
         starts_at=timezone.now() + timedelta(days=10), state=RoundState.SCORING,
         created_by=users["host"])
     rows = [RoundEntry.objects.create(round=live_round, solution=solution, position=position,
