@@ -34,6 +34,7 @@ urlpatterns = [
     path("demands/", include("demands.urls")),
     path("solutions/", include("solutions.urls")),
     path("matching/", include("matching.urls")),
+    path("awards/", include("awards.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

@@ -129,7 +129,7 @@ def test_the_scanner_sees_each_kind_of_reference():
 
 def test_layer_order_is_the_contracts():
     order = layer_order()
-    names = ("matching", "solutions", "demands", "contests", "accounts", "common")
+    names = ("awards", "matching", "solutions", "demands", "contests", "accounts", "common")
     ranks = [order[name][0] for name in names]
     assert ranks == sorted(ranks) and len(set(ranks)) == len(names)
     assert order["push"] == order["solutions"] and order["solutions"][1]

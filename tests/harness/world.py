@@ -498,4 +498,13 @@ def _live_round(users, *, demand, unit, entries):
     judge = RoundJudge.objects.create(round=live_round, user=users["expert"],
                                       kind=JudgeKind.EXPERT, invited_by=users["host"])
     ScoreSheet.objects.create(judge=judge, entry=rows[0])
-    return {"live_round": live_round, "round_entry": rows[0], "round_judge": judge}
+    from awards.enums import CLAUSE
+    from awards.models import Award
+
+    award = Award.objects.create(
+        demand=demand, host_unit=unit, live_round=live_round, recipient=rows[0].organisation,
+        payer_id=demand.organisation_id, title="矩阵现场赛奖金", amount=Decimal("5"),
+        due_on=timezone.localdate() + timedelta(days=30), clause=str(CLAUSE),
+        created_by=users["host"])
+    return {"live_round": live_round, "round_entry": rows[0], "round_judge": judge,
+            "award": award}

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AwardsConfig(AppConfig):
+    name = "awards"
+    verbose_name = _("Awards and services")
+
+    def ready(self):
+        from files.selectors import register_attached_model
+        from notifications.kinds import register as register_kind
+
+        from . import permissions  # noqa: F401  (rules)
+        from .models import Award
+        from .selectors import awards_visible_to
+
+        register_kind("awards.award", _("Awards of my organisations"))
+        # The proof of payment is downloaded under awards.view_award.
+        register_attached_model(Award, awards_visible_to)

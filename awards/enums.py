@@ -1,0 +1,27 @@
+"""States of the awards app and its workflow as data."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from common.workflow import Edge
+
+
+class AwardState(models.TextChoices):
+    OFFERED = "offered", pgettext_lazy("award state", "Awaiting the clause acknowledgements")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("award state", "Awaiting payment")
+    PAID = "paid", pgettext_lazy("award state", "Paid, awaiting receipt")
+    RECEIVED = "received", pgettext_lazy("award state", "Received")
+
+
+AWARD_EDGES = (
+    # Taken by the system when the second side acknowledges the clause.
+    Edge(AwardState.OFFERED, AwardState.ACKNOWLEDGED, None, action="acknowledged", system=True),
+    Edge(AwardState.ACKNOWLEDGED, AwardState.PAID, "can_record_payment", action="pay"),
+    Edge(AwardState.PAID, AwardState.RECEIVED, "can_confirm_receipt", action="receive"),
+)
+
+# The rule shown beside every award and acknowledged by both sides (seed 三(五)).
+CLAUSE = _("The prize only rewards the challenger for its solution. It is never a condition for "
+           "technology transfer, licensing or any exclusive cooperation, and neither side may "
+           "make it one.")

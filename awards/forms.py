@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import ModelChoiceField
+
+
+class AwardForm(forms.Form):
+    recipient = ModelChoiceField(queryset=None, label=_("Winning challenger"))
+    title = forms.CharField(label=_("Award"), max_length=120)
+    amount = forms.DecimalField(label=_("Amount (10k yuan)"), min_value=0, max_digits=10,
+                                decimal_places=2)
+    due_on = forms.DateField(label=_("To be paid by"),
+                             widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_amount = forms.DecimalField(label=_("Amount paid (10k yuan)"), min_value=0,
+                                     max_digits=10, decimal_places=2)
+    proof = forms.FileField(label=_("Proof of payment (private)"))

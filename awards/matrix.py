@@ -1,0 +1,36 @@
+"""What each persona gets from the award pages. In the harness's world, unit A's staff made an
+award from the world's live round to the granted challenger's institute, paid by the owner's
+company; nobody has acknowledged its clause yet.
+
+Vocabulary in ``common.permission_matrix``; checked by ``tests/harness``."""
+
+from common.permission_matrix import route
+
+SIDES = "owner challenger_granted host torch"
+
+ROUTES = {
+    "list": route(get={"visitor": "login", "*": "200"}, post={"visitor": "login", "*": "405"}),
+    "create": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"round_pk": "@live_round.pk"},
+        note="The round's host staff; an empty POST is the form with its errors."),
+    "detail": route(
+        get={"visitor": "login", SIDES: "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@award.pk"}),
+    "acknowledge": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", SIDES: "302", "*": "404"},
+        kwargs={"pk": "@award.pk"}, data={"clause": "read"},
+        note="The two sides acknowledge; host and Torch staff are told they may not."),
+    "payment": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", SIDES: "302", "*": "404"},
+        kwargs={"pk": "@award.pk"}, data={"paid_on": "2026-01-05", "paid_amount": "10"},
+        note="Not payable before both acknowledgements: everyone who sees it is told so."),
+    "receipt": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", SIDES: "302", "*": "404"},
+        kwargs={"pk": "@award.pk"}),
+}
+
+ADMIN = {}

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from common.models import TransitionRecord
+
+from .enums import AwardState
+
+
+class Award(models.Model):
+    """A prize to a winning challenger, paid by the demand's organisation: both sides
+    acknowledge the clause (the prize only rewards the challenger), the demand side records the
+    payment with its proof, the challenger confirms receipt; an overdue payment is reminded."""
+
+    demand = models.ForeignKey("demands.Demand", on_delete=models.PROTECT, related_name="awards",
+                               verbose_name=_("demand"))
+    host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
+                                  related_name="awards", verbose_name=_("host unit"))
+    live_round = models.ForeignKey("matching.LiveRound", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="awards",
+                                   verbose_name=_("live round"))
+    recipient = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                  related_name="awards_received",
+                                  verbose_name=_("winning challenger"))
+    payer = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                              related_name="awards_paid", verbose_name=_("paid by"))
+    title = models.CharField(_("award"), max_length=120)
+    amount = models.DecimalField(_("amount (10k yuan)"), max_digits=10, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    due_on = models.DateField(_("to be paid by"))
+    # The clause as shown when the award was made; both acknowledgements refer to this text.
+    clause = models.TextField(_("clause"))
+    payer_ack_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("acknowledged for the payer by"))
+    payer_ack_at = models.DateTimeField(_("payer acknowledged at"), null=True, blank=True)
+    recipient_ack_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+",
+                                         verbose_name=_("acknowledged for the challenger by"))
+    recipient_ack_at = models.DateTimeField(_("challenger acknowledged at"), null=True,
+                                            blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("amount paid (10k yuan)"), max_digits=10,
+                                      decimal_places=2, null=True, blank=True)
+    proof = models.ForeignKey("files.PrivateFile", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("proof of payment"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("receipt confirmed by"))
+    received_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=14, choices=AwardState.choices,
+                             default=AwardState.OFFERED, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("made by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("awards:detail", kwargs={"pk": self.pk})
+
+
+class AwardTransition(TransitionRecord):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="transitions",
+                              verbose_name=_("award"))
+    from_state = models.CharField(_("from"), max_length=20, choices=AwardState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=AwardState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("award change")
+        verbose_name_plural = _("award changes")

@@ -1,0 +1,42 @@
+"""Who may see and do what with awards (django-rules predicates); ``selectors`` answers the same
+for lists."""
+
+import rules
+
+from accounts.permissions import is_org_member, is_torch_staff
+from contests.permissions import is_host_staff_of
+
+from .enums import AwardState
+
+
+@rules.predicate
+def is_payer(user, award):
+    return award is not None and is_org_member(user, award.payer_id)
+
+
+@rules.predicate
+def is_recipient(user, award):
+    return award is not None and is_org_member(user, award.recipient_id)
+
+
+@rules.predicate
+def is_award_host(user, award):
+    return award is not None and is_host_staff_of(user, award.host_unit_id)
+
+
+@rules.predicate
+def _acknowledged(user, award):
+    return award is not None and award.state == AwardState.ACKNOWLEDGED
+
+
+@rules.predicate
+def _paid(user, award):
+    return award is not None and award.state == AwardState.PAID
+
+
+can_view_award = is_payer | is_recipient | is_award_host | is_torch_staff
+can_record_payment = is_payer & _acknowledged
+can_confirm_receipt = is_recipient & _paid
+
+rules.add_perm("awards.view_award", can_view_award)
+rules.add_perm("awards.change_award", is_payer | is_recipient | is_award_host)

@@ -1,0 +1,31 @@
+"""Reads of the awards app."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.enums import MembershipState
+from accounts.models import Membership
+from accounts.permissions import is_torch_staff
+from contests.permissions import staffed_host_unit_ids
+
+from .models import Award
+
+
+def _member_of(user, field):
+    return Exists(Membership.objects.filter(user=user, organisation_id=OuterRef(field),
+                                            state=MembershipState.ACTIVE))
+
+
+def awards_visible_to(user):
+    """The payer's and the recipient's members, the unit's staff; Torch: all."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Award.objects.none()
+    if is_torch_staff(user):
+        return Award.objects.all()
+    return Award.objects.filter(Q(host_unit_id__in=staffed_host_unit_ids(user))
+                                | Q(_member_of(user, "payer_id"))
+                                | Q(_member_of(user, "recipient_id")))
+
+
+def for_list(queryset):
+    return queryset.select_related("recipient", "payer", "demand", "host_unit").order_by(
+        "-created_at", "-pk")

@@ -1,0 +1,141 @@
+"""Award pages: host staff make an award from a live round; both sides acknowledge the clause;
+the demand side records the payment with its proof; the challenger confirms receipt. A denial
+is 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import Organisation
+from common.errors import DomainError, show_error
+from files.enums import FileKind
+from files.services import store_upload
+from matching.models import LiveRound
+
+from . import permissions, selectors, services
+from .enums import AwardState
+from .forms import AwardForm, PaymentForm
+from .models import Award
+
+
+def _award(request, pk):
+    award = get_object_or_404(Award.objects.select_related("recipient", "payer", "demand",
+                                                           "host_unit", "proof"), pk=pk)
+    if not request.user.has_perm("awards.view_award", award):
+        raise Http404
+    return award
+
+
+@login_required
+@require_safe
+def award_list(request):
+    page_obj = Paginator(selectors.for_list(selectors.awards_visible_to(request.user)),
+                         25).get_page(request.GET.get("page"))
+    return render(request, "awards/list.html", {"page_obj": page_obj,
+                                                "awards": page_obj.object_list})
+
+
+@login_required
+def award_create(request, round_pk):
+    live_round = get_object_or_404(LiveRound.objects.select_related("demand"), pk=round_pk)
+    if not request.user.has_perm("matching.change_liveround", live_round):
+        raise Http404
+    recipients = Organisation.objects.filter(round_entries__round=live_round).order_by("name")
+    initial = {"recipient": live_round.selected_entry.organisation_id
+               if live_round.selected_entry_id else None,
+               "title": _("Prize of the live round “%(title)s”") % {"title": live_round.title}}
+    form = AwardForm(request.POST or None, recipients=recipients, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            award = services.make_award(live_round.demand, data["recipient"],
+                                        title=data["title"], amount=data["amount"],
+                                        due_on=data["due_on"], live_round=live_round,
+                                        actor=request.user, request=request)
+        except DomainError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("The award is made; both sides are asked to "
+                                        "acknowledge its clause."))
+            return redirect(award.get_absolute_url())
+    return render(request, "awards/form.html", {"form": form, "round": live_round})
+
+
+@login_required
+@require_safe
+def award_detail(request, pk):
+    award = _award(request, pk)
+    user = request.user
+    payer, recipient = permissions.is_payer(user, award), permissions.is_recipient(user, award)
+    return render(request, "awards/detail.html", {
+        "award": award,
+        "may_acknowledge": award.state == AwardState.OFFERED and (
+            (payer and not award.payer_ack_at) or (recipient and not award.recipient_ack_at)),
+        "payment_form": PaymentForm() if permissions.can_record_payment(user, award) else None,
+        "may_confirm": permissions.can_confirm_receipt(user, award),
+        "transitions": award.transitions.select_related("actor").order_by("at"),
+    })
+
+
+@login_required
+@require_POST
+def award_acknowledge(request, pk):
+    award = _award(request, pk)
+    if request.POST.get("clause") != "read":
+        messages.error(request, _("Tick the box to acknowledge the clause."))
+        return redirect(award.get_absolute_url())
+    try:
+        services.acknowledge(award, actor=request.user, request=request)
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, _("Your acknowledgement is recorded."))
+    return redirect(award.get_absolute_url())
+
+
+@login_required
+@require_POST
+def award_payment(request, pk):
+    award = _award(request, pk)
+    form = PaymentForm(request.POST, request.FILES)
+    if not permissions.can_record_payment(request.user, award):
+        messages.error(request, _("Only the demand side records the payment, once the clause "
+                                  "is acknowledged."))
+        return redirect(award.get_absolute_url())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            proof = store_upload(data["proof"], kind=FileKind.ATTACHMENT,
+                                 uploaded_by=request.user, attach_to=award)
+            services.record_payment(award, paid_on=data["paid_on"],
+                                    amount=data["paid_amount"], proof=proof,
+                                    actor=request.user, request=request)
+        except ValidationError as error:
+            form.add_error("proof", error)
+        except DomainError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("The payment is recorded; the challenger is asked to "
+                                        "confirm receipt."))
+            return redirect(award.get_absolute_url())
+    return render(request, "awards/detail.html", {
+        "award": award, "payment_form": form, "may_acknowledge": False, "may_confirm": False,
+        "transitions": award.transitions.select_related("actor").order_by("at")}, status=400)
+
+
+@login_required
+@require_POST
+def award_receipt(request, pk):
+    award = _award(request, pk)
+    try:
+        services.confirm_receipt(award, actor=request.user, request=request)
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, _("Receipt confirmed."))
+    return redirect(award.get_absolute_url())
