@@ -126,7 +126,7 @@ ROUTES = {
                   kwargs={"token": "@calendar_feed.token"},
                   note="The secret address is the credential (revocable)."),
     # --- live rounds: the world's round is closed (not every side consented) and scoring; the
-    # institute (challenger_granted) and the university (challenger) compete, the expert judges.
+    # institute (challenger_granted) and a rival institute compete, the expert judges.
     "rounds": route(get={"*": "200"}, post={"*": "405"},
                     note="Public rounds for everyone, one's own rounds besides."),
     "round_create": route(
@@ -134,12 +134,12 @@ ROUTES = {
         kwargs={"ref": "@demand.ref"},
         note="Host staff of the demand's unit; an empty POST is the form with its errors."),
     "round_detail": route(
-        get={"owner challenger challenger_granted expert host torch": "200", "*": "404"},
+        get={"owner challenger_granted expert host torch": "200", "*": "404"},
         post={"*": "405"}, kwargs={"pk": "@live_round.pk"},
         note="A closed round: both sides, its judges, the unit's staff and Torch staff."),
     "round_consent": route(
         get={"visitor": "login", "*": "405"},
-        post={"visitor": "login", "owner challenger challenger_granted expert host torch": "302",
+        post={"visitor": "login", "owner challenger_granted expert host torch": "302",
               "*": "404"},
         kwargs={"pk": "@live_round.pk"}, data={"organisation": "@owner_org.pk", "given": "yes"},
         note="Those who see the round are told when they may not answer (or that it started)."),
@@ -169,7 +169,7 @@ ROUTES = {
         kwargs={"pk": "@live_round.pk"}, data={"to": "finish"}),
     "round_select": route(
         get={"visitor": "login", "*": "405"},
-        post={"visitor": "login", "owner challenger challenger_granted expert host torch": "302",
+        post={"visitor": "login", "owner challenger_granted expert host torch": "302",
               "*": "404"},
         kwargs={"pk": "@live_round.pk"}, data={"entry": "@round_entry.pk"},
         note="Only the demand side of a finished round selects; the others are told so."),

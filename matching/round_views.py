@@ -96,6 +96,13 @@ def round_detail(request, pk):
         (entry.organisation_id, entry.organisation.name) for entry in entries]
     org_names = dict(Organisation.objects.filter(pk__in=[pk for pk, _n in sides])
                      .values_list("pk", "name"))
+    # The demand's organisation may be hidden from challengers (anonymised publishing): its
+    # name is for its own members, the unit's staff and Torch staff.
+    sees_owner = (user.has_perm("matching.change_liveround", live_round)
+                  or is_torch_staff(user) or (user.is_authenticated and is_org_member(
+                      user, live_round.demand.organisation_id)))
+    if not sees_owner:
+        org_names.pop(live_round.demand.organisation_id, None)
     consent_rows = [{"organisation_id": org_id, "label": label,
                      "name": org_names.get(org_id, ""), "consent": consents.get(org_id),
                      "mine": user.is_authenticated and is_org_member(user, org_id)}
@@ -109,7 +116,7 @@ def round_detail(request, pk):
         "agenda": live_round.agenda.select_related("entry__organisation"),
         "criteria": list(live_round.criteria.all()),
         "manage": manage, "judge": judge, "tie_break": TIE_BREAK,
-        "may_consent": live_round.state == RoundState.PLANNED,
+        "may_consent": live_round.state == RoundState.PLANNED, "sees_owner": sees_owner,
     }
     # Judges' names are for the host, Torch staff and the round's participants.
     if manage or is_torch_staff(user) or is_party or judge:
@@ -146,7 +153,15 @@ def _judge_candidates(live_round):
 
 
 def _unwanted_choices(entry):
-    return Organisation.objects.exclude(pk=entry.organisation_id).order_by("name")
+    """The other challengers of the round and the organisations of the portal's experts (the
+    demand side's own organisation is never among them: its name may be hidden)."""
+    live_round = entry.round
+    return Organisation.objects.filter(
+        Q(round_entries__round_id=entry.round_id)
+        | Q(memberships__user__roles__code="expert",
+            memberships__state=MembershipState.ACTIVE)
+    ).exclude(pk__in=[entry.organisation_id, live_round.demand.organisation_id]).distinct(
+    ).order_by("name")
 
 
 @login_required

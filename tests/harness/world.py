@@ -347,8 +347,12 @@ def build_world():
     matching_objects = _matching(users, demand=demand, unit=unit_a, field_=field_,
                                  holder=university, agency_org=agency_org, owner_org=owner_org)
 
-    round_objects = _live_round(users, demand=demand, unit=unit_a,
-                                entries=(solution, draft_solution))
+    # The round's second challenger is an institute none of the crawled personas belongs to.
+    rival = SolutionFactory(
+        demand=demand, organisation=OrganisationFactory(kind=OrganisationKind.INSTITUTE,
+                                                        name="矩阵对手研究院"),
+        status="shortlisted", title="对手方案")
+    round_objects = _live_round(users, demand=demand, unit=unit_a, entries=(solution, rival))
 
     objects = {
         **matching_objects,
@@ -465,8 +469,9 @@ def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
 
 def _live_round(users, *, demand, unit, entries):
     """A closed live round of the world's demand, scoring: the granted challenger's institute
-    and the university compete (their solutions placed directly, not through the workflow), the
-    ``expert`` persona judges with a draft sheet for the first challenger."""
+    and a rival institute compete (their solutions placed directly, not through the workflow),
+    the ``expert`` persona judges with a draft sheet for the first challenger; an award to the
+    institute awaits the clause acknowledgements."""
     from datetime import timedelta
 
     from matching.enums import DEFAULT_CRITERIA, JudgeKind, RoundPart, RoundState

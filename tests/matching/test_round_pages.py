@@ -227,3 +227,15 @@ def test_links_on_the_demand_pages_and_the_workspace(client, live_round, host_or
     client.force_login(member)
     body = client.get(reverse("accounts:dashboard")).content.decode()
     assert reverse("matching:rounds") in body
+
+
+def test_the_demand_side_stays_anonymous_to_challengers(client, live_round, contenders,
+                                                        demand_owner, host_organiser):
+    rounds.invite_judge(live_round, demand_owner, kind=JudgeKind.DEMAND_SIDE,
+                        actor=host_organiser)
+    name = live_round.demand.organisation.name
+    client.force_login(contenders[0][0])
+    body = client.get(url("round_detail", live_round)).content.decode()
+    assert name not in body and demand_owner.email not in body
+    client.force_login(host_organiser)
+    assert name in client.get(url("round_detail", live_round)).content.decode()
