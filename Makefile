@@ -36,6 +36,7 @@ demo: migrate
 	$(BIN)/python manage.py load_terms
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_matching
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_rounds
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py seed_demo_awards
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -7,13 +7,17 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards and services")
 
     def ready(self):
+        from demands.hooks import register_links
         from files.selectors import register_attached_model
         from notifications.kinds import register as register_kind
 
-        from . import permissions  # noqa: F401  (rules)
+        from . import permissions, workspace  # noqa: F401  (rules)
+        from .links import demand_links
         from .models import Award
         from .selectors import awards_visible_to
 
         register_kind("awards.award", _("Awards of my organisations"))
         # The proof of payment is downloaded under awards.view_award.
         register_attached_model(Award, awards_visible_to)
+        register_links(demand_links)
+        workspace.register()

@@ -150,3 +150,21 @@ def test_award_list_query_count_is_pinned(client, award, host_organiser, live_ro
     with django_assert_max_num_queries(12):
         body = client.get(reverse("awards:list")).content.decode()
     assert body.count("奖") >= 7
+
+
+def test_links_on_the_demand_page_and_the_workspace(client, award, host_organiser,  # noqa: F811
+                                                    live_round, demand_owner, stranger):
+    from awards.links import demand_links
+    from matching.enums import RoundState
+    from matching.models import LiveRound
+
+    demand = live_round.demand
+    LiveRound.objects.filter(pk=live_round.pk).update(state=RoundState.FINISHED)
+    links = demand_links(host_organiser, ref=demand.ref, demand=demand, page="private")
+    assert (award.get_absolute_url() == links[0][1]
+            and links[-1][1] == reverse("awards:create", args=[live_round.pk]))
+    assert [u for _l, u in demand_links(demand_owner, ref=demand.ref, page="private")] == [
+        award.get_absolute_url()]
+    assert demand_links(stranger, ref=demand.ref, page="private") == []
+    client.force_login(demand_owner)
+    assert reverse("awards:list") in client.get(reverse("accounts:dashboard")).content.decode()

@@ -1,0 +1,16 @@
+"""The awards section of the workspace dashboard (``accounts.workspace``)."""
+
+from accounts.workspace import register_section
+
+from .enums import AwardState
+from .selectors import awards_visible_to
+
+
+def awards_context(request):
+    awards = awards_visible_to(request.user)
+    return {"open_awards": awards.exclude(state=AwardState.RECEIVED).count(),
+            "has_awards": awards.exists()}
+
+
+def register():
+    register_section("awards", "awards/workspace.html", awards_context, order=65)
