@@ -25,3 +25,11 @@ AWARD_EDGES = (
 CLAUSE = _("The prize only rewards the challenger for its solution. It is never a condition for "
            "technology transfer, licensing or any exclusive cooperation, and neither side may "
            "make it one.")
+
+
+class ContractKind(models.TextChoices):
+    DEVELOPMENT = "development", pgettext_lazy("technology contract", "Technology development")
+    TRANSFER = "transfer", pgettext_lazy("technology contract", "Technology transfer")
+    LICENSE = "license", pgettext_lazy("technology contract", "Technology licensing")
+    CONSULTING = "consulting", pgettext_lazy("technology contract", "Technology consulting")
+    SERVICE = "service", pgettext_lazy("technology contract", "Technology service")

@@ -22,3 +22,24 @@ class PaymentForm(forms.Form):
     paid_amount = forms.DecimalField(label=_("Amount paid (10k yuan)"), min_value=0,
                                      max_digits=10, decimal_places=2)
     proof = forms.FileField(label=_("Proof of payment (private)"))
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=60)
+    kind = forms.ChoiceField(label=_("Contract type"), choices=())
+    amount = forms.DecimalField(label=_("Amount (10k yuan)"), min_value=0, max_digits=12,
+                                decimal_places=2)
+    signed_on = forms.DateField(label=_("Signed on"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from .enums import ContractKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ContractKind.choices
+
+
+class FlagForm(forms.Form):
+    priority = forms.BooleanField(label=_("Priority in local S&T programmes"), required=False)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))

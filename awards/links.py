@@ -22,6 +22,13 @@ def demand_links(user, *, ref, demand=None, page):
         return []
     links = [(_("Award: %(title)s") % {"title": award.title}, award.get_absolute_url())
              for award in awards_visible_to(user).filter(demand=demand).only("pk", "title")]
+    from matching.enums import AgreementState
+    from matching.selectors import agreements_visible_to
+
+    links += [(_("Register a technology contract"),
+               reverse("awards:contract_create", args=[agreement.pk]))
+              for agreement in agreements_visible_to(user).filter(
+                  demand=demand, state=AgreementState.CONFIRMED).only("pk")]
     if is_host_staff_of(user, demand.host_unit_id):
         links += [(_("Make an award: %(title)s") % {"title": live_round.title},
                    reverse("awards:create", args=[live_round.pk]))

@@ -31,6 +31,22 @@ ROUTES = {
         get={"visitor": "login", "*": "405"},
         post={"visitor": "login", SIDES: "302", "*": "404"},
         kwargs={"pk": "@award.pk"}),
+    # Technology contracts: one registered against the world's intention agreement (the owner's
+    # company and the university).
+    "contracts": route(get={"visitor": "login", "*": "200"},
+                       post={"visitor": "login", "*": "405"}),
+    "contract_create": route(
+        get={"visitor": "login", "owner challenger host torch": "200", "*": "404"},
+        kwargs={"agreement_pk": "@intention_agreement.pk"},
+        note="Those who see the agreement; an empty POST is the form with its errors."),
+    "contract_detail": route(
+        get={"visitor": "login", "owner challenger host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@contract.pk"}),
+    "contract_flag": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner challenger host torch": "302", "*": "404"},
+        kwargs={"pk": "@contract.pk"}, data={"priority": "on", "note": "矩阵"},
+        note="Only the unit's staff flag; the sides are told so."),
 }
 
 ADMIN = {}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import TransitionRecord
 
-from .enums import AwardState
+from .enums import AwardState, ContractKind
 
 
 class Award(models.Model):
@@ -80,3 +80,37 @@ class AwardTransition(TransitionRecord):
     class Meta(TransitionRecord.Meta):
         verbose_name = _("award change")
         verbose_name_plural = _("award changes")
+
+
+class TechnologyContract(models.Model):
+    """A signed technology contract registered against a confirmed intention agreement; host
+    staff flag it for priority in local science and technology programmes."""
+
+    agreement = models.ForeignKey("matching.IntentionAgreement", on_delete=models.PROTECT,
+                                  related_name="contracts",
+                                  verbose_name=_("intention agreement"))
+    host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
+                                  related_name="technology_contracts",
+                                  verbose_name=_("host unit"))
+    number = models.CharField(_("contract number"), max_length=60, unique=True)
+    kind = models.CharField(_("contract type"), max_length=12, choices=ContractKind.choices)
+    amount = models.DecimalField(_("amount (10k yuan)"), max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    signed_on = models.DateField(_("signed on"))
+    priority = models.BooleanField(_("flagged for priority in local S&T programmes"),
+                                   default=False)
+    priority_note = models.TextField(_("priority note"), blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("registered by"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("technology contract")
+        verbose_name_plural = _("technology contracts")
+        ordering = ["-signed_on", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("awards:contract_detail", kwargs={"pk": self.pk})

@@ -40,3 +40,21 @@ can_confirm_receipt = is_recipient & _paid
 
 rules.add_perm("awards.view_award", can_view_award)
 rules.add_perm("awards.change_award", is_payer | is_recipient | is_award_host)
+
+
+# --- technology contracts ------------------------------------------------------------------------
+@rules.predicate
+def _contract_side(user, contract):
+    return contract is not None and (
+        is_org_member(user, contract.agreement.partner_id)
+        or is_org_member(user, contract.agreement.demand.organisation_id))
+
+
+@rules.predicate
+def _contract_host(user, contract):
+    return contract is not None and is_host_staff_of(user, contract.host_unit_id)
+
+
+can_view_contract = _contract_side | _contract_host | is_torch_staff
+can_flag_contract = _contract_host
+rules.add_perm("awards.view_technologycontract", can_view_contract)

@@ -29,3 +29,17 @@ def awards_visible_to(user):
 def for_list(queryset):
     return queryset.select_related("recipient", "payer", "demand", "host_unit").order_by(
         "-created_at", "-pk")
+
+
+def contracts_visible_to(user):
+    """Both sides of the agreement, the unit's staff; Torch: all."""
+    from .models import TechnologyContract
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return TechnologyContract.objects.none()
+    if is_torch_staff(user):
+        return TechnologyContract.objects.all()
+    return TechnologyContract.objects.filter(
+        Q(host_unit_id__in=staffed_host_unit_ids(user))
+        | Q(_member_of(user, "agreement__partner_id"))
+        | Q(_member_of(user, "agreement__demand__organisation_id")))

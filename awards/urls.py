@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/acknowledge/", views.award_acknowledge, name="acknowledge"),
     path("<int:pk>/payment/", views.award_payment, name="payment"),
     path("<int:pk>/receipt/", views.award_receipt, name="receipt"),
+    path("contracts/", views.contract_list, name="contracts"),
+    path("contracts/agreements/<int:agreement_pk>/new/", views.contract_create,
+         name="contract_create"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/flag/", views.contract_flag, name="contract_flag"),
 ]

@@ -19,7 +19,7 @@ from matching.models import LiveRound
 
 from . import permissions, selectors, services
 from .enums import AwardState
-from .forms import AwardForm, PaymentForm
+from .forms import AwardForm, ContractForm, FlagForm, PaymentForm
 from .models import Award
 
 
@@ -139,3 +139,74 @@ def award_receipt(request, pk):
     else:
         messages.success(request, _("Receipt confirmed."))
     return redirect(award.get_absolute_url())
+
+
+# --- technology contracts ------------------------------------------------------------------------
+@login_required
+@require_safe
+def contract_list(request):
+    queryset = (selectors.contracts_visible_to(request.user)
+                .select_related("agreement__partner", "host_unit").order_by("-signed_on", "-pk"))
+    page_obj = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "awards/contracts.html", {"page_obj": page_obj,
+                                                     "contracts": page_obj.object_list})
+
+
+@login_required
+def contract_create(request, agreement_pk):
+    from matching.models import IntentionAgreement
+
+    agreement = get_object_or_404(IntentionAgreement.objects.select_related("demand", "partner"),
+                                  pk=agreement_pk)
+    if not request.user.has_perm("matching.view_intentionagreement", agreement):
+        raise Http404
+    form = ContractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.register_contract(agreement, actor=request.user,
+                                                  request=request, **form.cleaned_data)
+        except DomainError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("The contract is registered."))
+            return redirect(contract.get_absolute_url())
+    return render(request, "awards/contract_form.html", {"form": form, "agreement": agreement})
+
+
+def _contract(request, pk):
+    from .models import TechnologyContract
+
+    contract = get_object_or_404(TechnologyContract.objects.select_related(
+        "agreement__partner", "agreement__demand", "host_unit", "registered_by"), pk=pk)
+    if not request.user.has_perm("awards.view_technologycontract", contract):
+        raise Http404
+    return contract
+
+
+@login_required
+@require_safe
+def contract_detail(request, pk):
+    contract = _contract(request, pk)
+    flag_form = None
+    if permissions.can_flag_contract(request.user, contract):
+        flag_form = FlagForm(initial={"priority": contract.priority,
+                                      "note": contract.priority_note})
+    return render(request, "awards/contract_detail.html",
+                  {"contract": contract, "flag_form": flag_form})
+
+
+@login_required
+@require_POST
+def contract_flag(request, pk):
+    contract = _contract(request, pk)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.flag_contract(contract, priority=form.cleaned_data["priority"],
+                                   note=form.cleaned_data["note"], actor=request.user,
+                                   request=request)
+        except DomainError as error:
+            show_error(request, error)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect(contract.get_absolute_url())

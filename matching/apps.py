@@ -11,9 +11,8 @@ class MatchingConfig(AppConfig):
         from notifications.kinds import register as register_kind
 
         from . import permissions, search, workspace  # noqa: F401  (rules, the search index)
-        from .tasks import on_demand_published
-
         from .links import demand_links
+        from .tasks import on_demand_published
 
         register_published(on_demand_published)
         register_links(demand_links)

@@ -166,7 +166,7 @@ class MinutesForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-# --- live rounds -----------------------------------------------------------------------------------
+# --- live rounds -------------------------------------------------------------------------------
 def _lines(text):
     """'name | number' lines → [(name, int)]; a malformed line is a form error."""
     rows = []

@@ -15,10 +15,7 @@ from awards import services
 from awards.enums import AwardState
 from awards.models import Award
 from notifications.models import Notification
-from tests.factories.accounts import UserFactory
 from tests.factories.files import PrivateFileFactory
-from tests.matching.conftest import client, field_, published_demand  # noqa: F401
-from tests.matching.rounds_fixtures import contenders, live_round  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +100,7 @@ def test_overdue_payment_is_reminded_once_a_day(award, demand_owner, contenders)
     assert services.remind_overdue(today=due + timedelta(days=3)) == 0
 
 
-def test_pages_flow_and_404_for_strangers(client, award, demand_owner, contenders, stranger,  # noqa: F811
+def test_pages_flow_and_404_for_strangers(client, award, demand_owner, contenders, stranger,
                                           other_host_organiser):
     member = contenders[0][0]
     detail = reverse("awards:detail", kwargs={"pk": award.pk})
@@ -137,7 +134,7 @@ def test_pages_flow_and_404_for_strangers(client, award, demand_owner, contender
                       ).status_code == 404
 
 
-def test_award_list_query_count_is_pinned(client, award, host_organiser, live_round,  # noqa: F811
+def test_award_list_query_count_is_pinned(client, award, host_organiser, live_round,
                                           contenders, django_assert_max_num_queries):
     client.force_login(host_organiser)
     with django_assert_max_num_queries(12):
@@ -152,7 +149,7 @@ def test_award_list_query_count_is_pinned(client, award, host_organiser, live_ro
     assert body.count("奖") >= 7
 
 
-def test_links_on_the_demand_page_and_the_workspace(client, award, host_organiser,  # noqa: F811
+def test_links_on_the_demand_page_and_the_workspace(client, award, host_organiser,
                                                     live_round, demand_owner, stranger):
     from awards.links import demand_links
     from matching.enums import RoundState

@@ -511,5 +511,12 @@ def _live_round(users, *, demand, unit, entries):
         payer_id=demand.organisation_id, title="矩阵现场赛奖金", amount=Decimal("5"),
         due_on=timezone.localdate() + timedelta(days=30), clause=str(CLAUSE),
         created_by=users["host"])
+    from awards.models import TechnologyContract
+    from matching.models import IntentionAgreement
+
+    agreement = IntentionAgreement.objects.filter(demand=demand).first()
+    contract = TechnologyContract.objects.create(
+        agreement=agreement, host_unit=unit, number="JS-MATRIX-001", kind="license",
+        amount=Decimal("100"), signed_on=timezone.localdate(), registered_by=users["owner"])
     return {"live_round": live_round, "round_entry": rows[0], "round_judge": judge,
-            "award": award}
+            "award": award, "contract": contract}

@@ -11,7 +11,7 @@ from matching.services import rounds
 from tests.factories.accounts import UserFactory
 from tests.factories.contests import HostMembershipFactory
 
-from .rounds_fixtures import challenger_with_solution, contenders, invite_experts, live_round  # noqa: F401
+from .rounds_fixtures import invite_experts
 
 pytestmark = pytest.mark.django_db
 
