@@ -17,6 +17,7 @@ class AwardsConfig(AppConfig):
         from .selectors import awards_visible_to
 
         register_kind("awards.award", _("Awards of my organisations"))
+        register_kind("awards.service", _("My service requests"))
         # The proof of payment is downloaded under awards.view_award.
         register_attached_model(Award, awards_visible_to)
         register_links(demand_links)

@@ -33,3 +33,24 @@ class ContractKind(models.TextChoices):
     LICENSE = "license", pgettext_lazy("technology contract", "Technology licensing")
     CONSULTING = "consulting", pgettext_lazy("technology contract", "Technology consulting")
     SERVICE = "service", pgettext_lazy("technology contract", "Technology service")
+
+
+class ServiceKind(models.TextChoices):
+    POLICY = "policy", pgettext_lazy("service kind", "科技政策咨询 S&T policy consulting")
+    STRATEGY = "strategy", pgettext_lazy("service kind", "企业战略咨询 Corporate strategy")
+    IP = "ip", pgettext_lazy("service kind", "知识产权 Intellectual property")
+    TRADING = "trading", pgettext_lazy("service kind", "技术交易 Technology trading")
+    FINANCE = "finance", pgettext_lazy("service kind", "投融资 Investment and financing")
+
+
+class ServiceState(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("service request state", "Awaiting assignment")
+    ASSIGNED = "assigned", pgettext_lazy("service request state", "Assigned to a provider")
+    COMPLETED = "completed", pgettext_lazy("service request state", "Completed")
+
+
+SERVICE_EDGES = (
+    Edge(ServiceState.SUBMITTED, ServiceState.ASSIGNED, "can_assign_service", action="assign"),
+    Edge(ServiceState.ASSIGNED, ServiceState.COMPLETED, "can_complete_service",
+         action="complete"),
+)

@@ -43,3 +43,36 @@ class FlagForm(forms.Form):
     priority = forms.BooleanField(label=_("Priority in local S&T programmes"), required=False)
     note = forms.CharField(label=_("Note"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ServiceForm(forms.Form):
+    host_unit = ModelChoiceField(queryset=None, label=_("Host unit"))
+    kind = forms.ChoiceField(label=_("Service"), choices=())
+    description = forms.CharField(label=_("What is needed"),
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, host_units, **kwargs):
+        from .enums import ServiceKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["host_unit"].queryset = host_units
+        self.fields["kind"].choices = ServiceKind.choices
+
+
+class AssignForm(forms.Form):
+    provider = ModelChoiceField(queryset=None, label=_("Provider"))
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("Rating"), coerce=int,
+                                    choices=[(n, "★" * n) for n in range(5, 0, -1)])
+    comment = forms.CharField(label=_("Comment"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -47,6 +47,20 @@ ROUTES = {
         post={"visitor": "login", "owner challenger host torch": "302", "*": "404"},
         kwargs={"pk": "@contract.pk"}, data={"priority": "on", "note": "矩阵"},
         note="Only the unit's staff flag; the sides are told so."),
+    # Service requests: the owner asked unit A for IP advice; assigned to the agency persona's
+    # service agency.
+    "services": route(get={"visitor": "login", "*": "200"},
+                      post={"visitor": "login", "*": "405"}),
+    "service_create": route(get={"visitor": "login", "*": "200"},
+                            note="Any signed-in participant; an empty POST is the form."),
+    "service_detail": route(
+        get={"visitor": "login", "owner host agency torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@service_request.pk"}),
+    "service_step": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner host agency torch": "302", "*": "404"},
+        kwargs={"pk": "@service_request.pk"}, data={"step": "rate", "rating": "5"},
+        note="Only the requester rates, and only a completed service: the others are told."),
 }
 
 ADMIN = {}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import TransitionRecord
 
-from .enums import AwardState, ContractKind
+from .enums import AwardState, ContractKind, ServiceKind, ServiceState
 
 
 class Award(models.Model):
@@ -114,3 +114,50 @@ class TechnologyContract(models.Model):
 
     def get_absolute_url(self):
         return reverse("awards:contract_detail", kwargs={"pk": self.pk})
+
+
+class ServiceRequest(models.Model):
+    """A participant asks a host unit for a service (the five kinds); host staff assign it to a
+    provider (a service agency), which completes it; the requester rates it."""
+
+    host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
+                                  related_name="service_requests", verbose_name=_("host unit"))
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="service_requests", verbose_name=_("requester"))
+    kind = models.CharField(_("service"), max_length=10, choices=ServiceKind.choices)
+    description = models.TextField(_("what is needed"))
+    provider = models.ForeignKey("accounts.Organisation", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="service_requests",
+                                 verbose_name=_("provider"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("assigned by"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"), null=True, blank=True)
+    rating_comment = models.TextField(_("comment on the service"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ServiceState.choices,
+                             default=ServiceState.SUBMITTED, db_index=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("awards:service_detail", kwargs={"pk": self.pk})
+
+
+class ServiceRequestTransition(TransitionRecord):
+    service = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE,
+                                related_name="transitions", verbose_name=_("service request"))
+    from_state = models.CharField(_("from"), max_length=20, choices=ServiceState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ServiceState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("service request change")
+        verbose_name_plural = _("service request changes")

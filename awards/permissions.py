@@ -58,3 +58,26 @@ def _contract_host(user, contract):
 can_view_contract = _contract_side | _contract_host | is_torch_staff
 can_flag_contract = _contract_host
 rules.add_perm("awards.view_technologycontract", can_view_contract)
+
+
+# --- service requests -----------------------------------------------------------------------------
+@rules.predicate
+def _service_requester(user, service):
+    return service is not None and user.is_authenticated and service.requester_id == user.pk
+
+
+@rules.predicate
+def _service_host(user, service):
+    return service is not None and is_host_staff_of(user, service.host_unit_id)
+
+
+@rules.predicate
+def _service_provider(user, service):
+    return (service is not None and service.provider_id is not None
+            and is_org_member(user, service.provider_id))
+
+
+can_view_service = _service_requester | _service_host | _service_provider | is_torch_staff
+can_assign_service = _service_host
+can_complete_service = _service_provider | _service_host
+rules.add_perm("awards.view_servicerequest", can_view_service)

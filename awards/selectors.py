@@ -43,3 +43,16 @@ def contracts_visible_to(user):
         Q(host_unit_id__in=staffed_host_unit_ids(user))
         | Q(_member_of(user, "agreement__partner_id"))
         | Q(_member_of(user, "agreement__demand__organisation_id")))
+
+
+def services_visible_to(user):
+    """The requester, the unit's staff, the provider's members; Torch: all."""
+    from .models import ServiceRequest
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ServiceRequest.objects.none()
+    if is_torch_staff(user):
+        return ServiceRequest.objects.all()
+    return ServiceRequest.objects.filter(
+        Q(requester=user) | Q(host_unit_id__in=staffed_host_unit_ids(user))
+        | Q(_member_of(user, "provider_id")))

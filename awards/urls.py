@@ -16,4 +16,8 @@ urlpatterns = [
          name="contract_create"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/flag/", views.contract_flag, name="contract_flag"),
+    path("services/", views.service_list, name="services"),
+    path("services/new/", views.service_create, name="service_create"),
+    path("services/<int:pk>/", views.service_detail, name="service_detail"),
+    path("services/<int:pk>/step/", views.service_step, name="service_step"),
 ]

@@ -19,7 +19,16 @@ from matching.models import LiveRound
 
 from . import permissions, selectors, services
 from .enums import AwardState
-from .forms import AwardForm, ContractForm, FlagForm, PaymentForm
+from .forms import (
+    AssignForm,
+    AwardForm,
+    ContractForm,
+    FlagForm,
+    OutcomeForm,
+    PaymentForm,
+    RatingForm,
+    ServiceForm,
+)
 from .models import Award
 
 
@@ -210,3 +219,101 @@ def contract_flag(request, pk):
         else:
             messages.success(request, _("Saved."))
     return redirect(contract.get_absolute_url())
+
+
+# --- service requests -----------------------------------------------------------------------------
+@login_required
+@require_safe
+def service_list(request):
+    queryset = (selectors.services_visible_to(request.user)
+                .select_related("host_unit", "provider", "requester").order_by("-created_at",
+                                                                                "-pk"))
+    page_obj = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "awards/services.html", {"page_obj": page_obj,
+                                                    "services": page_obj.object_list})
+
+
+@login_required
+def service_create(request):
+    from contests.models import HostUnit
+
+    form = ServiceForm(request.POST or None, host_units=HostUnit.objects.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.ask_service(actor=request.user, request=request,
+                                           **form.cleaned_data)
+        except DomainError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("Your request is sent to the host unit."))
+            return redirect(service.get_absolute_url())
+    return render(request, "awards/service_form.html", {"form": form})
+
+
+def _providers():
+    from accounts.enums import OrganisationKind
+
+    return Organisation.objects.filter(kind=OrganisationKind.SERVICE_AGENCY).order_by("name")
+
+
+def _service(request, pk):
+    from .models import ServiceRequest
+
+    service = get_object_or_404(ServiceRequest.objects.select_related(
+        "host_unit", "provider", "requester"), pk=pk)
+    if not request.user.has_perm("awards.view_servicerequest", service):
+        raise Http404
+    return service
+
+
+@login_required
+@require_safe
+def service_detail(request, pk):
+    from .enums import ServiceState
+
+    service = _service(request, pk)
+    user = request.user
+    return render(request, "awards/service_detail.html", {
+        "service": service,
+        "assign_form": AssignForm(providers=_providers())
+        if service.state == ServiceState.SUBMITTED
+        and permissions.can_assign_service(user, service) else None,
+        "outcome_form": OutcomeForm() if service.state == ServiceState.ASSIGNED
+        and permissions.can_complete_service(user, service) else None,
+        "rating_form": RatingForm() if service.state == ServiceState.COMPLETED
+        and service.rating is None and service.requester_id == user.pk else None,
+        "transitions": service.transitions.select_related("actor").order_by("at"),
+    })
+
+
+@login_required
+@require_POST
+def service_step(request, pk):
+    """Assign (host staff), complete (provider or host staff) or rate (the requester)."""
+    service = _service(request, pk)
+    step = request.POST.get("step")
+    try:
+        if step == "assign":
+            form = AssignForm(request.POST, providers=_providers())
+            if form.is_valid():
+                services.assign_service(service, form.cleaned_data["provider"],
+                                        actor=request.user, request=request)
+        elif step == "complete":
+            form = OutcomeForm(request.POST)
+            if form.is_valid():
+                services.complete_service(service, outcome=form.cleaned_data["outcome"],
+                                          actor=request.user, request=request)
+        else:
+            form = RatingForm(request.POST)
+            if form.is_valid():
+                services.rate_service(service, rating=form.cleaned_data["rating"],
+                                      comment=form.cleaned_data["comment"],
+                                      actor=request.user, request=request)
+        if not form.is_valid():
+            messages.error(request, _("Check the form: %(errors)s") % {
+                "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+        else:
+            messages.success(request, _("Saved."))
+    except DomainError as error:
+        show_error(request, error)
+    return redirect(service.get_absolute_url())

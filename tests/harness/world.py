@@ -518,5 +518,11 @@ def _live_round(users, *, demand, unit, entries):
     contract = TechnologyContract.objects.create(
         agreement=agreement, host_unit=unit, number="JS-MATRIX-001", kind="license",
         amount=Decimal("100"), signed_on=timezone.localdate(), registered_by=users["owner"])
+    from awards.models import ServiceRequest
+
+    service_request = ServiceRequest.objects.create(
+        host_unit=unit, requester=users["owner"], kind="ip", description="专利布局咨询",
+        provider=users["agency"].memberships.first().organisation, assigned_by=users["host"],
+        state="assigned")
     return {"live_round": live_round, "round_entry": rows[0], "round_judge": judge,
-            "award": award, "contract": contract}
+            "award": award, "contract": contract, "service_request": service_request}
