@@ -36,11 +36,11 @@ class ContractKind(models.TextChoices):
 
 
 class ServiceKind(models.TextChoices):
-    POLICY = "policy", pgettext_lazy("service kind", "科技政策咨询 S&T policy consulting")
-    STRATEGY = "strategy", pgettext_lazy("service kind", "企业战略咨询 Corporate strategy")
-    IP = "ip", pgettext_lazy("service kind", "知识产权 Intellectual property")
-    TRADING = "trading", pgettext_lazy("service kind", "技术交易 Technology trading")
-    FINANCE = "finance", pgettext_lazy("service kind", "投融资 Investment and financing")
+    POLICY = "policy", pgettext_lazy("service kind", "S&T policy consulting")
+    STRATEGY = "strategy", pgettext_lazy("service kind", "Corporate strategy consulting")
+    IP = "ip", pgettext_lazy("service kind", "Intellectual property")
+    TRADING = "trading", pgettext_lazy("service kind", "Technology trading")
+    FINANCE = "finance", pgettext_lazy("service kind", "Investment and financing")
 
 
 class ServiceState(models.TextChoices):
