@@ -18,6 +18,7 @@ class AwardsConfig(AppConfig):
 
         register_kind("awards.award", _("Awards of my organisations"))
         register_kind("awards.service", _("My service requests"))
+        register_kind("awards.follow_up", _("Follow-ups of my matched demands"))
         # The proof of payment is downloaded under awards.view_award.
         register_attached_model(Award, awards_visible_to)
         register_links(demand_links)

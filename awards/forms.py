@@ -76,3 +76,17 @@ class RatingForm(forms.Form):
                                     choices=[(n, "★" * n) for n in range(5, 0, -1)])
     comment = forms.CharField(label=_("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProgressForm(forms.Form):
+    contract_value = forms.DecimalField(label=_("Contract value realised (10k yuan)"),
+                                        min_value=0, max_digits=12, decimal_places=2)
+    patents_filed = forms.IntegerField(label=_("Patents filed"), min_value=0)
+    products_launched = forms.IntegerField(label=_("Products launched"), min_value=0)
+    jobs_created = forms.IntegerField(label=_("Jobs created"), min_value=0)
+    progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvaluationForm(forms.Form):
+    evaluation = forms.CharField(label=_("Effect evaluation"),
+                                 widget=forms.Textarea(attrs={"rows": 3}))

@@ -61,6 +61,14 @@ ROUTES = {
         post={"visitor": "login", "owner host agency torch": "302", "*": "404"},
         kwargs={"pk": "@service_request.pk"}, data={"step": "rate", "rating": "5"},
         note="Only the requester rates, and only a completed service: the others are told."),
+    # Follow-ups: the world's intention agreement has its 3-month follow-up, not yet reported.
+    "follow_ups": route(get={"visitor": "login", "*": "200"},
+                        post={"visitor": "login", "*": "405"}),
+    "follow_up": route(
+        get={"visitor": "login", "owner host torch": "200", "*": "404"},
+        post={"visitor": "login", "owner host torch": "302", "*": "404"},
+        kwargs={"pk": "@follow_up.pk"}, data={"step": "evaluate", "evaluation": "矩阵"},
+        note="The demand side reports, the unit's staff evaluate once reported: told so."),
 }
 
 ADMIN = {}

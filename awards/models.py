@@ -161,3 +161,47 @@ class ServiceRequestTransition(TransitionRecord):
     class Meta(TransitionRecord.Meta):
         verbose_name = _("service request change")
         verbose_name_plural = _("service request changes")
+
+
+class FollowUp(models.Model):
+    """A follow-up of a matched demand (a confirmed intention agreement) at 3, 6 or 12 months:
+    the demand side reports progress in figures and words; host staff record an effect
+    evaluation."""
+
+    agreement = models.ForeignKey("matching.IntentionAgreement", on_delete=models.CASCADE,
+                                  related_name="follow_ups",
+                                  verbose_name=_("intention agreement"))
+    host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
+                                  related_name="follow_ups", verbose_name=_("host unit"))
+    months = models.PositiveSmallIntegerField(_("months after the agreement"))
+    due_on = models.DateField(_("due on"))
+    contract_value = models.DecimalField(_("contract value realised (10k yuan)"),
+                                         max_digits=12, decimal_places=2, null=True,
+                                         blank=True, validators=[MinValueValidator(0)])
+    patents_filed = models.PositiveIntegerField(_("patents filed"), null=True, blank=True)
+    products_launched = models.PositiveIntegerField(_("products launched"), null=True,
+                                                    blank=True)
+    jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
+    progress = models.TextField(_("progress"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("reported by"))
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    evaluation = models.TextField(_("effect evaluation"), blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("evaluated by"))
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "months"],
+                                               name="unique_follow_up")]
+
+    def __str__(self):
+        return f"{self.agreement_id} +{self.months}"
+
+    def get_absolute_url(self):
+        return reverse("awards:follow_up", kwargs={"pk": self.pk})

@@ -81,3 +81,21 @@ can_view_service = _service_requester | _service_host | _service_provider | is_t
 can_assign_service = _service_host
 can_complete_service = _service_provider | _service_host
 rules.add_perm("awards.view_servicerequest", can_view_service)
+
+
+# --- follow-ups ---------------------------------------------------------------------------------
+@rules.predicate
+def _follow_up_demand_side(user, follow_up):
+    return follow_up is not None and is_org_member(user,
+                                                   follow_up.agreement.demand.organisation_id)
+
+
+@rules.predicate
+def _follow_up_host(user, follow_up):
+    return follow_up is not None and is_host_staff_of(user, follow_up.host_unit_id)
+
+
+can_view_follow_up = _follow_up_demand_side | _follow_up_host | is_torch_staff
+can_report_follow_up = _follow_up_demand_side
+can_evaluate_follow_up = _follow_up_host
+rules.add_perm("awards.view_followup", can_view_follow_up)

@@ -56,3 +56,15 @@ def services_visible_to(user):
     return ServiceRequest.objects.filter(
         Q(requester=user) | Q(host_unit_id__in=staffed_host_unit_ids(user))
         | Q(_member_of(user, "provider_id")))
+
+
+def follow_ups_visible_to(user):
+    """The demand side, the unit's staff; Torch: all."""
+    from .models import FollowUp
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return FollowUp.objects.none()
+    if is_torch_staff(user):
+        return FollowUp.objects.all()
+    return FollowUp.objects.filter(Q(host_unit_id__in=staffed_host_unit_ids(user))
+                                   | Q(_member_of(user, "agreement__demand__organisation_id")))

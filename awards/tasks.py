@@ -8,3 +8,10 @@ def remind_overdue():
     from .services import remind_overdue as run
 
     return run()
+
+
+@shared_task(name="portal.awards.schedule_follow_ups", ignore_result=True)
+def schedule_follow_ups():
+    from .services import schedule_follow_ups as run
+
+    return run()

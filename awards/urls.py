@@ -20,4 +20,6 @@ urlpatterns = [
     path("services/new/", views.service_create, name="service_create"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     path("services/<int:pk>/step/", views.service_step, name="service_step"),
+    path("follow-ups/", views.follow_up_list, name="follow_ups"),
+    path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up"),
 ]

@@ -317,3 +317,68 @@ def service_step(request, pk):
     except DomainError as error:
         show_error(request, error)
     return redirect(service.get_absolute_url())
+
+
+# --- follow-ups -----------------------------------------------------------------------------------
+@login_required
+@require_safe
+def follow_up_list(request):
+    queryset = (selectors.follow_ups_visible_to(request.user)
+                .select_related("agreement__demand", "agreement__partner").order_by("due_on",
+                                                                                     "pk"))
+    page_obj = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "awards/follow_ups.html", {"page_obj": page_obj,
+                                                      "follow_ups": page_obj.object_list})
+
+
+def _follow_up(request, pk):
+    from .models import FollowUp
+
+    follow_up = get_object_or_404(FollowUp.objects.select_related(
+        "agreement__demand", "agreement__partner", "host_unit"), pk=pk)
+    if not request.user.has_perm("awards.view_followup", follow_up):
+        raise Http404
+    return follow_up
+
+
+@login_required
+def follow_up_detail(request, pk):
+    from .forms import EvaluationForm, ProgressForm
+
+    follow_up = _follow_up(request, pk)
+    user = request.user
+    progress_form = evaluation_form = None
+    if permissions.can_report_follow_up(user, follow_up) and not follow_up.evaluated_at:
+        progress_form = ProgressForm(
+            request.POST if request.POST.get("step") == "report" else None,
+            initial={"contract_value": follow_up.contract_value,
+                     "patents_filed": follow_up.patents_filed,
+                     "products_launched": follow_up.products_launched,
+                     "jobs_created": follow_up.jobs_created, "progress": follow_up.progress})
+    if permissions.can_evaluate_follow_up(user, follow_up) and follow_up.reported_at:
+        evaluation_form = EvaluationForm(
+            request.POST if request.POST.get("step") == "evaluate" else None,
+            initial={"evaluation": follow_up.evaluation})
+    if request.method == "POST":
+        form = progress_form if request.POST.get("step") == "report" else evaluation_form
+        if form is None:
+            messages.error(request, _("You may not take this step of the follow-up."))
+            return redirect(follow_up.get_absolute_url())
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if form is progress_form:
+                    text = data.pop("progress")
+                    services.report_progress(follow_up, figures=data, progress=text,
+                                             actor=user, request=request)
+                else:
+                    services.evaluate_follow_up(follow_up, evaluation=data["evaluation"],
+                                                actor=user, request=request)
+            except DomainError as error:
+                show_error(request, error, form)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(follow_up.get_absolute_url())
+    return render(request, "awards/follow_up.html", {
+        "follow_up": follow_up, "progress_form": progress_form,
+        "evaluation_form": evaluation_form})

@@ -3,14 +3,15 @@
 from accounts.workspace import register_section
 
 from .enums import AwardState
-from .selectors import awards_visible_to, contracts_visible_to
+from .selectors import awards_visible_to, contracts_visible_to, follow_ups_visible_to
 
 
 def awards_context(request):
     awards = awards_visible_to(request.user)
     return {"open_awards": awards.exclude(state=AwardState.RECEIVED).count(),
             "has_awards": awards.exists(),
-            "has_contracts": contracts_visible_to(request.user).exists()}
+            "has_contracts": contracts_visible_to(request.user).exists(),
+            "has_follow_ups": follow_ups_visible_to(request.user).exists()}
 
 
 def register():

@@ -421,6 +421,10 @@ CELERY_BEAT_SCHEDULE["portal.matching.refresh_stale"] = {
 CELERY_BEAT_SCHEDULE["portal.awards.remind_overdue"] = {
     "task": "portal.awards.remind_overdue", "schedule": crontab(hour=9, minute=0),
 }
+# Follow-ups at 3, 6 and 12 months of each matched demand, and their due reminders (awards).
+CELERY_BEAT_SCHEDULE["portal.awards.schedule_follow_ups"] = {
+    "task": "portal.awards.schedule_follow_ups", "schedule": crontab(hour=8, minute=30),
+}
 CELERY_BEAT_SCHEDULE["portal.importexport.requeue_stale_jobs"] = {
     "task": "portal.importexport.requeue_stale_jobs", "schedule": 120.0,
 }

@@ -524,5 +524,10 @@ def _live_round(users, *, demand, unit, entries):
         host_unit=unit, requester=users["owner"], kind="ip", description="专利布局咨询",
         provider=users["agency"].memberships.first().organisation, assigned_by=users["host"],
         state="assigned")
+    from awards.models import FollowUp
+
+    follow_up = FollowUp.objects.create(agreement=agreement, host_unit=unit, months=3,
+                                        due_on=timezone.localdate())
     return {"live_round": live_round, "round_entry": rows[0], "round_judge": judge,
-            "award": award, "contract": contract, "service_request": service_request}
+            "award": award, "contract": contract, "service_request": service_request,
+            "follow_up": follow_up}
