@@ -22,3 +22,10 @@ def test_seed_demo_awards(db, settings):
     assert paid.payer_ack_at and paid.recipient_ack_at and paid.proof_id
     overdue = Award.objects.get(state=AwardState.OFFERED)
     assert overdue.reminded_on is not None
+    from awards.models import FollowUp, ServiceRequest, TechnologyContract
+
+    assert TechnologyContract.objects.filter(priority=True).count() == 1
+    assert FollowUp.objects.count() == 3
+    assert FollowUp.objects.filter(months=3, reported_at__isnull=True).get().due_on <= (
+        paid.created_at.date())
+    assert ServiceRequest.objects.count() == 1

@@ -1,8 +1,11 @@
 """Demo award, after ``seed_demo_rounds`` (``make demo``): the prize of the finished demo live
 round to its selected partner, the clause acknowledged by company@demo.cn and
 challenger@demo.cn, the payment recorded with a proof file and the receipt confirmed; plus an
-award of the same round to the runner-up, unpaid and past its date (overdue, reminded). Through
-the services; idempotent.
+award of the same round to the runner-up, unpaid and past its date (overdue, reminded); the
+round's intention agreement confirmed by both sides with a registered technology contract
+(flagged for priority) and its follow-ups at 3, 6 and 12 months, the first one due today (the
+one direct write: its date); a service request of challenger@demo.cn assigned to the demo
+service agency. Through the services; idempotent.
 """
 
 import datetime
@@ -39,6 +42,8 @@ class Command(BaseCommand):
             if not Award.objects.filter(live_round=live_round).exists():
                 self._paid(live_round, host, company)
                 self._overdue(live_round, host)
+                self._contract_and_follow_ups(live_round, host, company)
+                self._service_request(host)
         self.stdout.write(self.style.SUCCESS(f"Demo awards ready ({Award.objects.count()})."))
 
     def _paid(self, live_round, host, company):
@@ -66,3 +71,35 @@ class Command(BaseCommand):
             live_round=live_round, actor=host)
         services.remind_overdue()
         return award
+
+    def _contract_and_follow_ups(self, live_round, host, company):
+        from awards.models import FollowUp
+        from matching.services.agreements import confirm
+
+        agreement = live_round.agreement
+        partner = agreement.partner.memberships.filter(state="active").first().user
+        confirm(agreement, actor=company)
+        confirm(agreement, actor=partner)
+        agreement.refresh_from_db()
+        contract = services.register_contract(
+            agreement, number=f"61011{timezone.localdate():%Y}JS000{agreement.pk}",
+            kind="development", amount="220", signed_on=timezone.localdate(), actor=company)
+        services.flag_contract(contract, priority=True, note="列入市级科技计划优先支持项目",
+                               actor=host)
+        services.schedule_follow_ups()
+        FollowUp.objects.filter(agreement=agreement, months=3).update(
+            due_on=timezone.localdate())
+        services.schedule_follow_ups()
+
+    def _service_request(self, host):
+        from accounts.enums import OrganisationKind
+        from accounts.models import Organisation
+
+        User = get_user_model()
+        challenger = User.objects.get(email="challenger@demo.cn")
+        service = services.ask_service(host_unit=host.host_memberships.first().host_unit,
+                                       kind="ip", actor=challenger,
+                                       description="SiC模块封装专利布局与侵权风险分析")
+        agency = Organisation.objects.filter(kind=OrganisationKind.SERVICE_AGENCY).first()
+        if agency is not None:
+            services.assign_service(service, agency, actor=host)
