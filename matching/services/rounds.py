@@ -483,14 +483,17 @@ def _parse(value, live_round, criterion):
         number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise RoundError(_("A score is a number."), field=f"c{criterion.pk}") from None
-    if not number.is_finite() or number != number.quantize(Decimal("0.1")):
-        raise RoundError(_("Scores have at most one decimal."), field=f"c{criterion.pk}")
+    if not number.is_finite():
+        raise RoundError(_("A score is a number."), field=f"c{criterion.pk}")
+    # The range first: a huge number ("1E27") cannot even be rounded to one decimal.
     if not live_round.score_min <= number <= live_round.score_max:
         raise RoundError(
             _("Scores run from %(low)s to %(high)s.")
             % {"low": live_round.score_min, "high": live_round.score_max},
             field=f"c{criterion.pk}",
         )
+    if number != number.quantize(Decimal("0.1")):
+        raise RoundError(_("Scores have at most one decimal."), field=f"c{criterion.pk}")
     return number
 
 

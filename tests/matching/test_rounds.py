@@ -227,7 +227,7 @@ def test_scores_out_of_range_are_refused(live_round, host_organiser):
     rounds.open_scoring(live_round, actor=host_organiser)
     entry = live_round.entries.first()
     criterion = live_round.criteria.first()
-    for bad in ("101", "-1", "abc", "80.25"):
+    for bad in ("101", "-1", "abc", "80.25", "1E27", "NaN", "-Infinity"):
         with pytest.raises(rounds.RoundError):
             rounds.save_scores(live_round, entry, user=judge.user, values={criterion.pk: bad})
     with pytest.raises(rounds.RoundError):
