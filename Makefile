@@ -52,6 +52,10 @@ demo: migrate
 		$(BIN)/python manage.py seed_demo_complaints
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
 		$(BIN)/python manage.py seed_demo_dashboards
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_rounds
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_awards
 
 run: demo
 	@$(BIN)/python manage.py welcome

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "dashboards",
     "news",
     "api",
+    "awards",
 ]
 
 MIDDLEWARE = [
@@ -468,6 +469,14 @@ CELERY_BEAT_SCHEDULE["portal.demands.close_expired"] = {
 # Recommendations whose task a broker outage lost (matching.services.recommend.refresh_stale).
 CELERY_BEAT_SCHEDULE["portal.matching.refresh_stale"] = {
     "task": "portal.matching.refresh_stale", "schedule": 300.0, "options": {"expires": 290},
+}
+# Prizes past their date and not paid: the payer is reminded once a day (awards).
+CELERY_BEAT_SCHEDULE["portal.awards.remind_overdue"] = {
+    "task": "portal.awards.remind_overdue", "schedule": crontab(hour=9, minute=0),
+}
+# Follow-ups at 3, 6 and 12 months of each matched demand, and their due reminders (awards).
+CELERY_BEAT_SCHEDULE["portal.awards.schedule_follow_ups"] = {
+    "task": "portal.awards.schedule_follow_ups", "schedule": crontab(hour=8, minute=30),
 }
 CELERY_BEAT_SCHEDULE["portal.importexport.requeue_stale_jobs"] = {
     "task": "portal.importexport.requeue_stale_jobs", "schedule": 120.0,

@@ -38,6 +38,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("api/", include("api.urls")),
     path("news/", include("news.urls")),
+    path("awards/", include("awards.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

@@ -7,13 +7,15 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
-        from demands.hooks import register_published
+        from demands.hooks import register_links, register_published
         from notifications.kinds import register as register_kind
 
         from . import permissions, privacy, search, workspace  # noqa: F401  (rules, the search index)
+        from .links import demand_links
         from .tasks import on_demand_published
 
         register_published(on_demand_published)
+        register_links(demand_links)
         register_scopes()
         workspace.register()
         privacy.register()
@@ -23,6 +25,7 @@ class MatchingConfig(AppConfig):
         register_kind("matching.agreement", _("Intention agreements of my demands"))
         register_kind("matching.docking", _("Docking sessions I take part in"))
         register_kind("matching.demand_matched", _("Demands I answered that found a partner"))
+        register_kind("matching.live_round", _("Live rounds I take part in or judge"))
 
 
 def register_scopes():

@@ -69,3 +69,45 @@ class ParticipantAnswer(models.TextChoices):
     PENDING = "pending", pgettext_lazy("docking answer", "No answer yet")
     CONFIRMED = "confirmed", pgettext_lazy("docking answer", "Confirmed")
     DECLINED = "declined", pgettext_lazy("docking answer", "Declined")
+
+
+# --- live rounds (现场赛) ------------------------------------------------------------------------
+class RoundState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("live round state", "Planned")
+    SCORING = "scoring", pgettext_lazy("live round state", "Scoring")
+    FINISHED = "finished", pgettext_lazy("live round state", "Finished")
+
+
+ROUND_EDGES = (
+    Edge(RoundState.PLANNED, RoundState.SCORING, "can_manage_round", action="open"),
+    Edge(RoundState.SCORING, RoundState.FINISHED, "can_manage_round", action="finish"),
+)
+
+
+class RoundPart(models.TextChoices):
+    DOCKING = "docking", pgettext_lazy("live round part", "Competitive docking")
+    PITCHING = "pitching", pgettext_lazy("live round part", "On-site pitching")
+
+
+class JudgeKind(models.TextChoices):
+    DEMAND_SIDE = "demand_side", pgettext_lazy("judge kind", "Demand-side representative")
+    EXPERT = "expert", pgettext_lazy("judge kind", "Expert")
+
+
+class ConflictSource(models.TextChoices):
+    SAME_ORGANISATION = "same_org", pgettext_lazy("conflict", "Member of the challenger")
+    SHARED_MEMBER = "shared_member", pgettext_lazy(
+        "conflict", "Shares a member with the challenger")
+    PAST_AGREEMENT = "agreement", pgettext_lazy(
+        "conflict", "Past intention agreement with the challenger")
+    OBJECTION = "objection", pgettext_lazy("conflict", "Named by the challenger")
+    DECLARED = "declared", pgettext_lazy("conflict", "Declared by the judge")
+    RECUSED = "recused", pgettext_lazy("conflict", "Judge recused from the round")
+
+
+class SheetState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("score sheet state", "Being scored")
+    SUBMITTED = "submitted", pgettext_lazy("score sheet state", "Submitted")
+
+
+DEFAULT_CRITERIA = ("技术性", "匹配度", "合作前景")

@@ -164,3 +164,106 @@ class DockingForm(forms.Form):
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- live rounds -------------------------------------------------------------------------------
+def _lines(text):
+    """'name | number' lines → [(name, int)]; a malformed line is a form error."""
+    rows = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, sep, value = line.rpartition("|")
+        if not sep or not name.strip() or not value.strip().isdigit():
+            raise forms.ValidationError(
+                _("Line %(number)s: write “name | number”."), params={"number": number})
+        rows.append((name.strip(), int(value.strip())))
+    return rows
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    starts_at = forms.DateTimeField(label=_("Starts at (Beijing time)"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    link = forms.URLField(label=_("Meeting link"), required=False, assume_scheme="https")
+    solutions = ModelMultipleChoiceField(
+        queryset=None, label=_("Shortlisted challengers"),
+        help_text=_("At least two; they pitch in the order they were submitted."))
+    docking_agenda = forms.CharField(
+        label=_("Competitive docking: agenda"), widget=forms.Textarea(attrs={"rows": 4}),
+        initial="需求方介绍需求 | 10\n挑战方竞争对接问答 | 30",
+        help_text=_("One item a line: “item | minutes”, in order."))
+    pitch_minutes = forms.IntegerField(
+        label=_("On-site pitching: minutes per challenger"), min_value=1, max_value=120,
+        initial=10)
+    score_min = forms.IntegerField(label=_("Lowest score"), min_value=0, initial=0)
+    score_max = forms.IntegerField(label=_("Highest score"), min_value=1, max_value=1000,
+                                   initial=100)
+
+    def __init__(self, *args, solutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["solutions"].queryset = solutions
+        self.fields["solutions"].label_from_instance = (
+            lambda solution: f"{solution.organisation.name} · {solution.title}")
+
+    def clean_docking_agenda(self):
+        rows = _lines(self.cleaned_data["docking_agenda"])
+        if not rows:
+            raise forms.ValidationError(_("Give at least one item."))
+        if any(minutes < 1 for _name, minutes in rows):
+            raise forms.ValidationError(_("Each item lasts at least a minute."))
+        return rows
+
+
+class CriteriaForm(forms.Form):
+    criteria = forms.CharField(
+        label=_("Criteria and weights"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One criterion a line: “name | weight”; the weights sum to 100."))
+
+    def clean_criteria(self):
+        return _lines(self.cleaned_data["criteria"])
+
+
+class JudgeForm(forms.Form):
+    user = ModelChoiceField(queryset=None, label=_("Judge"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+
+    def __init__(self, *args, users, **kwargs):
+        from .enums import JudgeKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = (
+            lambda user: user.get_full_name() or user.email)
+        self.fields["kind"].choices = JudgeKind.choices
+
+
+class UnwantedForm(forms.Form):
+    organisations = ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(), required=False,
+        label=_("Organisations we do not want as judges"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations
+
+
+class DeclareForm(forms.Form):
+    entry = ModelChoiceField(queryset=None, required=False, label=_("Challenger"),
+                             empty_label=_("— the whole round (recuse) —"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+        self.fields["entry"].label_from_instance = lambda entry: entry.organisation.name
+
+
+class SelectPartnerForm(forms.Form):
+    entry = ModelChoiceField(queryset=None, label=_("Selected partner"))
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+        self.fields["entry"].label_from_instance = lambda entry: entry.organisation.name

@@ -125,6 +125,70 @@ ROUTES = {
     "feed": route(get={"*": "200"}, post={"*": "405"},
                   kwargs={"token": "@calendar_feed.token"},
                   note="The secret address is the credential (revocable)."),
+    # --- live rounds: the world's round is closed (not every side consented) and scoring; the
+    # institute (challenger_granted) and a rival institute compete, the expert judges.
+    "rounds": route(get={"*": "200"}, post={"*": "405"},
+                    note="Public rounds for everyone, one's own rounds besides."),
+    "round_create": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"ref": "@demand.ref"},
+        note="Host staff of the demand's unit; an empty POST is the form with its errors."),
+    "round_detail": route(
+        get={"owner challenger_granted expert host torch": "200", "*": "404"},
+        post={"*": "405"}, kwargs={"pk": "@live_round.pk"},
+        note="A closed round: both sides, its judges, the unit's staff and Torch staff."),
+    "round_consent": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner challenger_granted expert host torch": "302",
+              "*": "404"},
+        kwargs={"pk": "@live_round.pk"}, data={"organisation": "@owner_org.pk", "given": "yes"},
+        note="Those who see the round are told when they may not answer (or that it started)."),
+    "round_criteria": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"pk": "@live_round.pk"}, data={"criteria": "技术性 | 100"},
+        note="Scoring is open: the host's change is refused on the form."),
+    "round_judge": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"},
+        kwargs={"pk": "@live_round.pk"},
+        data={"user": "@user_expert_assigned.pk", "kind": "expert"}),
+    "round_unwanted": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "challenger_granted": "302", "*": "404"},
+        kwargs={"pk": "@live_round.pk", "entry": "@round_entry.pk"},
+        data={"organisations": "@foreign_org.pk"},
+        note="Only the challenger's members name unwanted judges."),
+    "round_declare": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "expert": "302", "*": "404"},
+        kwargs={"pk": "@live_round.pk"},
+        data={"entry": "@round_entry.pk", "reason": "矩阵利益冲突"}),
+    "round_state": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"},
+        kwargs={"pk": "@live_round.pk"}, data={"to": "finish"}),
+    "round_select": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner challenger_granted expert host torch": "302",
+              "*": "404"},
+        kwargs={"pk": "@live_round.pk"}, data={"entry": "@round_entry.pk"},
+        note="Only the demand side of a finished round selects; the others are told so."),
+    "round_score_start": route(
+        get={"visitor": "login", "expert": "302", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@live_round.pk"}),
+    "round_score": route(
+        get={"visitor": "login", "expert": "200", "*": "404"},
+        post={"visitor": "login", "expert": "302", "*": "404"},
+        kwargs={"pk": "@live_round.pk", "entry": "@round_entry.pk"},
+        data={"action": "save", "comment": "矩阵评语"},
+        note="The judge only; a saved sheet returns to the same challenger."),
+    "round_sheet": route(
+        get={"visitor": "login", "expert host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+        kwargs={"pk": "@live_round.pk", "judge": "@round_judge.pk"}),
+    "round_progress": route(
+        get={"visitor": "login", "host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@live_round.pk"}),
 }
 
 ADMIN = {

@@ -204,3 +204,67 @@ can_view_session = _session_host | _session_participant | is_torch_staff
 can_manage_session = _session_host
 rules.add_perm("matching.view_dockingsession", can_view_session)
 rules.add_perm("matching.change_dockingsession", can_manage_session)
+
+
+# --- live rounds --------------------------------------------------------------------------------
+def round_organisation_ids(live_round):
+    """The demand's organisation and every challenger's, cached on the round."""
+    if not hasattr(live_round, "_organisation_ids"):
+        live_round._organisation_ids = (
+            {live_round.demand.organisation_id}
+            | set(live_round.entries.values_list("organisation_id", flat=True)))
+    return live_round._organisation_ids
+
+
+def round_is_public(live_round):
+    """Every side (the demand's organisation and each challenger) consents, as last answered."""
+    if not hasattr(live_round, "_is_public"):
+        given = set(live_round.consents.filter(given=True)
+                    .values_list("organisation_id", flat=True))
+        live_round._is_public = round_organisation_ids(live_round) <= given
+    return live_round._is_public
+
+
+@rules.predicate
+def _round_host(user, live_round):
+    return live_round is not None and is_host_staff_of(user, live_round.host_unit_id)
+
+
+@rules.predicate
+def _round_party(user, live_round):
+    return live_round is not None and any(
+        is_org_member(user, pk) for pk in round_organisation_ids(live_round))
+
+
+@rules.predicate
+def _round_judge(user, live_round):
+    return (live_round is not None and _authenticated(user)
+            and live_round.judges.filter(user=user).exists())
+
+
+@rules.predicate
+def _round_public(user, live_round):
+    return live_round is not None and round_is_public(live_round)
+
+
+@rules.predicate
+def _round_demand_side(user, live_round):
+    return live_round is not None and is_org_member(user, live_round.demand.organisation_id)
+
+
+@rules.predicate
+def _round_finished(user, live_round):
+    from .enums import RoundState
+
+    return live_round is not None and live_round.state == RoundState.FINISHED
+
+
+can_manage_round = _round_host
+# Participants (both sides, judges), the unit's staff and Torch staff; everyone when public.
+can_view_round = _round_host | is_torch_staff | _round_party | _round_judge | _round_public
+# The results: participants and staff always, the audience once a public round is finished.
+can_see_results = (_round_host | is_torch_staff | _round_party | _round_judge
+                   | (_round_public & _round_finished))
+can_select_partner = _round_demand_side & _round_finished
+rules.add_perm("matching.view_liveround", can_view_round)
+rules.add_perm("matching.change_liveround", can_manage_round)

@@ -9,8 +9,15 @@ from accounts.permissions import is_torch_staff
 from contests.models import HostMembership
 from contests.permissions import is_host_staff, staffed_host_unit_ids
 
-from .enums import Visibility
-from .models import Achievement, Commission, IntentionAgreement, Invitation, Recommendation
+from .enums import SheetState, Visibility
+from .models import (
+    Achievement,
+    Commission,
+    IntentionAgreement,
+    Invitation,
+    Recommendation,
+    RoundJudge,
+)
 from .permissions import current_commissions  # noqa: F401  (re-exported for pages)
 
 
@@ -136,3 +143,80 @@ def sessions_of_participant(user):
     if not _authenticated(user):
         return DockingSession.objects.none()
     return DockingSession.objects.filter(participants__user=user)
+
+
+# --- live rounds ----------------------------------------------------------------------------------
+def rounds_visible_to(user):
+    """Rounds of the user's host units, those their organisations compete in or hold the demand
+    of, those they judge; Torch: all. (Public rounds are listed for everyone apart, by
+    :func:`public_rounds`.)"""
+    from .models import LiveRound
+
+    if not _authenticated(user):
+        return LiveRound.objects.none()
+    if is_torch_staff(user):
+        return LiveRound.objects.all()
+    return LiveRound.objects.filter(
+        Q(host_unit_id__in=staffed_host_unit_ids(user))
+        | Q(_member_of(user, "demand__organisation_id"))
+        | Q(Exists(Membership.objects.filter(
+            user=user, state=MembershipState.ACTIVE,
+            organisation__round_entries__round=OuterRef("pk"))))
+        | Q(Exists(RoundJudge.objects.filter(user=user, round=OuterRef("pk"))))
+    )
+
+
+def public_rounds():
+    """Rounds whose every side (the demand's organisation and each challenger) consents."""
+    from django.db.models import Count, F
+
+    from .models import LiveRound
+
+    return LiveRound.objects.annotate(
+        _sides=Count("entries", distinct=True) + 1,
+        _consents=Count("consents", filter=Q(consents__given=True), distinct=True),
+    ).filter(_consents=F("_sides"))  # consents are only taken from the sides (services)
+
+
+def round_results(live_round):
+    """(standings in rank order with their entries, judge statistics) from the submitted
+    sheets; a fixed number of queries."""
+    from .models import Score
+    from .scoring import rank
+
+    entries = {entry.pk: entry for entry in live_round.entries.select_related("organisation")}
+    criteria = list(live_round.criteria.values_list("pk", "weight"))
+    sheets = {}
+    for judge_id, entry_id, criterion_id, value in Score.objects.filter(
+            sheet__entry__round=live_round, sheet__state=SheetState.SUBMITTED).values_list(
+            "sheet__judge_id", "sheet__entry_id", "criterion_id", "value"):
+        sheets.setdefault((judge_id, entry_id), {})[criterion_id] = value
+    standings, stats = rank([(pk, entry.position) for pk, entry in entries.items()], criteria,
+                            [(j, e, scores) for (j, e), scores in sheets.items()])
+    for standing in standings:
+        standing.entry = entries[standing.entry_id]
+    return standings, stats
+
+
+def round_progress(live_round):
+    """Judges (with their user) and, per judge, one cell per challenger: "conflict",
+    "submitted", "draft" or "" (not started). Four queries whatever the size."""
+    from .models import JudgeConflict, ScoreSheet
+
+    judges = list(live_round.judges.select_related("user").order_by("pk"))
+    entries = list(live_round.entries.select_related("organisation"))
+    conflicts = set(JudgeConflict.objects.filter(judge__round=live_round)
+                    .values_list("judge_id", "entry_id"))
+    states = dict(((judge_id, entry_id), state) for judge_id, entry_id, state
+                  in ScoreSheet.objects.filter(judge__round=live_round)
+                  .values_list("judge_id", "entry_id", "state"))
+    rows = []
+    for judge in judges:
+        cells = []
+        for entry in entries:
+            if judge.recused_at or (judge.pk, entry.pk) in conflicts:
+                cells.append("conflict")
+            else:
+                cells.append(states.get((judge.pk, entry.pk), ""))
+        rows.append((judge, cells))
+    return entries, rows

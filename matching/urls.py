@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import docking_views, views
+from . import docking_views, round_views, views
 
 app_name = "matching"
 
@@ -31,6 +31,22 @@ urlpatterns = [
     path("docking/<int:pk>/cancel/", docking_views.docking_cancel, name="docking_cancel"),
     path("docking/<int:pk>/minutes/", docking_views.docking_minutes, name="docking_minutes"),
     path("docking/<int:pk>/calendar.ics", docking_views.docking_ics, name="docking_ics"),
+    path("demands/<str:ref>/rounds/new/", round_views.round_create, name="round_create"),
+    path("rounds/", round_views.round_list, name="rounds"),
+    path("rounds/<int:pk>/", round_views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/consent/", round_views.round_consent, name="round_consent"),
+    path("rounds/<int:pk>/criteria/", round_views.round_criteria, name="round_criteria"),
+    path("rounds/<int:pk>/judges/", round_views.round_judge, name="round_judge"),
+    path("rounds/<int:pk>/entries/<int:entry>/unwanted/", round_views.round_unwanted,
+         name="round_unwanted"),
+    path("rounds/<int:pk>/declare/", round_views.round_declare, name="round_declare"),
+    path("rounds/<int:pk>/state/", round_views.round_state, name="round_state"),
+    path("rounds/<int:pk>/select/", round_views.round_select, name="round_select"),
+    path("rounds/<int:pk>/score/", round_views.round_score_start, name="round_score_start"),
+    path("rounds/<int:pk>/score/<int:entry>/", round_views.round_score, name="round_score"),
+    path("rounds/<int:pk>/judges/<int:judge>/sheet/", round_views.round_sheet,
+         name="round_sheet"),
+    path("rounds/<int:pk>/progress/", round_views.round_progress, name="round_progress"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/confirm/", views.agreement_confirm, name="agreement_confirm"),
 ]

@@ -28,6 +28,13 @@ def matching_context(request):
     }
     context["upcoming_sessions"] = selectors.sessions_visible_to(user).filter(
         state=DockingState.SCHEDULED, starts_at__gte=timezone.now()).count()
+    from .enums import RoundState
+    from .models import RoundJudge
+
+    context["judging_rounds"] = RoundJudge.objects.filter(
+        user=user, recused_at__isnull=True, round__state=RoundState.SCORING).count()
+    context["my_rounds"] = selectors.rounds_visible_to(user).exclude(
+        state=RoundState.FINISHED).count()
     return context
 
 

@@ -131,6 +131,7 @@ def test_layer_order_is_the_contracts():
     order = layer_order()
     names = ("api", "dashboards", "complaints", "matching", "solutions", "demands", "contests",
              "accounts", "common")
+    assert order["awards"] == order["complaints"]
     ranks = [order[name][0] for name in names]
     assert ranks == sorted(ranks) and len(set(ranks)) == len(names)
     assert order["push"] == order["solutions"] and order["solutions"][1]

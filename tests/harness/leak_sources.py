@@ -14,6 +14,7 @@ from tests.harness.world import (
     HIDDEN_PASSAGE,
     PRIVATE_QUESTION,
     PUBLISHED_ANSWER,
+    ROUND_CANARY,
     SOLUTION_CANARY,
     STAFF_ACHIEVEMENT,
 )
@@ -148,5 +149,18 @@ register(
         canaries=_demand_canaries,
         substitutes=lambda world: [world.objects["demand"].public_snapshot["public_name"]],
         seeds=_api_seeds,
+    )
+)
+
+
+# A closed live round is seen by its participants, judges, host and Torch staff only: never in
+# the public list of rounds, on the demand's public page or in a search.
+register(
+    LeakSource(
+        name="live_rounds",
+        canaries=lambda world: [ROUND_CANARY, "ROUNDLEAK"],
+        substitutes=lambda world: [],
+        seeds=lambda world: ["/matching/rounds/",
+                             f"/matching/rounds/{world.objects['live_round'].pk}/"],
     )
 )

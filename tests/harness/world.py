@@ -84,6 +84,9 @@ PRIVATE_QUESTION = "私密提问金丝雀QCANARY"
 PUBLISHED_ANSWER = "公开答复：样件由需求方提供QAMATRIX"
 # A staff-only achievement: nobody but its holder's members, host and Torch staff sees it.
 STAFF_ACHIEVEMENT = "矩阵内部成果MATCHLEAK"
+# A closed live round (not every side consented): its title, judges and results stay with its
+# participants, host and Torch staff.
+ROUND_CANARY = "矩阵闭门现场赛ROUNDLEAK"
 
 # Foreign rows are recognised on admin pages by these (an admin list or filter that shows one
 # shows another unit's data).
@@ -421,9 +424,16 @@ def build_world():
     training_session = dashboard_services.schedule_session(
         actor=users["torch"], title="线上培训会", description="", starts_at=timezone.now(),
         place="线上")
+    # The round's second challenger is an institute none of the crawled personas belongs to.
+    rival = SolutionFactory(
+        demand=demand, organisation=OrganisationFactory(kind=OrganisationKind.INSTITUTE,
+                                                        name="矩阵对手研究院"),
+        status="shortlisted", title="对手方案")
+    round_objects = _live_round(users, demand=demand, unit=unit_a, entries=(solution, rival))
 
     objects = {
         **matching_objects,
+        **round_objects,
         "solution": solution,
         "solution_file": solution_file,
         "draft_solution": draft_solution,
@@ -542,3 +552,69 @@ def _matching(users, *, demand, unit, field_, holder, agency_org, owner_org):
             "achievement": public, "staff_achievement": staff_only, "commission": commission,
             "invitation": invitation, "intention_agreement": agreement,
             "recommendation": demand.recommendations.first(), "agency_org": agency_org}
+
+
+def _live_round(users, *, demand, unit, entries):
+    """A closed live round of the world's demand, scoring: the granted challenger's institute
+    and a rival institute compete (their solutions placed directly, not through the workflow),
+    the ``expert`` persona judges with a draft sheet for the first challenger; an award to the
+    institute awaits the clause acknowledgements."""
+    from datetime import timedelta
+
+    from matching.enums import DEFAULT_CRITERIA, JudgeKind, RoundPart, RoundState
+    from matching.models import (
+        AgendaItem,
+        LiveRound,
+        RoundCriterion,
+        RoundEntry,
+        RoundJudge,
+        ScoreSheet,
+    )
+
+    live_round = LiveRound.objects.create(
+        demand=demand, host_unit=unit, title=ROUND_CANARY, venue="矩阵会议中心",
+        starts_at=timezone.now() + timedelta(days=10), state=RoundState.SCORING,
+        created_by=users["host"])
+    rows = [RoundEntry.objects.create(round=live_round, solution=solution, position=position,
+                                      organisation_id=solution.organisation_id)
+            for position, solution in enumerate(entries, start=1)]
+    AgendaItem.objects.create(round=live_round, part=RoundPart.DOCKING, position=1,
+                              title="需求介绍", minutes=10)
+    for position, entry in enumerate(rows, start=1):
+        AgendaItem.objects.create(round=live_round, part=RoundPart.PITCHING, position=position,
+                                  title=f"路演{position}", minutes=8, entry=entry)
+    for position, (name, weight) in enumerate(zip(DEFAULT_CRITERIA, (40, 30, 30), strict=True),
+                                              start=1):
+        RoundCriterion.objects.create(round=live_round, name=name, weight=weight,
+                                      position=position)
+    judge = RoundJudge.objects.create(round=live_round, user=users["expert"],
+                                      kind=JudgeKind.EXPERT, invited_by=users["host"])
+    ScoreSheet.objects.create(judge=judge, entry=rows[0])
+    from awards.enums import CLAUSE
+    from awards.models import Award
+
+    award = Award.objects.create(
+        demand=demand, host_unit=unit, live_round=live_round, recipient=rows[0].organisation,
+        payer_id=demand.organisation_id, title="矩阵现场赛奖金", amount=Decimal("5"),
+        due_on=timezone.localdate() + timedelta(days=30), clause=str(CLAUSE),
+        created_by=users["host"])
+    from awards.models import TechnologyContract
+    from matching.models import IntentionAgreement
+
+    agreement = IntentionAgreement.objects.filter(demand=demand).first()
+    contract = TechnologyContract.objects.create(
+        agreement=agreement, host_unit=unit, number="JS-MATRIX-001", kind="license",
+        amount=Decimal("100"), signed_on=timezone.localdate(), registered_by=users["owner"])
+    from awards.models import ServiceRequest
+
+    service_request = ServiceRequest.objects.create(
+        host_unit=unit, requester=users["owner"], kind="ip", description="专利布局咨询",
+        provider=users["agency"].memberships.first().organisation, assigned_by=users["host"],
+        state="assigned")
+    from awards.models import FollowUp
+
+    follow_up = FollowUp.objects.create(agreement=agreement, host_unit=unit, months=3,
+                                        due_on=timezone.localdate())
+    return {"live_round": live_round, "round_entry": rows[0], "round_judge": judge,
+            "award": award, "contract": contract, "service_request": service_request,
+            "follow_up": follow_up}

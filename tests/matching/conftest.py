@@ -93,3 +93,4 @@ def client(client):
 
     client.force_login = sign_in
     return client
+from .rounds_fixtures import contenders, live_round  # noqa: F401,E402  (live-round fixtures)
