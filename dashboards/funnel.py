@@ -1,10 +1,8 @@
 """The national funnel as data: one :class:`Stage` per step, in order.
 
-Only stages whose data exists are listed: demands collected, published and answered, solutions,
-docking sessions and intention agreements today. The steps still to come — live rounds, awards
-(count and amount), contracts — are each one entry appended here when their app lands (a
-queryset of the stage's rows and the ORM paths of its host unit, event, industry field, region
-and date), never a zero shown for a stage that does not exist yet. A stage whose rows reach
+Every step of the contest is here, from demands collected to technology contracts: each is one
+entry (a queryset of the stage's rows and the ORM paths of its host unit, event, industry
+field, region and date), so a new step is one more entry. A stage whose rows reach
 several demands (a docking session) is counted once in each group it reaches (``spans``).
 """
 
@@ -17,10 +15,11 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from awards.models import Award, TechnologyContract
 from common.regions import PROVINCES, province_code
 from demands.models import Demand
 from matching.enums import AgreementState, DockingState
-from matching.models import DockingSession, IntentionAgreement
+from matching.models import DockingSession, IntentionAgreement, LiveRound
 from solutions.enums import SolutionStatus
 from solutions.models import DemandResponse, Solution
 
@@ -77,6 +76,15 @@ def _agreement_row(agreement):
     return agreement.demand.ref, agreement.demand.title, agreement.get_absolute_url()
 
 
+def _on_demand_row(row):
+    return row.demand.ref, row.demand.title, row.get_absolute_url()
+
+
+def _contract_row(contract):
+    return contract.agreement.demand.ref, contract.agreement.demand.title, (
+        contract.get_absolute_url())
+
+
 STAGES = (
     Stage(key="collected", label=_("Demands collected"),
           rows=lambda: Demand.objects.filter(REACHED_HOST), date="submitted_at",
@@ -101,6 +109,16 @@ STAGES = (
           rows=lambda: IntentionAgreement.objects.filter(state=AgreementState.CONFIRMED),
           date="signed_on", host_unit="demand__host_unit", field="demand__industry_field",
           region="demand__region", list_select=("demand",), describe=_agreement_row),
+    Stage(key="live_rounds", label=_("Live rounds"), rows=lambda: LiveRound.objects.all(),
+          date="starts_at", field="demand__industry_field", region="demand__region",
+          list_select=("demand",), describe=_on_demand_row),
+    Stage(key="awards", label=_("Awards"), rows=lambda: Award.objects.all(), date="created_at",
+          field="demand__industry_field", region="demand__region", list_select=("demand",),
+          describe=_on_demand_row),
+    Stage(key="contracts", label=_("Technology contracts"),
+          rows=lambda: TechnologyContract.objects.all(), date="signed_on",
+          field="agreement__demand__industry_field", region="agreement__demand__region",
+          list_select=("agreement__demand",), describe=_contract_row),
 )
 STAGE_BY_KEY = {stage.key: stage for stage in STAGES}
 

@@ -32,3 +32,13 @@ def register():
                    reason="who took part in a docking session, kept with its minutes; "
                           + ANONYMISED)
     register_model("matching.CalendarFeed", user_fields=["user"], erase=DELETE)
+    register_model("matching.LiveRound", user_fields=["created_by", "selected_by"], erase=KEEP,
+                   reason="a live round of the contest; " + ANONYMISED)
+    register_model("matching.LiveRoundTransition", user_fields=["actor"], erase=KEEP,
+                   reason=ANONYMISED)
+    register_model("matching.RoundConsent", section="round_consents",
+                   user_fields=["answered_by"], erase=KEEP,
+                   reason="an organisation's recorded consent to a public round; " + ANONYMISED)
+    register_model("matching.RoundJudge", section="rounds_judged",
+                   user_fields=["user", "invited_by"], erase=KEEP,
+                   reason="a judge's signed score sheets stay verifiable; " + ANONYMISED)

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from awards.enums import ContractKind
+from awards.models import Award, TechnologyContract
 from complaints import services as complaint_services
 from dashboards import funnel
 from demands.models import Demand
-from matching.models import DockingSession, IntentionAgreement
+from matching.models import DockingSession, IntentionAgreement, LiveRound
 from solutions.enums import ResponseKind
 from solutions.models import DemandResponse, Solution
 from solutions.services.responses import record_response
@@ -61,11 +63,23 @@ def data(host_unit, other_host_unit):
             link="https://meet.example.cn/1", starts_at=now, ends_at=now, state=state,
             created_by=organiser)
         session.demands.set([first, second])
-    for state in ("confirmed", "draft"):
-        IntentionAgreement.objects.create(
-            demand=first, partner=OrganisationFactory(), cooperation_mode="joint", amount=50,
-            signed_on=now.date(), state=state, created_by=organiser)
+    agreements = [IntentionAgreement.objects.create(
+        demand=first, partner=OrganisationFactory(), cooperation_mode="joint", amount=50,
+        signed_on=now.date(), state=state, created_by=organiser)
+        for state in ("confirmed", "draft")]
+    live_round = LiveRound.objects.create(demand=first, host_unit=host_unit, title="现场赛",
+                                          starts_at=now, created_by=organiser)
+    Award.objects.create(demand=first, host_unit=host_unit, live_round=live_round,
+                         recipient=agreements[0].partner, payer=first.organisation,
+                         title="一等奖", amount=20, due_on=now.date(), clause="奖金不附加条件",
+                         created_by=organiser)
+    TechnologyContract.objects.create(agreement=agreements[0], host_unit=host_unit,
+                                      number="HT-2026-001", kind=CONTRACT_KIND, amount=80,
+                                      signed_on=now.date(), registered_by=organiser)
     return made
+
+
+CONTRACT_KIND = ContractKind.values[0]
 
 
 def _direct(stage_key, unit_ids=None):
@@ -84,6 +98,12 @@ def _direct(stage_key, unit_ids=None):
             state="cancelled").distinct()
     if stage_key == "agreements":
         return IntentionAgreement.objects.filter(demand__in=rows, state="confirmed")
+    if stage_key == "live_rounds":
+        return LiveRound.objects.filter(demand__in=rows)
+    if stage_key == "awards":
+        return Award.objects.filter(demand__in=rows)
+    if stage_key == "contracts":
+        return TechnologyContract.objects.filter(agreement__demand__in=rows)
     return rows.filter(published_at__isnull=False)
 
 
@@ -116,9 +136,10 @@ def test_every_breakdown_adds_up_and_drills_to_its_rows(data, dimension):
 def test_totals_equal_direct_counts(data, host_unit):
     assert [(stage.key, n) for stage, n in funnel.totals(None)] == [
         ("collected", _direct("collected").count()), ("published", 3), ("answered", 2),
-        ("solutions", 3), ("docking", 1), ("agreements", 1)]
+        ("solutions", 3), ("docking", 1), ("agreements", 1), ("live_rounds", 1), ("awards", 1),
+        ("contracts", 1)]
     assert [n for _stage, n in funnel.totals({host_unit.pk})] == [
-        _direct("collected", [host_unit.pk]).count(), 2, 1, 2, 1, 1]
+        _direct("collected", [host_unit.pk]).count(), 2, 1, 2, 1, 1, 1, 1, 1]
 
 
 def test_region_folds_to_provinces(data):
@@ -153,7 +174,8 @@ def test_torch_sees_every_unit_and_exports_the_view(client, data, torch_staff, h
     assert funnel_rows[1:] == [("Demands collected", _direct("collected").count()),
                                ("Demands published", 3), ("Demands answered", 2),
                                ("Solutions", 3), ("Docking sessions", 1),
-                               ("Intention agreements", 1)]
+                               ("Intention agreements", 1), ("Live rounds", 1), ("Awards", 1),
+                               ("Technology contracts", 1)]
 
 
 def test_supervision_figures_count_complaints(client, data, torch_staff, challenger,
@@ -176,7 +198,8 @@ def test_the_dashboard_is_staff_only_and_queries_stay_flat(client, data, challen
     assert client.get(reverse("dashboards:national")).status_code == 404
     assert client.get(reverse("dashboards:mine")).status_code == 200
     sign_in(client, torch_staff)
-    with django_assert_max_num_queries(30):
+    # A fixed number per stage (its total, its breakdown, its per-host counts), none per row.
+    with django_assert_max_num_queries(12 + 3 * len(funnel.STAGES)):
         client.get(reverse("dashboards:national") + "?by=week")
 
 
