@@ -7,6 +7,7 @@ from matching.enums import Visibility
 from matching.models import Achievement
 from matching.services.library import index_fields
 from matching.services.recommend import forget_index
+from matching.services.terms import load_data_file
 from tests.factories.accounts import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.contests import IndustryFieldFactory
 from tests.factories.demands import DemandFactory
@@ -47,6 +48,9 @@ def make_achievement(holder, field_, *, title, abstract, keywords=(), visibility
 @pytest.fixture
 def library(holder, field_):
     """An IGBT achievement written with the full term, a look-alike, and a staff-only one."""
+    # The term table comes from a data migration, which a transactional test run before this
+    # one in the same process has flushed: load the repository's table again.
+    load_data_file()
     return {
         "igbt": make_achievement(
             holder, field_, title="绝缘栅双极型晶体管双面冷却封装",
