@@ -279,6 +279,10 @@ class Command(BaseCommand):
         names = ["王建国", "专家甲", "李评审专家"]
         for index, rows in table.items():
             for entry, row in zip(entries, rows, strict=True):
+                if rounds.conflicted(judges[index], entry):
+                    # A conflict found from the demo's data (the company signed an intention
+                    # agreement with challenger@demo.cn's organisation): that sheet stays empty.
+                    continue
                 rounds.save_scores(
                     live_round,
                     entry,
