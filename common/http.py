@@ -32,3 +32,14 @@ def safe_next(request, default, names=("next", "return")):
             if candidate and is_same_site_path(candidate, request):
                 return candidate
     return default
+
+
+def posted_text(request, name, *, default="", max_length=None):
+    """A free-text value read straight from ``request.POST`` (where no form field cleans it):
+    without NUL characters, which no database text column takes (PostgreSQL refuses them), and
+    cut to ``max_length``. ``None`` when the field was not posted and ``default`` is ``None``."""
+    value = request.POST.get(name, default)
+    if value is None:
+        return None
+    value = str(value).replace("\x00", "")
+    return value[:max_length] if max_length else value

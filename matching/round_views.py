@@ -16,6 +16,7 @@ from accounts.enums import MembershipState
 from accounts.models import Organisation
 from accounts.permissions import is_org_member, is_torch_staff
 from common.errors import DomainError, show_error
+from common.http import posted_text
 from demands.models import Demand
 from solutions.enums import SolutionStatus
 from solutions.models import Solution
@@ -416,7 +417,7 @@ def round_score(request, pk, entry):
     background = request.headers.get("X-Requested-With") == "fetch"
     if request.method == "POST":
         values = {
-            str(c.pk): request.POST.get(f"c{c.pk}", "")
+            str(c.pk): posted_text(request, f"c{c.pk}")
             for c in criteria
             if f"c{c.pk}" in request.POST
         }
@@ -427,14 +428,14 @@ def round_score(request, pk, entry):
                     entry,
                     user=request.user,
                     values=values,
-                    comment=request.POST.get("comment", ""),
+                    comment=posted_text(request, "comment"),
                     request=request,
                 )
                 rounds.submit_sheet(
                     live_round,
                     entry,
                     user=request.user,
-                    signed_name=request.POST.get("signed_name", ""),
+                    signed_name=posted_text(request, "signed_name"),
                     request=request,
                 )
             else:
@@ -443,7 +444,7 @@ def round_score(request, pk, entry):
                     entry,
                     user=request.user,
                     values=values,
-                    comment=request.POST.get("comment"),
+                    comment=posted_text(request, "comment", default=None),
                     request=request,
                 )
         except DomainError as error:

@@ -17,6 +17,7 @@ from accounts.enums import MembershipState
 from accounts.models import Organisation
 from accounts.permissions import is_torch_staff
 from common.errors import DomainError, show_error
+from common.http import posted_text
 from contests.models import HostUnit
 from contests.permissions import is_host_staff, staffed_host_unit_ids
 from demands.enums import DemandStatus
@@ -327,7 +328,8 @@ def commission_end(request, pk):
     _or_404(request.user, "matching.view_commission", commission)
     try:
         agencies.end_commission(commission, actor=request.user,
-                                reason=request.POST.get("reason", "")[:1000], request=request)
+                                reason=posted_text(request, "reason", max_length=1000),
+                                request=request)
     except DomainError as error:
         show_error(request, error)
     else:
