@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from awards.enums import AwardState
 from awards.models import Award
@@ -26,6 +27,7 @@ def test_seed_demo_awards(db, settings):
 
     assert TechnologyContract.objects.filter(priority=True).count() == 1
     assert FollowUp.objects.count() == 3
+    # Due dates are Asia/Shanghai dates: compare with the local day the award was made on.
     assert FollowUp.objects.filter(months=3, reported_at__isnull=True).get().due_on <= (
-        paid.created_at.date())
+        timezone.localdate(paid.created_at))
     assert ServiceRequest.objects.count() == 1
