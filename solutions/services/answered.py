@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from audit.services import log_action
+from common.workdays import is_working_day
 from contests.models import HostMembership, HostUnit
 from demands.enums import PUBLIC_STATES
 
@@ -35,17 +36,6 @@ def respond_as_host(demand, *, actor, text, request=None):
         log_action("portal.solutions.host_response", actor=actor, obj=demand, request=request,
                    data={"response": response.pk})
     return response
-
-
-def is_working_day(day):
-    """A working day in mainland China (statutory holidays and adjusted working weekends from
-    the ``chinesecalendar`` library; Monday to Friday for years it does not cover yet)."""
-    import chinese_calendar
-
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
 
 
 def remind_overdue(*, now=None):
