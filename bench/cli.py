@@ -15,6 +15,11 @@ One run, on PostgreSQL, with gunicorn on loopback:
    against 10k (goal ≤ 1.5×; ``--solutions-small`` / ``--solutions-large``).
 7. ``board``: the unanswered board of one host unit with 100k demands against its raw SQL
    (goal within 2×; ``--board-demands``).
+8. ``load``: a mixed load driven by locust (``bench/locustfile.py``) on the large scale with
+   the demo seeded on top: visitors, challengers signing in and submitting solutions with a
+   file, owners comparing, judges scoring, host staff on their boards; requests/s,
+   p50/p95/p99 and errors per request kind, each p95 against its idle p95 (goal < 4×, 0
+   errors; ``--load-users``, ``--load-duration``, ``--load-idle``).
 """
 
 import argparse
@@ -24,7 +29,7 @@ import traceback
 
 from bench import config
 
-STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board")
+STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board", "load")
 SCALES = {"full": (1_000, 100_000), "small": (1_000, 10_000)}
 
 
@@ -60,6 +65,15 @@ def parse(argv):
     parser.add_argument("--board-demands", type=int, default=None,
                         help="demands of the one host unit in step 7 (default 100,000; small "
                              "scale 20,000)")
+    parser.add_argument("--load-users", type=int, default=40,
+                        help="simulated people of the mixed load (step 8; default 40)")
+    parser.add_argument("--load-duration", type=float, default=300.0,
+                        help="seconds of the mixed load (default 300)")
+    parser.add_argument("--load-idle", type=float, default=60.0,
+                        help="seconds of the idle run before it, one person per journey "
+                             "(default 60)")
+    parser.add_argument("--load-workers", type=int, default=4,
+                        help="gunicorn workers under the mixed load (default 4)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument("--regenerate", action="store_true",
                         help="generate the demands afresh (by default a database that holds "

@@ -41,6 +41,8 @@ class Runner:
                 self._step("solutions", self._solutions)
             if "board" in self.steps:
                 self._step("board", self._board)
+            if "load" in self.steps:
+                self._step("load", self._load)
         finally:
             self.report.details["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -136,6 +138,20 @@ class Runner:
         demands = self.args.board_demands or (100_000 if self.args.scale == "full" else 20_000)
         solutions.run_board(self.report, demands=demands,
                             iterations=min(self.args.iterations, 100), log=self.log)
+
+    # --- step 8: the mixed load ----------------------------------------------------------------
+    def _load(self):
+        from bench.steps import load
+
+        data.grow_to(self.large, seed=self.args.seed, workers=self.args.workers, log=self.log,
+                     regenerate=False)
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        with Gunicorn(self.env, workers=self.args.load_workers,
+                      log_path=OUT_DIR / "gunicorn-load.log") as server:
+            self.log(f"gunicorn ({self.args.load_workers} workers) on 127.0.0.1:{server.port}")
+            load.run(self.report, server.port, users=self.args.load_users,
+                     duration=self.args.load_duration, idle_duration=self.args.load_idle,
+                     log=self.log)
 
     def _fanout(self):
         from bench.steps import fanout
