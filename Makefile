@@ -88,6 +88,8 @@ gunicorn: collectstatic
 	$(BIN)/gunicorn challenge_portal.wsgi --no-control-socket --bind $(HOST):$(PORT) --workers 2
 
 bench: install
+	$(BIN)/python -m pip install --quiet '.[bench]'
+	rm -rf build *.egg-info
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The code is checked by ruff's rules (pyproject), not reflowed by its formatter: continuation
