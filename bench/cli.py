@@ -15,7 +15,10 @@ One run, on PostgreSQL, with gunicorn on loopback:
    against 10k (goal ≤ 1.5×; ``--solutions-small`` / ``--solutions-large``).
 7. ``board``: the unanswered board of one host unit with 100k demands against its raw SQL
    (goal within 2×; ``--board-demands``).
-8. ``load``: a mixed load driven by locust (``bench/locustfile.py``) on the large scale with
+8. ``rounds``: a live round's pages during scoring (judge's page, autosave, progress view,
+   ranking), p95 at 1M score entries against 10k (goal ≤ 1.5×; ``--scores-small`` /
+   ``--scores-large``).
+9. ``load``: a mixed load driven by locust (``bench/locustfile.py``) on the large scale with
    the demo seeded on top: visitors, challengers signing in and submitting solutions with a
    file, owners comparing, judges scoring, host staff on their boards; requests/s,
    p50/p95/p99 and errors per request kind, each p95 against its idle p95 (goal < 4×, 0
@@ -29,7 +32,8 @@ import traceback
 
 from bench import config
 
-STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board", "load")
+STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board", "rounds",
+         "load")
 SCALES = {"full": (1_000, 100_000), "small": (1_000, 10_000)}
 
 
@@ -65,6 +69,12 @@ def parse(argv):
     parser.add_argument("--board-demands", type=int, default=None,
                         help="demands of the one host unit in step 7 (default 100,000; small "
                              "scale 20,000)")
+    parser.add_argument("--scores-small", type=int, default=10_000,
+                        help="score entries in the database at the small scale of the rounds "
+                             "step (default 10,000)")
+    parser.add_argument("--scores-large", type=int, default=None,
+                        help="score entries at its large scale (default 1,000,000; small "
+                             "scale 100,000)")
     parser.add_argument("--load-users", type=int, default=40,
                         help="simulated people of the mixed load (step 8; default 40)")
     parser.add_argument("--load-duration", type=float, default=300.0,

@@ -41,6 +41,8 @@ class Runner:
                 self._step("solutions", self._solutions)
             if "board" in self.steps:
                 self._step("board", self._board)
+            if "rounds" in self.steps:
+                self._step("rounds", self._rounds)
             if "load" in self.steps:
                 self._step("load", self._load)
         finally:
@@ -139,7 +141,14 @@ class Runner:
         solutions.run_board(self.report, demands=demands,
                             iterations=min(self.args.iterations, 100), log=self.log)
 
-    # --- step 8: the mixed load ----------------------------------------------------------------
+    def _rounds(self):
+        from bench.steps import rounds
+
+        large = self.args.scores_large or (1_000_000 if self.args.scale == "full" else 100_000)
+        rounds.run(self.report, small=self.args.scores_small, large=large,
+                   iterations=min(self.args.iterations, 100), log=self.log)
+
+    # --- step 9: the mixed load ----------------------------------------------------------------
     def _load(self):
         from bench.steps import load
 
