@@ -11,7 +11,6 @@ response that is not what the person expected (a form sent back with errors, a r
 failure, whatever its status code.
 """
 
-import io
 import itertools
 import json
 import os
@@ -20,23 +19,14 @@ import re
 
 from locust import HttpUser, between, task
 
+from bench.journeys import solution_form
+
 FIXTURES = json.loads(open(os.environ["LOAD_FIXTURES"], encoding="utf-8").read())
 IDLE = os.environ.get("LOAD_MODE") == "idle"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ERRORS = re.compile(r'class="[^"]*(?:errorlist|alert-danger)[^"]*"[^>]*>(.*?)</', re.S)
 
 
-def _pdf():
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-PDF = _pdf()
 # Each demand is answered once by each challenger's organisation (the portal allows one).
 ANSWERS = {person["email"]: iter(person["answer"]) for person in FIXTURES["challengers"]}
 CHALLENGERS = itertools.cycle(FIXTURES["challengers"])
@@ -129,19 +119,10 @@ class Challenger(Person):
             return
         path = f"/solutions/answer/{demand['ref']}/"
         form = self.get(path, "challenger: solution form")
-        data = {
-            "csrfmiddlewaretoken": _token(form), "organisation": self.person["organisation"],
-            "title": "基于多源数据融合的工艺优化方案", "summary": "以在线检测与模型预测控制降低能耗。",
-            "approach": "一、现场数据采集；二、机理与数据混合建模；三、中试验证与交付。",
-            "trl": "6", "ip_status": "none", "team_lead": "王工", "team_members": "李工\n赵工",
-            "team_institution": "某大学工程研究中心", "cost": "120", "duration_months": "12",
-            "cooperation_mode": demand["mode"], "submit": "1",
-        }
-        for indicator in demand["indicators"]:
-            data[f"promise_{indicator['id']}"] = indicator["value"]
-            data[f"verification_{indicator['id']}"] = indicator["verification"]
+        data, attachment = solution_form(self.person, demand)
+        data["csrfmiddlewaretoken"] = _token(form)
         with self.client.post(path, name="challenger: submit solution", data=data,
-                              files={"attachment": ("方案说明.pdf", PDF, "application/pdf")},
+                              files={"attachment": attachment},
                               allow_redirects=False, catch_response=True) as response:
             if response.status_code != 302:
                 response.failure(f"{response.status_code}: {_problem(response)}")

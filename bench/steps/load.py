@@ -210,7 +210,8 @@ def run_locust(port, *, users, duration, mode, prefix, log):
                "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{int(duration)}s",
                "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
                "--loglevel", "WARNING"]
-    env = {**os.environ, "LOAD_FIXTURES": str(FIXTURES), "LOAD_MODE": mode}
+    env = {**os.environ, "LOAD_FIXTURES": str(FIXTURES), "LOAD_MODE": mode,
+           "PYTHONPATH": str(ROOT)}
     log(f"  locust {mode}: {users} users for {int(duration)} s")
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=duration + 180, check=False)
