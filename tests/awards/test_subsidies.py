@@ -356,3 +356,43 @@ def test_subsidies_approved_counts_and_sums_per_host_units(application, host_uni
 
     assert selectors.subsidies_approved(HostUnit.objects.filter(pk=other_host_unit.pk)) == {
         "count": 1, "amount": Decimal("3")}
+
+
+# --- Django admin ---------------------------------------------------------------------------------
+def test_admin_policies_are_written_through_the_service(host_unit, host_organiser, torch_staff,
+                                                        other_host_unit):
+    from django.test import Client
+
+    from tests.contests.conftest import sign_in
+
+    add = reverse("admin:awards_subsidypolicy_add")
+    values = {**policy_values(title="后台录入的补助"), "host_unit": host_unit.pk}
+    values["opens_on"] = values["opens_on"].isoformat()
+    values["closes_on"] = values["closes_on"].isoformat()
+    torch = sign_in(Client(), torch_staff)
+    assert torch.post(add, values).status_code == 403
+    host = sign_in(Client(), host_organiser)
+    wrong = host.post(add, {**values, "closes_on": "2000-01-01"})
+    assert wrong.status_code == 200 and not SubsidyPolicy.objects.exists()
+    assert host.post(add, {**values, "host_unit": other_host_unit.pk}).status_code == 200
+    assert not SubsidyPolicy.objects.exists()
+
+    assert host.post(add, values).status_code == 302
+
+    policy = SubsidyPolicy.objects.get()
+    assert (policy.host_unit, policy.created_by) == (host_unit, host_organiser)
+    assert ActivityLog.objects.filter(action="portal.awards.subsidy_policy.create",
+                                      object_id=str(policy.pk)).exists()
+
+
+def test_admin_applications_are_read_only(application, host_organiser):
+    from django.test import Client
+
+    from tests.contests.conftest import sign_in
+
+    host = sign_in(Client(), host_organiser)
+    change = reverse("admin:awards_subsidyapplication_change", args=[application.pk])
+    assert host.get(change).status_code == 200
+    host.post(change, {"state": "approved", "amount_approved": "30"})
+    application.refresh_from_db()
+    assert (application.state, application.amount_approved) == (SubsidyState.SUBMITTED, None)
