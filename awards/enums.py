@@ -54,3 +54,21 @@ SERVICE_EDGES = (
     Edge(ServiceState.ASSIGNED, ServiceState.COMPLETED, "can_complete_service",
          action="complete"),
 )
+
+
+# --- subsidies (seed 三(五)) -------------------------------------------------------------------
+class SubsidyState(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("subsidy application state", "Awaiting decision")
+    APPROVED = "approved", pgettext_lazy("subsidy application state", "Approved")
+    DECLINED = "declined", pgettext_lazy("subsidy application state", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("subsidy application state", "Withdrawn")
+
+
+SUBSIDY_EDGES = (
+    Edge(SubsidyState.SUBMITTED, SubsidyState.APPROVED, "can_decide_subsidy", action="approve"),
+    Edge(SubsidyState.SUBMITTED, SubsidyState.DECLINED, "can_decide_subsidy", action="decline"),
+    Edge(SubsidyState.SUBMITTED, SubsidyState.WITHDRAWN, "can_withdraw_subsidy",
+         action="withdraw"),
+)
+# An application still counting against its policy (one per agreement and policy).
+LIVE_SUBSIDY_STATES = (SubsidyState.SUBMITTED, SubsidyState.APPROVED)

@@ -4,7 +4,7 @@ company; nobody has acknowledged its clause yet.
 
 Vocabulary in ``common.permission_matrix``; checked by ``tests/harness``."""
 
-from common.permission_matrix import route
+from common.permission_matrix import AdminModel, route
 
 SIDES = "owner challenger_granted host torch"
 
@@ -69,6 +69,48 @@ ROUTES = {
         post={"visitor": "login", "owner host torch": "302", "*": "404"},
         kwargs={"pk": "@follow_up.pk"}, data={"step": "evaluate", "evaluation": "矩阵"},
         note="The demand side reports, the unit's staff evaluate once reported: told so."),
+    # Subsidies: unit A's open policy; the world's demand is matched (a confirmed agreement with
+    # the granted challenger's institute) and the owner's company applied under the policy.
+    "subsidies": route(get={"visitor": "login", "*": "200"},
+                       post={"visitor": "login", "*": "405"},
+                       note="The applications of the user's organisations (maybe none)."),
+    "subsidy_queue": route(get={"visitor": "login", "host other_host torch": "200", "*": "404"},
+                           post={"visitor": "login", "*": "405"},
+                           note="Host staff's queue of their units; Torch: all."),
+    "subsidy_policies": route(get={"*": "200"}, post={"*": "405"},
+                              kwargs={"slug": "@unit.slug"},
+                              note="Public in summary."),
+    "subsidy_policy_create": route(
+        get={"visitor": "login", "host": "200", "*": "404"}, kwargs={"slug": "@unit.slug"},
+        note="The unit's staff; an empty POST is the form with its errors."),
+    "subsidy_policy_edit": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        kwargs={"pk": "@subsidy_policy.pk"},
+        note="The unit's staff; an empty POST is the form with its errors."),
+    "subsidy_apply": route(
+        get={"visitor": "login", "owner": "200", "*": "404"},
+        kwargs={"pk": "@subsidy_policy.pk"},
+        note="Only a member of a matched demand's organisation at the unit; an empty POST is "
+             "the form with its errors."),
+    "subsidy_detail": route(
+        get={"visitor": "login", "owner host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"}, kwargs={"pk": "@subsidy_application.pk"}),
+    "subsidy_step": route(
+        get={"visitor": "login", "*": "405"},
+        post={"visitor": "login", "owner host torch": "302", "*": "404"},
+        kwargs={"pk": "@subsidy_application.pk"}, data={"step": "approve", "amount": "20"},
+        note="Only the unit's staff approve: the applicant and Torch staff are told so."),
 }
 
-ADMIN = {}
+ADMIN = {
+    "Award": AdminModel(scope="host", own="@award", foreign="@foreign_award"),
+    "TechnologyContract": AdminModel(scope="host", own="@contract",
+                                     foreign="@foreign_contract"),
+    "ServiceRequest": AdminModel(scope="host", own="@service_request",
+                                 foreign="@foreign_service_request"),
+    "FollowUp": AdminModel(scope="host", own="@follow_up", foreign="@foreign_follow_up"),
+    "SubsidyPolicy": AdminModel(scope="host", own="@subsidy_policy",
+                                foreign="@foreign_subsidy_policy"),
+    "SubsidyApplication": AdminModel(scope="host", own="@subsidy_application",
+                                     foreign="@foreign_subsidy_application"),
+}

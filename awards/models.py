@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import TransitionRecord
 
-from .enums import AwardState, ContractKind, ServiceKind, ServiceState
+from .enums import (
+    LIVE_SUBSIDY_STATES,
+    AwardState,
+    ContractKind,
+    ServiceKind,
+    ServiceState,
+    SubsidyState,
+)
 
 
 class Award(models.Model):
@@ -205,3 +212,102 @@ class FollowUp(models.Model):
 
     def get_absolute_url(self):
         return reverse("awards:follow_up", kwargs={"pk": self.pk})
+
+
+class SubsidyPolicy(models.Model):
+    """A host unit's subsidy policy (from its work plan's local support policies): entered by
+    the unit's staff, public in summary; a demand organisation whose demand at the unit was
+    matched applies while it is open."""
+
+    host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
+                                  related_name="subsidy_policies", verbose_name=_("host unit"))
+    work_plan = models.ForeignKey("contests.WorkPlan", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="subsidy_policies",
+                                  verbose_name=_("from the work plan"))
+    title = models.CharField(_("policy"), max_length=120)
+    description = models.TextField(_("description"))
+    max_amount = models.DecimalField(_("maximum amount (10k yuan)"), max_digits=10,
+                                     decimal_places=2, validators=[MinValueValidator(0)])
+    eligibility = models.TextField(_("who may apply"))
+    opens_on = models.DateField(_("open from"))
+    closes_on = models.DateField(_("open until"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("entered by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("subsidy policy")
+        verbose_name_plural = _("subsidy policies")
+        ordering = ["-opens_on", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return (reverse("awards:subsidy_policies", kwargs={"slug": self.host_unit.slug})
+                + f"#policy-{self.pk}")
+
+    def is_open_on(self, day):
+        return self.opens_on <= day <= self.closes_on
+
+
+class SubsidyApplication(models.Model):
+    """A matched demand's organisation applies for a subsidy under a policy of the demand's
+    host unit (which confirmed intention agreement, the amount asked, why, private supporting
+    files); the unit's staff approve an amount (at most the policy's maximum and the amount
+    asked) or decline with a reason; the applicant may withdraw while it awaits decision."""
+
+    policy = models.ForeignKey(SubsidyPolicy, on_delete=models.PROTECT,
+                               related_name="applications", verbose_name=_("subsidy policy"))
+    host_unit = models.ForeignKey("contests.HostUnit", on_delete=models.PROTECT,
+                                  related_name="subsidy_applications",
+                                  verbose_name=_("host unit"))
+    agreement = models.ForeignKey("matching.IntentionAgreement", on_delete=models.PROTECT,
+                                  related_name="subsidy_applications",
+                                  verbose_name=_("intention agreement"))
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                     related_name="subsidy_applications",
+                                     verbose_name=_("applicant organisation"))
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("submitted by"))
+    amount_asked = models.DecimalField(_("amount asked (10k yuan)"), max_digits=10,
+                                       decimal_places=2, validators=[MinValueValidator(0)])
+    justification = models.TextField(_("justification"))
+    amount_approved = models.DecimalField(_("amount approved (10k yuan)"), max_digits=10,
+                                          decimal_places=2, null=True, blank=True)
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=SubsidyState.choices,
+                             default=SubsidyState.SUBMITTED, db_index=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("subsidy application")
+        verbose_name_plural = _("subsidy applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["policy", "agreement"], condition=models.Q(state__in=LIVE_SUBSIDY_STATES),
+            name="one_live_subsidy_application")]
+
+    def __str__(self):
+        return f"{self.policy} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("awards:subsidy_detail", kwargs={"pk": self.pk})
+
+
+class SubsidyApplicationTransition(TransitionRecord):
+    application = models.ForeignKey(SubsidyApplication, on_delete=models.CASCADE,
+                                    related_name="transitions",
+                                    verbose_name=_("subsidy application"))
+    from_state = models.CharField(_("from"), max_length=20, choices=SubsidyState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=SubsidyState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("subsidy application change")
+        verbose_name_plural = _("subsidy application changes")

@@ -6,7 +6,7 @@ import rules
 from accounts.permissions import is_org_member, is_torch_staff
 from contests.permissions import is_host_staff_of
 
-from .enums import AwardState
+from .enums import AwardState, SubsidyState
 
 
 @rules.predicate
@@ -99,3 +99,36 @@ can_view_follow_up = _follow_up_demand_side | _follow_up_host | is_torch_staff
 can_report_follow_up = _follow_up_demand_side
 can_evaluate_follow_up = _follow_up_host
 rules.add_perm("awards.view_followup", can_view_follow_up)
+
+
+# --- subsidies ----------------------------------------------------------------------------------
+@rules.predicate
+def is_policy_host(user, policy):
+    """Host staff of the policy's unit (who enter and change its policies)."""
+    return policy is not None and is_host_staff_of(user, policy.host_unit_id)
+
+
+@rules.predicate
+def _subsidy_applicant(user, application):
+    """An active member of the applying organisation (the matched demand's)."""
+    return application is not None and is_org_member(user, application.organisation_id)
+
+
+@rules.predicate
+def _subsidy_host(user, application):
+    return application is not None and is_host_staff_of(user, application.host_unit_id)
+
+
+@rules.predicate
+def _subsidy_submitted(user, application):
+    return application is not None and application.state == SubsidyState.SUBMITTED
+
+
+can_view_subsidy = _subsidy_applicant | _subsidy_host | is_torch_staff
+can_decide_subsidy = _subsidy_host
+can_withdraw_subsidy = _subsidy_applicant
+rules.add_perm("awards.view_subsidyapplication", can_view_subsidy)
+# Whoever may change it may remove its supporting files (files.permissions): the applicant,
+# while it awaits decision.
+rules.add_perm("awards.change_subsidyapplication", _subsidy_applicant & _subsidy_submitted)
+rules.add_perm("awards.change_subsidypolicy", is_policy_host)

@@ -21,3 +21,10 @@ def register():
                    reason=ANONYMISED)
     register_model("awards.FollowUp", section="follow_up_reports",
                    user_fields=["reported_by", "evaluated_by"], erase=KEEP, reason=ANONYMISED)
+    register_model("awards.SubsidyPolicy", user_fields=["created_by"], erase=KEEP,
+                   reason="a host unit's published policy; " + ANONYMISED)
+    register_model("awards.SubsidyApplication", section="subsidy_applications",
+                   user_fields=["applicant", "decided_by"], erase=KEEP,
+                   reason="an organisation's application to a host unit; " + ANONYMISED)
+    register_model("awards.SubsidyApplicationTransition", user_fields=["actor"], erase=KEEP,
+                   reason=ANONYMISED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import subsidy_views, views
 
 app_name = "awards"
 
@@ -22,4 +22,15 @@ urlpatterns = [
     path("services/<int:pk>/step/", views.service_step, name="service_step"),
     path("follow-ups/", views.follow_up_list, name="follow_ups"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up"),
+    path("subsidies/", subsidy_views.subsidy_list, name="subsidies"),
+    path("subsidies/queue/", subsidy_views.subsidy_queue, name="subsidy_queue"),
+    path("subsidies/units/<slug:slug>/", subsidy_views.policy_list, name="subsidy_policies"),
+    path("subsidies/units/<slug:slug>/new/", subsidy_views.policy_create,
+         name="subsidy_policy_create"),
+    path("subsidies/policies/<int:pk>/edit/", subsidy_views.policy_edit,
+         name="subsidy_policy_edit"),
+    path("subsidies/policies/<int:pk>/apply/", subsidy_views.subsidy_apply,
+         name="subsidy_apply"),
+    path("subsidies/<int:pk>/", subsidy_views.subsidy_detail, name="subsidy_detail"),
+    path("subsidies/<int:pk>/step/", subsidy_views.subsidy_step, name="subsidy_step"),
 ]

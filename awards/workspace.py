@@ -3,7 +3,14 @@
 from accounts.workspace import register_section
 
 from .enums import AwardState
-from .selectors import awards_visible_to, contracts_visible_to, follow_ups_visible_to
+from contests.permissions import staffed_host_unit_ids
+
+from .selectors import (
+    awards_visible_to,
+    contracts_visible_to,
+    follow_ups_visible_to,
+    own_subsidy_applications,
+)
 
 
 def awards_context(request):
@@ -11,7 +18,9 @@ def awards_context(request):
     return {"open_awards": awards.exclude(state=AwardState.RECEIVED).count(),
             "has_awards": awards.exists(),
             "has_contracts": contracts_visible_to(request.user).exists(),
-            "has_follow_ups": follow_ups_visible_to(request.user).exists()}
+            "has_follow_ups": follow_ups_visible_to(request.user).exists(),
+            "has_subsidies": own_subsidy_applications(request.user).exists(),
+            "is_unit_staff": bool(staffed_host_unit_ids(request.user))}
 
 
 def register():

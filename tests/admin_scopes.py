@@ -11,6 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.models import Organisation
+from awards import selectors as award_selectors
+from awards.models import (
+    Award,
+    FollowUp,
+    ServiceRequest,
+    SubsidyApplication,
+    SubsidyPolicy,
+    TechnologyContract,
+)
 from accounts.permissions import is_torch_staff
 from accounts.selectors import organisations_managed_by
 from contests import selectors as contest_selectors
@@ -28,7 +37,7 @@ from files.models import PrivateFile
 from files.selectors import files_visible_to
 from solutions import selectors as solution_selectors
 from solutions.models import Solution
-from tests.factories.accounts import MembershipFactory, OrganisationFactory
+from tests.factories.accounts import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.contests import (
     ChallengeNoticeFactory,
     ComplaintChannelFactory,
@@ -96,6 +105,65 @@ def _solutions(unit):
     SolutionFactory(demand=published, status="draft")  # the challenger's own
 
 
+def _agreement(unit, state="confirmed"):
+    from django.utils import timezone
+
+    from matching.models import IntentionAgreement
+
+    demand = DemandFactory(host_unit=unit, status="published")
+    return IntentionAgreement.objects.create(
+        demand=demand, partner=OrganisationFactory(), cooperation_mode="license", amount=50,
+        signed_on=timezone.localdate(), created_by=UserFactory(), state=state)
+
+
+def _awards(unit):
+    from django.utils import timezone
+
+    agreement = _agreement(unit)
+    Award.objects.create(demand=agreement.demand, host_unit=unit, recipient=agreement.partner,
+                         payer_id=agreement.demand.organisation_id, title="奖金", amount=5,
+                         due_on=timezone.localdate(), clause="—", created_by=UserFactory())
+
+
+def _contracts(unit):
+    from django.utils import timezone
+
+    agreement = _agreement(unit)
+    TechnologyContract.objects.create(agreement=agreement, host_unit=unit,
+                                      number=f"JS-{agreement.pk}", kind="license", amount=10,
+                                      signed_on=timezone.localdate(),
+                                      registered_by=UserFactory())
+
+
+def _service_requests(unit):
+    ServiceRequest.objects.create(host_unit=unit, requester=UserFactory(), kind="ip",
+                                  description="咨询")
+
+
+def _follow_ups(unit):
+    from django.utils import timezone
+
+    FollowUp.objects.create(agreement=_agreement(unit), host_unit=unit, months=3,
+                            due_on=timezone.localdate())
+
+
+def _policy(unit):
+    import datetime
+
+    return SubsidyPolicy.objects.create(
+        host_unit=unit, title="补助", description="说明", max_amount=20, eligibility="企业",
+        opens_on=datetime.date(2026, 1, 1), closes_on=datetime.date(2026, 12, 31),
+        created_by=UserFactory())
+
+
+def _subsidy_applications(unit):
+    agreement = _agreement(unit)
+    SubsidyApplication.objects.create(
+        policy=_policy(unit), host_unit=unit, agreement=agreement,
+        organisation_id=agreement.demand.organisation_id, applicant=UserFactory(),
+        amount_asked=10, justification="理由")
+
+
 ADMIN_SCOPES = [
     AdminScope(Event, contest_selectors.events_hosted_for, lambda unit: None),
     AdminScope(HostUnit, contest_selectors.host_units_of, lambda unit: None),
@@ -131,6 +199,13 @@ ADMIN_SCOPES = [
     ),
     AdminScope(Organisation, organisations_managed_by, _organisations),
     AdminScope(Solution, solution_selectors.solutions_managed_by, _solutions),
+    AdminScope(Award, award_selectors.awards_managed_by, _awards),
+    AdminScope(TechnologyContract, award_selectors.contracts_managed_by, _contracts),
+    AdminScope(ServiceRequest, award_selectors.services_managed_by, _service_requests),
+    AdminScope(FollowUp, award_selectors.follow_ups_managed_by, _follow_ups),
+    AdminScope(SubsidyPolicy, award_selectors.policies_managed_by, _policy),
+    AdminScope(SubsidyApplication, award_selectors.subsidy_applications_managed_by,
+               _subsidy_applications),
     # Files are downloaded on the pages by everyone their selector serves; admin lists them to
     # Torch staff only.
     AdminScope(PrivateFile, files_visible_to, _files, audience=is_torch_staff),

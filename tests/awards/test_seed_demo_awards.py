@@ -31,3 +31,13 @@ def test_seed_demo_awards(db, settings):
     assert FollowUp.objects.filter(months=3, reported_at__isnull=True).get().due_on <= (
         timezone.localdate(paid.created_at))
     assert ServiceRequest.objects.count() == 1
+    from awards.enums import SubsidyState
+    from awards.models import SubsidyApplication, SubsidyPolicy
+    from files.selectors import files_for_object
+
+    policy = SubsidyPolicy.objects.get()
+    assert policy.host_unit_id == paid.host_unit_id
+    application = SubsidyApplication.objects.get()
+    assert (application.policy, application.state) == (policy, SubsidyState.SUBMITTED)
+    assert application.organisation_id == paid.payer_id
+    assert files_for_object(application).count() == 1

@@ -17,6 +17,8 @@ from tests.harness.world import (
     ROUND_CANARY,
     SOLUTION_CANARY,
     STAFF_ACHIEVEMENT,
+    SUBSIDY_CANARY,
+    SUBSIDY_POLICY_TITLE,
 )
 
 
@@ -162,5 +164,17 @@ register(
         substitutes=lambda world: [],
         seeds=lambda world: ["/matching/rounds/",
                              f"/matching/rounds/{world.objects['live_round'].pk}/"],
+    )
+)
+
+
+# A host unit's subsidy policies are public in summary; an application (its justification, its
+# supporting files) is seen by the applying organisation, the unit's staff and Torch staff only.
+register(
+    LeakSource(
+        name="subsidies",
+        canaries=lambda world: [SUBSIDY_CANARY, "CANARYSUBSIDY"],
+        substitutes=lambda world: [SUBSIDY_POLICY_TITLE],
+        seeds=lambda world: [f"/awards/subsidies/units/{world.objects['unit'].slug}/"],
     )
 )

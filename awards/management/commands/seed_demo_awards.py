@@ -5,7 +5,9 @@ award of the same round to the runner-up, unpaid and past its date (overdue, rem
 round's intention agreement confirmed by both sides with a registered technology contract
 (flagged for priority) and its follow-ups at 3, 6 and 12 months, the first one due today (the
 one direct write: its date); a service request of challenger@demo.cn assigned to the demo
-service agency. Through the services; idempotent.
+service agency; a subsidy policy of the demo host unit (from its work plan, when it has one)
+and company@demo.cn's application under it for the round's matched demand, with a supporting
+file, awaiting the unit's decision. Through the services; idempotent.
 """
 
 import datetime
@@ -44,6 +46,8 @@ class Command(BaseCommand):
                 self._overdue(live_round, host)
                 self._contract_and_follow_ups(live_round, host, company)
                 self._service_request(host)
+        with transaction.atomic():
+            self._subsidy(live_round, host, company)
         self.stdout.write(self.style.SUCCESS(f"Demo awards ready ({Award.objects.count()})."))
 
     def _paid(self, live_round, host, company):
@@ -103,3 +107,30 @@ class Command(BaseCommand):
         agency = Organisation.objects.filter(kind=OrganisationKind.SERVICE_AGENCY).first()
         if agency is not None:
             services.assign_service(service, agency, actor=host)
+
+    def _subsidy(self, live_round, host, company):
+        """A policy of the round's unit and one submitted application (once)."""
+        from awards.models import SubsidyPolicy
+        from contests.models import WorkPlan
+        from matching.enums import AgreementState
+
+        unit = live_round.demand.host_unit
+        if SubsidyPolicy.objects.filter(host_unit=unit).exists():
+            return
+        today = timezone.localdate()
+        policy = services.save_policy(
+            unit, actor=host, title="揭榜对接成功企业研发费用补助",
+            description="对在本届挑战赛中与揭榜方签订合作意向协议的需求企业，按实际研发投入的"
+                        "30%给予补助。",
+            max_amount="50", eligibility="需求已在本单位对接成功（合作意向协议经双方确认）的企业",
+            opens_on=today - datetime.timedelta(days=10),
+            closes_on=today + datetime.timedelta(days=80),
+            work_plan=WorkPlan.objects.filter(host_unit=unit).first())
+        agreement = live_round.agreement
+        if agreement is None or agreement.state != AgreementState.CONFIRMED:
+            return
+        evidence = SimpleUploadedFile("研发投入明细.pdf", PROOF, content_type="application/pdf")
+        services.apply_for_subsidy(
+            policy, agreement, amount="30",
+            justification="合作开发SiC模块封装工艺，首期研发投入约100万元，申请按30%补助。",
+            files=[evidence], actor=company)
