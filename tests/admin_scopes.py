@@ -20,6 +20,7 @@ from contests.models import (
     Event,
     HostMembership,
     HostUnit,
+    SummaryReport,
     WorkPlan,
 )
 from demands import selectors as demand_selectors
@@ -33,6 +34,7 @@ from tests.factories.contests import (
     ChallengeNoticeFactory,
     ComplaintChannelFactory,
     HostMembershipFactory,
+    SummaryReportFactory,
     WorkPlanFactory,
 )
 from tests.factories.demands import (
@@ -108,6 +110,11 @@ ADMIN_SCOPES = [
         WorkPlan,
         contest_selectors.work_plans_visible_to,
         lambda unit: WorkPlanFactory(host_unit=unit),
+    ),
+    AdminScope(
+        SummaryReport,
+        contest_selectors.summary_reports_visible_to,
+        lambda unit: SummaryReportFactory(host_unit=unit),
     ),
     AdminScope(
         ChallengeNotice,
