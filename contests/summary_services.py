@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import RoleCode
 from accounts.permissions import is_torch_staff
 from audit.services import log_action
-from common.concurrency import StaleEdit, check_edit_token
+from common.concurrency import StaleEdit, check_edit_token, edit_token
 from common.workflow import Workflow
 
 from . import permissions
@@ -45,10 +45,10 @@ def summary_report_of(host_unit):
             or SummaryReport(host_unit=host_unit))
 
 
-def save_summary_report(host_unit, *, actor, sections, edit_token=None):
+def save_summary_report(host_unit, *, actor, sections, token=None):
     """Save the four sections (``sections``: a dict of ``implementation``, ``results``,
     ``shortcomings``, ``suggestions``) of the unit's report, creating the draft the first
-    time. Host staff only, while the report is a draft or returned. ``edit_token``: the
+    time. Host staff only, while the report is a draft or returned. ``token``: the
     version the form was opened at (``""`` from a form opened before the report existed);
     a report saved by someone else since raises :class:`StaleEdit`."""
     _require_host_staff(actor, host_unit.pk)
@@ -62,7 +62,7 @@ def save_summary_report(host_unit, *, actor, sections, edit_token=None):
                                                       **values)
                 log_action("portal.summary_report.create", actor=actor, obj=report)
                 return report
-            check_edit_token(report, edit_token)
+            check_edit_token(report, token)
             if not report.is_editable:
                 raise ContestsError(
                     _("This summary report is %(state)s and cannot be changed now.")
@@ -75,9 +75,7 @@ def save_summary_report(host_unit, *, actor, sections, edit_token=None):
     except IntegrityError:
         # Another editor created the report between our look and our insert.
         current = SummaryReport.objects.get(host_unit=host_unit)
-        from common.concurrency import edit_token as token_of
-
-        raise StaleEdit(current_token=token_of(current)) from None
+        raise StaleEdit(current_token=edit_token(current)) from None
 
 
 def missing_for_submission(report):

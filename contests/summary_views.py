@@ -55,14 +55,14 @@ def summary_edit(request, slug):
             "transitions": _transitions(report),
         }, status=status)
 
-    form = SummaryReportForm(request.POST or None, instance=report,
+    form = SummaryReportForm(request.POST if request.method == "POST" else None, instance=report,
                              edited=report if report.pk else None)
     if request.method == "POST":
         if form.is_valid():
             token = form.submitted_edit_token() if report.pk else ""
             try:
                 report = summary_services.save_summary_report(
-                    unit, actor=request.user, sections=form.cleaned_data, edit_token=token)
+                    unit, actor=request.user, sections=form.cleaned_data, token=token)
             except StaleEdit as error:
                 form.refuse_stale(error)
             except DomainError as error:

@@ -354,7 +354,7 @@ def test_two_editors_the_second_save_is_refused_and_keeps_what_was_typed(
     # The colleague saves first.
     services.save_summary_report(host_unit, actor=colleague,
                                  sections={**SECTIONS, "results": "同事的版本"},
-                                 edit_token=token)
+                                 token=token)
 
     response = client.post(url, {**SECTIONS, "results": "我的版本", "save": "",
                                  "edit_token": token})

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = summary_services.summary_report_of(unit)
             if report.pk is None or report.state in (SummaryState.DRAFT, SummaryState.RETURNED):
-                # A script, not a form: no edit token to check (``edit_token=None``).
+                # A script, not a form: no edit token to check (``token=None``).
                 report = summary_services.save_summary_report(unit, actor=host,
                                                               sections=SECTIONS)
                 summary_services.submit_summary_report(report, actor=host)
