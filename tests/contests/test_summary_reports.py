@@ -298,6 +298,10 @@ def test_a_submitted_report_cannot_be_edited(host_unit, host_organiser):
 def test_submission_notifies_torch_staff_and_the_rating_the_units_staff(
         host_unit, host_organiser, torch_staff):
     colleague = HostMembershipFactory(host_unit=host_unit).user
+    host_organiser.language = "en"
+    host_organiser.save(update_fields=["language"])
+    colleague.language = "zh-hans"
+    colleague.save(update_fields=["language"])
     report = SummaryReportFactory(host_unit=host_unit)
     services.submit_summary_report(report, actor=host_organiser)
     assert list(Notification.objects.filter(kind="summary.submitted")
@@ -309,7 +313,9 @@ def test_submission_notifies_torch_staff_and_the_rating_the_units_staff(
     reviewed = Notification.objects.filter(kind="summary.reviewed")
     assert set(reviewed.values_list("recipient_id", flat=True)) == {host_organiser.pk,
                                                                     colleague.pk}
-    assert all("Excellent" in text for text in reviewed.values_list("text", flat=True))
+    # The rating is worded in each recipient's own language.
+    texts = dict(reviewed.values_list("recipient_id", "text"))
+    assert "Excellent" in texts[host_organiser.pk] and "优秀" in texts[colleague.pk]
 
 
 # --- the pages --------------------------------------------------------------------------------
@@ -347,6 +353,10 @@ def test_the_host_writes_saves_and_submits_on_the_page(client, host_unit, host_o
 def test_two_editors_the_second_save_is_refused_and_keeps_what_was_typed(
         client, host_unit, host_organiser):
     colleague = HostMembershipFactory(host_unit=host_unit).user
+    host_organiser.language = "en"
+    host_organiser.save(update_fields=["language"])
+    colleague.language = "zh-hans"
+    colleague.save(update_fields=["language"])
     report = SummaryReportFactory(host_unit=host_unit)
     url = reverse("contests:summary_edit", args=[host_unit.slug])
     sign_in(client, host_organiser)
