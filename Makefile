@@ -56,6 +56,8 @@ demo: migrate
 		$(BIN)/python manage.py seed_demo_rounds
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
 		$(BIN)/python manage.py seed_demo_awards
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_summaries
 
 run: demo
 	@$(BIN)/python manage.py welcome

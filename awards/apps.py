@@ -27,3 +27,6 @@ class AwardsConfig(AppConfig):
         register_links(demand_links)
         workspace.register()
         privacy.register()
+        from . import summary_figures
+
+        summary_figures.register()

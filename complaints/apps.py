@@ -17,6 +17,9 @@ class ComplaintsConfig(AppConfig):
         targets.register()
         privacy.register()
         workspace.register()
+        from . import summary_figures
+
+        summary_figures.register()
         register_attached_model(Complaint, complaints_visible_to)
         register_attached_model(Dispute, disputes_visible_to)
         register_kind("complaint.update", _("Progress of my complaints"))

@@ -19,6 +19,8 @@ from .models import (
     HostMembership,
     HostUnit,
     IndustryField,
+    SummaryReport,
+    SummaryReportTransition,
     WorkPlan,
     WorkPlanStage,
     WorkPlanTransition,
@@ -272,3 +274,52 @@ class ComplaintChannelAdmin(ScopedImportExportMixin, HostScopedAdminMixin, admin
     def delete_queryset(self, request, queryset):
         for channel in queryset:
             services.delete_complaint_channel(channel, actor=request.user)
+
+
+class SummaryReportTransitionInline(HostScopedInlineMixin, admin.TabularInline):
+    model = SummaryReportTransition
+    extra = 0
+    fields = ["at", "actor", "from_state", "to_state", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SummaryReport)
+class SummaryReportAdmin(HostScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: the unit's staff write and submit on the organiser pages, Torch staff rate
+    on theirs (``contests.summary_views``), so every change goes through the workflow."""
+
+    visible_to = selectors.summary_reports_visible_to
+    host_staff_permissions = READ_ONLY
+    list_display = ["host_unit", "event_number", "state", "rating", "submitted_at",
+                    "reviewed_at"]
+    list_select_related = ["host_unit__event"]
+    list_filter = ["state", "rating", ("host_unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["host_unit__name"]
+    inlines = [SummaryReportTransitionInline]
+    readonly_fields = ["host_unit", "state", "implementation", "results", "shortcomings",
+                       "suggestions", "figures", "figures_at", "rating", "review_comment",
+                       "submitted_at", "reviewed_at", "reviewed_by", "created_by", "created_at",
+                       "updated_at"]
+
+    @admin.display(description=_("event"), ordering="host_unit__event__number")
+    def event_number(self, obj):
+        return obj.host_unit.event.number
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -19,6 +19,7 @@ class ContestsConfig(AppConfig):
         register_organisation_tie(organisation_ids_on_staff)
         privacy.register()
         register_host_registration()
+        register_summary_reports()
 
 
 def register_host_registration():
@@ -50,3 +51,16 @@ def register_host_registration():
             application.user_id == user.pk)
 
     rules.add_perm("contests.view_hostapplication", is_applicant | is_torch_staff)
+
+
+def register_summary_reports():
+    """Summary reports: their notification kinds and the workspace section."""
+    from accounts.workspace import register_section
+    from notifications.kinds import register as register_kind
+
+    from .workspace import summary_reports_context
+
+    register_kind("summary.submitted", _("Summary reports submitted for review"))
+    register_kind("summary.reviewed", _("Reviews of my host unit's summary report"))
+    register_section("summary_reports", "contests/workspace_summary_reports.html",
+                     summary_reports_context, order=82)

@@ -89,3 +89,42 @@ class HostApplicationState(models.TextChoices):
     PENDING = "pending", pgettext_lazy("host application", "Waiting for the Torch Center")
     APPROVED = "approved", pgettext_lazy("host application", "Approved")
     DECLINED = "declined", pgettext_lazy("host application", "Declined")
+
+
+# --- summary reports (seed 三(六)): each host unit's 总结报告, reviewed by Torch staff ----------
+class SummaryState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("summary report state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("summary report state", "Submitted")
+    RETURNED = "returned", pgettext_lazy("summary report state", "Returned for revision")
+    REVIEWED = "reviewed", pgettext_lazy("summary report state", "Reviewed")
+
+
+class SummaryAction(models.TextChoices):
+    SUBMIT = "submit", pgettext_lazy("summary report action", "Submit")
+    REVIEW = "review", pgettext_lazy("summary report action", "Rate and comment")
+    RETURN = "return", pgettext_lazy("summary report action", "Return for revision")
+
+
+class SummaryRating(models.TextChoices):
+    EXCELLENT = "excellent", pgettext_lazy("summary report rating", "Excellent")
+    GOOD = "good", pgettext_lazy("summary report rating", "Good")
+    PASS = "pass", pgettext_lazy("summary report rating", "Pass")
+    FAIL = "fail", pgettext_lazy("summary report rating", "Fail")
+
+
+# Submitting freezes the figures; a returned report is submitted again (and its figures frozen
+# again, from the data of that moment). A reviewed report is final.
+SUMMARY_EDGES = (
+    Edge(SummaryState.DRAFT, SummaryState.SUBMITTED, "is_host_staff_of",
+         action=SummaryAction.SUBMIT),
+    Edge(SummaryState.RETURNED, SummaryState.SUBMITTED, "is_host_staff_of",
+         action=SummaryAction.SUBMIT),
+    Edge(SummaryState.SUBMITTED, SummaryState.REVIEWED, "is_torch_staff",
+         action=SummaryAction.REVIEW),
+    Edge(SummaryState.SUBMITTED, SummaryState.RETURNED, "is_torch_staff",
+         action=SummaryAction.RETURN),
+)
+
+SUMMARY_EDITABLE_STATES = frozenset({SummaryState.DRAFT, SummaryState.RETURNED})
+# The four sections of the report, in the order the seed lists them.
+SUMMARY_SECTIONS = ("implementation", "results", "shortcomings", "suggestions")

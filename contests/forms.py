@@ -4,8 +4,10 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .enums import STAGE_ORDER, Stage
-from .models import ChallengeNotice, ComplaintChannel, WorkPlan, WorkPlanStage
+from common.concurrency import EditTokenFormMixin
+
+from .enums import STAGE_ORDER, SUMMARY_SECTIONS, Stage, SummaryRating
+from .models import ChallengeNotice, ComplaintChannel, SummaryReport, WorkPlan, WorkPlanStage
 
 
 class DateInput(forms.DateInput):
@@ -91,3 +93,28 @@ class ComplaintChannelForm(forms.ModelForm):
     class Meta:
         model = ComplaintChannel
         fields = ["name", "phone", "email", "address", "position"]
+
+
+# --- summary reports --------------------------------------------------------------------------
+class SummaryReportForm(EditTokenFormMixin, forms.ModelForm):
+    """The four sections; built with ``edited=report`` once the report exists, so a second
+    editor's save is refused instead of overwriting (``common.concurrency``)."""
+
+    class Meta:
+        model = SummaryReport
+        fields = list(SUMMARY_SECTIONS)
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in SUMMARY_SECTIONS}
+
+
+class ReviewSummaryForm(forms.Form):
+    rating = forms.ChoiceField(label=_("Rating"), choices=SummaryRating.choices,
+                               widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comments for the host unit"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReturnSummaryForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should be revised"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The host unit reads this and submits the report again."),
+    )

@@ -99,6 +99,28 @@ ROUTES = {
         get={"visitor": "login", "torch": "200", "*": "404"},
         kwargs={"pk": "@work_plan.pk"},
     ),
+    # summary reports (contests.summary_views): unit A's report is submitted in the world
+    "summary_edit": route(
+        get={"visitor": "login", "host": "200", "*": "404"},
+        post={"visitor": "login", "host": "400", "*": "404"},
+        kwargs={"slug": "@unit.slug"},
+        note="Unit A's report is submitted, so its staff read it; a POST is refused (400).",
+    ),
+    "summary_print": route(
+        get={"visitor": "login", "host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+        kwargs={"pk": "@summary_report.pk"},
+    ),
+    "torch_summaries": route(
+        get={"visitor": "login", "torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+    ),
+    "torch_summary": route(
+        get={"visitor": "login", "torch": "200", "*": "404"},
+        post={"visitor": "login", "torch": "400", "*": "404"},
+        kwargs={"pk": "@summary_report.pk"},
+        note="POSTed without an action or a rating: the page comes back (400).",
+    ),
 }
 
 ADMIN = {
@@ -125,5 +147,8 @@ ADMIN = {
         scope="host",
         own="@channel",
         foreign="@foreign_channel",
+    ),
+    "SummaryReport": AdminModel(
+        scope="host", own="@summary_report", foreign="@foreign_summary_report"
     ),
 }

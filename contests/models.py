@@ -9,11 +9,14 @@ from common.models import TransitionRecord
 
 from .enums import (
     STAGE_ORDER,
+    SUMMARY_EDITABLE_STATES,
     WORK_PLAN_EDITABLE_STATES,
     WORK_PLAN_REVIEW_STATES,
     EventKind,
     HostApplicationState,
     Stage,
+    SummaryRating,
+    SummaryState,
     WorkPlanState,
 )
 
@@ -387,3 +390,81 @@ class HostInvitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.host_unit}"
+
+
+# --- summary reports (seed 三(六)) ------------------------------------------------------------
+class SummaryReport(models.Model):
+    """A host unit's summary report (总结报告): four sections written by its staff, the figures
+    filled from the data when it is submitted (``contests.summary``), and the Torch Center's
+    rating and comments. State changes go through ``contests.services`` only."""
+
+    host_unit = models.OneToOneField(HostUnit, on_delete=models.CASCADE,
+                                     related_name="summary_report", verbose_name=_("host unit"))
+    state = models.CharField(_("state"), max_length=20, choices=SummaryState.choices,
+                             default=SummaryState.DRAFT)
+    implementation = models.TextField(
+        _("implementation"), blank=True,
+        help_text=_("How the event was carried out: collection, publishing, docking, live "
+                    "rounds, awards and services."))
+    results = models.TextField(_("experience and results"), blank=True)
+    shortcomings = models.TextField(_("shortcomings and their causes"), blank=True)
+    suggestions = models.TextField(_("opinions and suggestions"), blank=True)
+    # [{"key", "label", "value", "unit"}] as computed at the last submission; [] until then.
+    figures = models.JSONField(_("figures"), default=list, blank=True)
+    figures_at = models.DateTimeField(_("figures as of"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=SummaryRating.choices,
+                              blank=True)
+    review_comment = models.TextField(_("comments of the Torch Center"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("reviewed by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("summary report")
+        verbose_name_plural = _("summary reports")
+        ordering = ["host_unit__event__number", "host_unit_id"]
+
+    def __str__(self):
+        return str(_("Summary report of %(host)s") % {"host": self.host_unit})
+
+    @property
+    def is_editable(self):
+        return self.state in SUMMARY_EDITABLE_STATES
+
+    def section_rows(self):
+        """``[(heading, text)]`` of the four sections, in the seed's order."""
+        from .enums import SUMMARY_SECTIONS
+
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name))
+                for name in SUMMARY_SECTIONS]
+
+    def figure_rows(self):
+        """The frozen figures, labelled in the reader's language: ``[(label, value, unit)]``."""
+        from .summary import labelled
+
+        return labelled(self.figures)
+
+
+class SummaryReportTransition(TransitionRecord):
+    """One state change of a summary report: who, when, from what to what, and why."""
+
+    report = models.ForeignKey(SummaryReport, on_delete=models.CASCADE,
+                               related_name="transitions", verbose_name=_("summary report"))
+    from_state = models.CharField(_("from"), max_length=20, choices=SummaryState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=SummaryState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("summary report transition")
+        verbose_name_plural = _("summary report transitions")
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

@@ -8,7 +8,12 @@ import rules
 
 from accounts.permissions import is_torch_staff
 
-from .enums import WORK_PLAN_EDITABLE_STATES, WORK_PLAN_REVIEW_STATES
+from .enums import (
+    SUMMARY_EDITABLE_STATES,
+    WORK_PLAN_EDITABLE_STATES,
+    WORK_PLAN_REVIEW_STATES,
+    SummaryState,
+)
 
 __all__ = [
     "staffed_host_unit_ids",
@@ -20,6 +25,9 @@ __all__ = [
     "can_edit_work_plan",
     "can_submit_work_plan",
     "can_review_work_plan",
+    "can_see_summary_report",
+    "can_edit_summary_report",
+    "can_review_summary_report",
 ]
 
 
@@ -97,3 +105,28 @@ can_review_work_plan = is_torch_staff & _plan_awaits_review
 rules.add_perm("contests.manage_host_unit", is_host_staff_of)
 rules.add_perm("contests.edit_work_plan", can_edit_work_plan)
 rules.add_perm("contests.review_work_plan", can_review_work_plan)
+
+
+# --- summary reports: the unit's staff write it, Torch staff rate it; nobody else sees it -----
+@rules.predicate
+def _report_is_editable(user, report):
+    return report is not None and report.state in SUMMARY_EDITABLE_STATES
+
+
+@rules.predicate
+def _report_awaits_review(user, report):
+    return report is not None and report.state == SummaryState.SUBMITTED
+
+
+@rules.predicate
+def _staff_of_reports_unit(user, report):
+    return report is not None and is_host_staff_of(user, report.host_unit_id)
+
+
+can_see_summary_report = _staff_of_reports_unit | is_torch_staff
+can_edit_summary_report = _staff_of_reports_unit & _report_is_editable
+can_review_summary_report = is_torch_staff & _report_awaits_review
+
+rules.add_perm("contests.view_summaryreport", can_see_summary_report)
+rules.add_perm("contests.edit_summaryreport", can_edit_summary_report)
+rules.add_perm("contests.review_summaryreport", can_review_summary_report)

@@ -32,5 +32,10 @@ def register():
                    reason=ANONYMISED)
     register_model("contests.HostInvitation", section="host_invitations_sent",
                    user_fields=["invited_by"], erase=_erase_invitations_to)
+    register_model("contests.SummaryReport",
+                   user_fields=["created_by", "reviewed_by"], erase=KEEP,
+                   reason="the host unit's report to the Torch Center; " + ANONYMISED)
+    register_model("contests.SummaryReportTransition", user_fields=["actor"], erase=KEEP,
+                   reason=ANONYMISED)
     declare_not_personal("contests.ComplaintChannel",
                          reason="the published phone and e-mail of a complaints office")

@@ -6,7 +6,13 @@ from accounts.enums import MembershipState
 from accounts.models import Membership
 from accounts.permissions import is_torch_staff
 
-from .enums import EVENT_KIND_GROUPS, WORK_PLAN_REVIEW_STATES, EventKind, WorkPlanState
+from .enums import (
+    EVENT_KIND_GROUPS,
+    WORK_PLAN_REVIEW_STATES,
+    EventKind,
+    SummaryState,
+    WorkPlanState,
+)
 from .models import (
     ChallengeNotice,
     ComplaintChannel,
@@ -14,6 +20,7 @@ from .models import (
     Event,
     HostMembership,
     HostUnit,
+    SummaryReport,
     WorkPlan,
     WorkPlanStage,
 )
@@ -114,6 +121,7 @@ def staffed_host_units(user):
             ),
             channel_count=Count("complaint_channels", distinct=True),
         )
+        .select_related("summary_report")
         .order_by("event__number", "pk")
     )
 
@@ -206,3 +214,54 @@ def event_stages(contest, today=None):
                            for stage, start, _end in stages if start > today)
             result[event_id] = (upcoming[2], "upcoming")
     return result
+
+
+# --- summary reports --------------------------------------------------------------------------
+def summary_reports_visible_to(user):
+    """The summary reports of the units the user may see (all for Torch staff)."""
+    return of_host_units(SummaryReport.objects.all(), user)
+
+
+def summary_report_with_history(pk):
+    return (SummaryReport.objects.select_related("host_unit__event", "reviewed_by")
+            .prefetch_related("transitions__actor").get(pk=pk))
+
+
+# What "pending" means on the Torch Center's list: not submitted yet (no report, a draft, or
+# returned for revision), or submitted and not reviewed.
+SUMMARY_FILTERS = ("pending", "unsubmitted", "awaiting_review", "reviewed", "all")
+
+
+def summary_overview(status="pending"):
+    """Every host unit with its report (``unit.report``, None when not started) and the
+    ``unit.summary_status`` of the Torch Center's list, filtered by ``status`` (one of
+    :data:`SUMMARY_FILTERS`). Two queries."""
+    units = list(HostUnit.objects.select_related("event").order_by("event__number", "pk"))
+    reports = {report.host_unit_id: report for report in SummaryReport.objects.all()}
+    rows = []
+    for unit in units:
+        unit.report = reports.get(unit.pk)
+        state = unit.report.state if unit.report else ""
+        if state == SummaryState.REVIEWED:
+            unit.summary_status = "reviewed"
+        elif state == SummaryState.SUBMITTED:
+            unit.summary_status = "awaiting_review"
+        else:
+            unit.summary_status = "unsubmitted"
+        if status == "all" or unit.summary_status == status or (
+                status == "pending" and unit.summary_status != "reviewed"):
+            rows.append(unit)
+    return rows
+
+
+def summary_reports_pending(unit_ids=None):
+    """How many summary reports are pending: for Torch staff (``unit_ids`` None) the submitted
+    reports
+    awaiting their review; for host staff the units of ``unit_ids`` whose report is not
+    submitted yet (none, a draft, or returned)."""
+    if unit_ids is None:
+        return SummaryReport.objects.filter(state=SummaryState.SUBMITTED).count()
+    ids = list(unit_ids)
+    done = SummaryReport.objects.filter(
+        host_unit_id__in=ids, state__in=[SummaryState.SUBMITTED, SummaryState.REVIEWED]).count()
+    return len(set(ids)) - done

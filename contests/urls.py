@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import registration_views, views
+from . import registration_views, summary_views, views
 
 app_name = "contests"
 urlpatterns = [
@@ -32,6 +32,12 @@ urlpatterns = [
          name="host_applications"),
     path("torch/host-applications/<int:pk>/", registration_views.application_detail,
          name="host_application"),
+    # summary reports (contests.summary_views)
+    path("organiser/<slug:slug>/summary-report/", summary_views.summary_edit,
+         name="summary_edit"),
+    path("summary-reports/<int:pk>/print/", summary_views.summary_print, name="summary_print"),
+    path("torch/summary-reports/", summary_views.torch_summaries, name="torch_summaries"),
+    path("torch/summary-reports/<int:pk>/", summary_views.torch_summary, name="torch_summary"),
     # Torch Center staff
     path("torch/workplans/", views.torch_work_plans, name="torch_work_plans"),
     path("torch/workplans/<int:pk>/", views.torch_work_plan, name="torch_work_plan"),

@@ -1,15 +1,16 @@
-"""The scorecard of each host unit (监督和评价), filled from the data: what exists on this
-branch (demands collected and published, complaints received, overdue and escalated, the
-work plan's timeliness) plus Torch staff's rating and comments. Answers, docking sessions,
-agreements and live rounds are added as rows here when their apps are merged."""
+"""The scorecard of each host unit (监督和评价), filled from the data: the funnel's stages,
+complaints received, overdue and escalated, the timeliness of the work plan and of the summary
+report, plus Torch staff's rating and comments."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.enums import ComplaintState
 from complaints.models import Complaint
+from contests.enums import Stage
 from contests.models import HostUnit
 
 from . import funnel
@@ -22,12 +23,28 @@ class Scorecard:
     plan_state: str
     plan_on_time: bool | None
     evaluation: object
+    summary_state: str = ""
+    # Submitted by the last day of the work plan's summary stage (None: no such date yet, or
+    # not due yet); a report still unsubmitted after that day is late.
+    summary_on_time: bool | None = None
+
+
+def summary_on_time(report, due, today):
+    """Whether the unit's summary report came on time, by Shanghai dates."""
+    if due is None:
+        return None
+    if report is not None and report.submitted_at:
+        return timezone.localdate(report.submitted_at) <= due
+    return False if today > due else None
 
 
 def scorecards(unit_ids):
     """One scorecard per host unit in scope (``None``: all), in a fixed number of queries."""
-    units = (HostUnit.objects.select_related("event", "work_plan", "evaluation")
-             .annotate(first_stage=Min("work_plan__stages__starts_on"))
+    today = timezone.localdate()
+    units = (HostUnit.objects.select_related("event", "work_plan", "evaluation", "summary_report")
+             .annotate(first_stage=Min("work_plan__stages__starts_on"),
+                       summary_due=Min("work_plan__stages__ends_on",
+                                       filter=Q(work_plan__stages__stage=Stage.SUMMARY)))
              .order_by("event__number", "pk"))
     if unit_ids is not None:
         units = units.filter(pk__in=list(unit_ids))
@@ -55,10 +72,14 @@ def scorecards(unit_ids):
         figures += [(_("Complaints received"), row.get("received", 0)),
                     (_("Complaints answered late or overdue"), row.get("late", 0)),
                     (_("Complaints escalated to the Torch Center"), row.get("escalated", 0))]
+        report = getattr(unit, "summary_report", None)
         cards.append(Scorecard(unit=unit, figures=figures,
                                plan_state=plan.get_state_display() if plan else "",
                                plan_on_time=on_time,
-                               evaluation=getattr(unit, "evaluation", None)))
+                               evaluation=getattr(unit, "evaluation", None),
+                               summary_state=report.get_state_display() if report else "",
+                               summary_on_time=summary_on_time(report, unit.summary_due,
+                                                               today)))
     return cards
 
 

@@ -21,6 +21,7 @@ from complaints.enums import OPEN_STATES
 from contests.enums import WORK_PLAN_REVIEW_STATES, WorkPlanState
 from contests.models import WorkPlan
 from contests.permissions import staffed_host_unit_ids
+from contests.selectors import summary_reports_pending
 from demands.enums import AccessState, DemandStatus, ProposalState
 from demands.models import AccessRequest, Demand, WordingProposal
 
@@ -48,7 +49,8 @@ def _drill_url(stage, dimension=None, key=None):
 
 
 def _supervision(user, unit_ids):
-    """Complaints open and overdue, work plans pending: figures with the list behind each."""
+    """Complaints open and overdue, work plans and summary reports pending: figures with the
+    list behind each."""
     handled = complaint_selectors.complaints_handled_by(user)
     today = timezone.localdate()
     plans = WorkPlan.objects.all()
@@ -56,9 +58,11 @@ def _supervision(user, unit_ids):
         plans = plans.filter(host_unit_id__in=list(unit_ids))
         pending = plans.exclude(state=WorkPlanState.APPROVED)
         plans_url = reverse("contests:organiser_home")
+        summaries_url = plans_url
     else:
         pending = plans.filter(state__in=WORK_PLAN_REVIEW_STATES)
         plans_url = reverse("contests:torch_work_plans")
+        summaries_url = reverse("contests:torch_summaries") + "?status=awaiting_review"
     handle = reverse("complaints:handle")
     return [
         (_("Complaints open"), handled.filter(state__in=OPEN_STATES).count(), handle),
@@ -69,6 +73,9 @@ def _supervision(user, unit_ids):
          f"{handle}?escalated=1"),
         (_("Work plans pending") if unit_ids is not None
          else _("Work plans awaiting review"), pending.count(), plans_url),
+        (_("Summary reports pending") if unit_ids is not None
+         else _("Summary reports awaiting review"), summary_reports_pending(unit_ids),
+         summaries_url),
     ]
 
 

@@ -28,6 +28,9 @@ class DemandsConfig(AppConfig):
         register_kind("demand.contact_erased",
                       _("Contact persons of our demands who erased their accounts"))
         privacy.register()
+        from . import summary_figures
+
+        summary_figures.register()
 
 
 def register_scopes():

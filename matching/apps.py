@@ -19,6 +19,9 @@ class MatchingConfig(AppConfig):
         register_scopes()
         workspace.register()
         privacy.register()
+        from . import summary_figures
+
+        summary_figures.register()
         register_kind("matching.invited", _("Invitations to answer a demand"))
         register_kind("matching.invitation_answered", _("Answers to my invitations"))
         register_kind("matching.commissioned", _("Commissions of my service agency"))

@@ -24,6 +24,9 @@ class SolutionsConfig(AppConfig):
         register_links(demand_links)
         workspace.register()
         privacy.register()
+        from . import summary_figures
+
+        summary_figures.register()
         register_kind("solution.submitted", _("Solutions submitted to my demands"))
         register_kind("solution.revised", _("Changes to solutions of my demands"))
         register_kind("solution.status_changed", _("Decisions on my solutions"))

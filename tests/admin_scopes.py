@@ -29,6 +29,7 @@ from contests.models import (
     Event,
     HostMembership,
     HostUnit,
+    SummaryReport,
     WorkPlan,
 )
 from demands import selectors as demand_selectors
@@ -42,6 +43,7 @@ from tests.factories.contests import (
     ChallengeNoticeFactory,
     ComplaintChannelFactory,
     HostMembershipFactory,
+    SummaryReportFactory,
     WorkPlanFactory,
 )
 from tests.factories.demands import (
@@ -176,6 +178,11 @@ ADMIN_SCOPES = [
         WorkPlan,
         contest_selectors.work_plans_visible_to,
         lambda unit: WorkPlanFactory(host_unit=unit),
+    ),
+    AdminScope(
+        SummaryReport,
+        contest_selectors.summary_reports_visible_to,
+        lambda unit: SummaryReportFactory(host_unit=unit),
     ),
     AdminScope(
         ChallengeNotice,

@@ -122,3 +122,18 @@ def test_seed_demo_refuses_a_weak_password(settings):
     with pytest.raises(CommandError):
         seed(password="12345678")
     assert not get_user_model().objects.filter(email__endswith="@demo.cn").exists()
+
+
+def test_seed_demo_summaries_submits_xians_report_once(seeded):
+    from contests.enums import SummaryState
+    from contests.models import SummaryReport
+    from contests.summary import registered
+
+    for _run in range(2):
+        call_command("seed_demo_summaries", stdout=StringIO())
+
+    report = SummaryReport.objects.get()
+    assert is_host_staff_of(user("host.xian@demo.cn"), report.host_unit)
+    assert report.state == SummaryState.SUBMITTED
+    assert [row["key"] for row in report.figures] == [figure.key for figure in registered()]
+    assert report.transitions.count() == 1

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contests.models import WorkPlanStage
 from dashboards import services
@@ -86,3 +87,60 @@ def test_training_reads_and_attendance_are_tracked(client, host_organiser, torch
     assert SessionAttendance.objects.get(session=session, user=host_organiser).attended
     page = client.get(reverse("dashboards:training_material", args=[material.pk])).content
     assert host_organiser.email in page.decode()
+
+
+def test_the_scorecard_says_whether_the_summary_report_came_on_time(client, host_unit,
+                                                                   other_host_unit,
+                                                                   host_organiser,
+                                                                   torch_staff):
+    from contests import summary_services
+    from contests.enums import Stage
+    from tests.factories.contests import (
+        SummaryReportFactory,
+        WorkPlanFactory,
+        WorkPlanStageFactory,
+    )
+
+    today = timezone.localdate()
+    for unit, ends_on in ((host_unit, today + datetime.timedelta(days=5)),
+                          (other_host_unit, today - datetime.timedelta(days=1))):
+        plan = WorkPlanFactory(host_unit=unit)
+        WorkPlanStageFactory(work_plan=plan, stage=Stage.SUMMARY, starts_on=ends_on,
+                             ends_on=ends_on)
+    summary_services.submit_summary_report(SummaryReportFactory(host_unit=host_unit),
+                                           actor=host_organiser)
+
+    cards = {card.unit: card for card in scorecards(None)}
+
+    assert (cards[host_unit].summary_state, cards[host_unit].summary_on_time) == (
+        "Submitted", True)
+    # The other unit's summary stage ended yesterday without a report: late.
+    assert (cards[other_host_unit].summary_state, cards[other_host_unit].summary_on_time) == (
+        "", False)
+    sign_in(client, torch_staff)
+    page = client.get(reverse("dashboards:scorecards")).content.decode()
+    assert "late: not submitted by the end of its summary stage" in page
+
+
+def test_the_supervision_figures_count_summary_reports_pending(client, host_unit,
+                                                               other_host_unit,
+                                                               host_organiser, torch_staff):
+    from contests import summary_services
+    from tests.factories.contests import SummaryReportFactory
+
+    SummaryReportFactory(host_unit=other_host_unit)  # a draft: not pending for Torch staff
+    summary_services.submit_summary_report(SummaryReportFactory(host_unit=host_unit),
+                                           actor=host_organiser)
+
+    sign_in(client, torch_staff)
+    torch = {str(label): (n, url) for label, n, url
+             in client.get(reverse("dashboards:national")).context["supervision"]}
+    sign_in(client, host_organiser)
+    host = {str(label): n for label, n, _url
+            in client.get(reverse("dashboards:national")).context["supervision"]}
+
+    assert torch["Summary reports awaiting review"][0] == 1
+    sign_in(client, torch_staff)
+    listed = client.get(torch["Summary reports awaiting review"][1]).context["units"]
+    assert listed == [host_unit]
+    assert host["Summary reports pending"] == 0

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from contests.enums import REQUIRED_STAGES, Stage, WorkPlanState
+from contests.enums import REQUIRED_STAGES, Stage, SummaryState, WorkPlanState
 from contests.models import (
     ChallengeNotice,
     ComplaintChannel,
@@ -12,6 +12,7 @@ from contests.models import (
     HostMembership,
     HostUnit,
     IndustryField,
+    SummaryReport,
     WorkPlan,
     WorkPlanStage,
 )
@@ -137,3 +138,28 @@ class ComplaintChannelFactory(factory.django.DjangoModelFactory):
     phone = "029-86786000"
     email = "complaints@example.cn"
     address = "陕西省西安市未央区凤城八路109号"
+
+
+class SummaryReportFactory(factory.django.DjangoModelFactory):
+    """A draft with its four sections written, ready to be submitted (``submitted=True``: a
+    submitted report with one frozen figure, written directly, without the workflow)."""
+
+    class Meta:
+        model = SummaryReport
+
+    host_unit = factory.SubFactory(HostUnitFactory)
+    state = SummaryState.DRAFT
+    implementation = "征集技术需求120项，发布86项，组织对接会5场。"
+    results = "“征集一批、发布一批、对接一批”的滚动机制效果明显。"
+    shortcomings = "部分需求描述不够量化，专家梳理时间偏紧。"
+    suggestions = "建议延长方案征集期，加强跨区域需求共享。"
+
+    class Params:
+        submitted = factory.Trait(
+            state=SummaryState.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            figures_at=factory.LazyFunction(timezone.now),
+            figures=factory.LazyFunction(lambda: [
+                {"key": "demands_collected", "label": "Demands collected", "value": 3,
+                 "unit": ""}]),
+        )

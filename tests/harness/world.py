@@ -37,6 +37,7 @@ from tests.factories.contests import (
     HostMembershipFactory,
     HostUnitFactory,
     IndustryFieldFactory,
+    SummaryReportFactory,
     WorkPlanFactory,
 )
 from tests.factories.demands import (
@@ -366,6 +367,10 @@ def build_world():
     foreign_plan = WorkPlanFactory(
         host_unit=unit_b, with_stages=True, state="submitted", goals=f"乙市目标{FOREIGN_MARK}"
     )
+    summary_report = SummaryReportFactory(host_unit=unit_a, submitted=True)
+    foreign_summary_report = SummaryReportFactory(
+        host_unit=unit_b, submitted=True, results=f"乙市经验{FOREIGN_MARK}"
+    )
     import_job = ImportJob.objects.create(
         user=users["host"],
         resource_key="demands.demand",
@@ -489,6 +494,8 @@ def build_world():
         "foreign_channel": foreign_channel,
         "work_plan": work_plan,
         "foreign_plan": foreign_plan,
+        "summary_report": summary_report,
+        "foreign_summary_report": foreign_summary_report,
         "import_job": import_job,
         "host_membership": host_membership,
         "foreign_host_membership": foreign_host_membership,
