@@ -31,6 +31,7 @@ def register():
     register_model("contests.HostApplicationTransition", user_fields=["actor"], erase=KEEP,
                    reason=ANONYMISED)
     register_model("contests.HostInvitation", section="host_invitations_sent",
-                   user_fields=["invited_by"], erase=_erase_invitations_to)
+                   user_fields=["invited_by", "revoked_by"],
+                   erase=_erase_invitations_to)
     declare_not_personal("contests.ComplaintChannel",
                          reason="the published phone and e-mail of a complaints office")
