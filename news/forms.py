@@ -13,7 +13,10 @@ class NewsItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=NewsKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}),
+    # The visual editor (static/js/news_editor.js, Quill) replaces this textarea when
+    # JavaScript runs; without it, HTML is typed here. The server sanitises either.
+    body = forms.CharField(label=_("Text"),
+                           widget=forms.Textarea(attrs={"rows": 12, "data-rich-editor": ""}),
                            help_text=_("HTML: paragraphs, headings, lists, links, tables and "
                                        "images (<img src=\"…\">). Scripts and styles are "
                                        "removed."))
