@@ -51,7 +51,7 @@ def test_torch_staff_write_bold_text_and_insert_an_uploaded_image(journey):
     page.locator(f"[data-editor-image='{image}']").click()
     assert page.locator(f".ql-editor img[src='{image}']").count() == 1
     journey.shot("news-editor")
-    journey.submit("form button[type=submit]")
+    journey.submit("main form[enctype='multipart/form-data'] button[type=submit]")
 
     body = NewsItem.objects.get(pk=item.pk).body
     assert "原有正文" in body and "<strong>加粗的一句</strong>" in body

@@ -126,6 +126,7 @@ def test_the_visual_editor_is_served_by_the_portal_with_no_inline_script(client,
     assert scripts and all('src="/static/' in attrs and not body.strip()
                            for attrs, body in scripts)
     assert "<style" not in html and " style=" not in html
+    assert '<img src="…">' not in html  # the help text shows the tag, it loads nothing
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     # Without JavaScript the textarea is the editor: it is on the page with the HTML.
     assert 'data-rich-editor' in html and "&lt;p&gt;正文&lt;/p&gt;" in html
