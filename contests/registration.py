@@ -146,7 +146,7 @@ def decline(application, *, actor, reason, request=None):
 
 # --- colleagues -------------------------------------------------------------------------------
 INVITATION_DAYS = 14
-_TOKEN_SALT = "contests.host-invitation"
+_LINK_SALT = "contests.host-invitation"
 
 
 class InvitationRefused(RegistrationError):
@@ -156,7 +156,7 @@ class InvitationRefused(RegistrationError):
 
 def invitation_token(invitation):
     """The signed token of ``invitation``'s link (its id and current nonce, timestamped)."""
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_TOKEN_SALT)
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_LINK_SALT)
 
 
 def invitation_path(invitation):
@@ -183,7 +183,7 @@ def invitation_for_token(token):
     invalid = InvitationRefused(gettext("This invitation link is not valid. Open the latest "
                                         "link you were sent, whole."), code="invalid")
     try:
-        data = signing.loads(token, salt=_TOKEN_SALT, max_age=INVITATION_DAYS * 86400)
+        data = signing.loads(token, salt=_LINK_SALT, max_age=INVITATION_DAYS * 86400)
     except signing.SignatureExpired:
         raise InvitationRefused(gettext("This invitation has expired. Ask the host unit's "
                                         "administrator to invite you again."),
