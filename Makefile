@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 export SITE_URL
 
-.PHONY: install run serve migrate demo test test-full test-fast worker beat bench lint format messages collectstatic gunicorn clean
+.PHONY: install vendor run serve migrate demo test test-full test-fast worker beat bench lint format messages collectstatic gunicorn clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	rm -rf build *.egg-info
 	touch $(STAMP)
 
-# Test tools from the npm registry (axe-core for the browser tests); nothing is served to users.
+# From the npm registry: axe-core for the browser tests (never served) and the news editor (see vendor).
 NODE_STAMP := node_modules/.installed
 
 $(NODE_STAMP): package.json package-lock.json
@@ -27,6 +27,13 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 install: $(STAMP) $(NODE_STAMP)
+
+# The news editor (Quill, from the npm registry) is served by the portal itself, no CDN: its
+# built files are copied into static/vendor/ and committed. Run after changing its version.
+QUILL := node_modules/quill
+vendor: $(NODE_STAMP)
+	mkdir -p static/vendor/quill
+	cp $(QUILL)/dist/quill.js $(QUILL)/dist/quill.snow.css $(QUILL)/LICENSE static/vendor/quill/
 
 # The settings default to DEBUG off (production); the development targets turn it on explicitly
 # (an exported DEBUG=false wins). The test suite does the same in tests/settings.py.

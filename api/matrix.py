@@ -24,6 +24,12 @@ ROUTES = {
         route(get={"*": "404"}, post=READ_ONLY, kwargs={"id": "@notice.pk"},
               note="An unpublished notice is not in the API."),
     ),
+    "achievements-list": route(get=OPEN, post=READ_ONLY),
+    "achievements-detail": (
+        route(get=OPEN, post=READ_ONLY, kwargs={"id": "@achievement.pk"}),
+        # Staff-only: not even host or Torch staff see it here; the API is the public's.
+        route(get={"*": "404"}, post=READ_ONLY, kwargs={"id": "@staff_achievement.pk"}),
+    ),
     "schema": route(get=OPEN, post=READ_ONLY),
     "docs": route(get=OPEN, post=READ_ONLY),
     "keys": route(

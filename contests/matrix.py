@@ -21,6 +21,19 @@ ROUTES = {
         kwargs={"pk": "@host_invitation.pk"},
         note="Only the invited account (the challenger's e-mail) may accept.",
     ),
+    # The e-mailed link: the token is the credential, but only for the invited address (the
+    # challenger's); a visitor is asked to sign in (the address has an account).
+    "host_invitation_join": route(
+        get={"visitor": "200", "challenger": "200", "*": "403"},
+        post={"visitor": "login", "challenger": "302", "*": "403"},
+        kwargs={"token": "@host_invitation_token"},
+        note="Signed in with another address: a page saying the link is for someone else.",
+    ),
+    "host_invitation_revoke": route(
+        get={"*": "405"},
+        post={"visitor": "login", "host": "302", "*": "404"},
+        kwargs={"slug": "@unit.slug", "pk": "@host_invitation.pk"},
+    ),
     "colleagues": route(
         get={"visitor": "login", "host": "200", "*": "404"},
         post={"visitor": "login", "host": "400", "*": "404"},

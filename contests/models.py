@@ -367,8 +367,11 @@ class HostApplicationTransition(TransitionRecord):
 
 
 class HostInvitation(models.Model):
-    """A host unit's administrator invites a colleague (by the e-mail address of a registered
-    account) to its staff; the colleague accepts."""
+    """A host unit's administrator invites a colleague by e-mail to its staff. The colleague
+    accepts from their account (an address with an account) or through the signed, expiring,
+    single-use link e-mailed to the address (``contests.registration.invitation_token``),
+    which also lets a person without an account register with that address; the
+    administrator may revoke it before use. A new link (re-sent) rotates ``nonce``."""
 
     host_unit = models.ForeignKey(HostUnit, on_delete=models.CASCADE,
                                   related_name="invitations", verbose_name=_("host unit"))
@@ -377,6 +380,13 @@ class HostInvitation(models.Model):
                                    related_name="+", verbose_name=_("invited by"))
     created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # The link's secret part (signed with the site key, so it is never enough alone).
+    nonce = models.CharField(max_length=32, blank=True, default="", editable=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   related_name="+", null=True, blank=True,
+                                   verbose_name=_("revoked by"))
 
     class Meta:
         verbose_name = _("host unit invitation")
@@ -384,13 +394,19 @@ class HostInvitation(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["host_unit", "email"],
-                                    condition=models.Q(accepted_at__isnull=True),
+                                    condition=models.Q(accepted_at__isnull=True,
+                                                       revoked_at__isnull=True),
                                     name="one_open_host_invitation"),
         ]
 
     def __str__(self):
         return f"{self.email} → {self.host_unit}"
 
+    @property
+    def is_expired(self):
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 # --- summary reports (seed 三(六)) ------------------------------------------------------------
 class SummaryReport(models.Model):

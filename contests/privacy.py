@@ -31,7 +31,8 @@ def register():
     register_model("contests.HostApplicationTransition", user_fields=["actor"], erase=KEEP,
                    reason=ANONYMISED)
     register_model("contests.HostInvitation", section="host_invitations_sent",
-                   user_fields=["invited_by"], erase=_erase_invitations_to)
+                   user_fields=["invited_by", "revoked_by"],
+                   erase=_erase_invitations_to)
     register_model("contests.SummaryReport",
                    user_fields=["created_by", "reviewed_by"], erase=KEEP,
                    reason="the host unit's report to the Torch Center; " + ANONYMISED)

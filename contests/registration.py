@@ -2,20 +2,30 @@
 
 A registered person applies to join a host unit as its administrator with the unit's
 authorisation letter (a private file); Torch staff approve or decline (a :class:`Workflow`);
-an approved administrator invites colleagues by the e-mail address of their account and
-removes them. Every step is audited and notified in its own transaction."""
+an approved administrator invites colleagues by e-mail and removes them. An invitation is a
+signed, expiring, single-use link e-mailed through the outbox (to a person without an account
+too, who registers with the invited address fixed: ``registration_views.InvitedSignupView``);
+the administrator may revoke it before use. Every step is audited and notified in its own
+transaction."""
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accounts.enums import RoleCode
 from accounts.permissions import is_torch_staff
 from accounts.services import grant_role, revoke_role
 from audit.services import log_action
 from common.errors import DomainError
+from common.masking import mask_email
 from common.workflow import Edge, Workflow
 
 from .enums import HostApplicationState
@@ -135,48 +145,170 @@ def decline(application, *, actor, reason, request=None):
 
 
 # --- colleagues -------------------------------------------------------------------------------
+INVITATION_DAYS = 14
+_LINK_SALT = "contests.host-invitation"
+
+
+class InvitationRefused(RegistrationError):
+    """An invitation link that cannot be used; ``code`` says why: invalid, expired, used,
+    revoked."""
+
+
+def invitation_token(invitation):
+    """The signed token of ``invitation``'s link (its id and current nonce, timestamped)."""
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_LINK_SALT)
+
+
+def invitation_path(invitation):
+    return reverse("contests:host_invitation_join",
+                   kwargs={"token": invitation_token(invitation)})
+
+
+def _refusal(invitation):
+    """Why ``invitation`` cannot be used now, or None."""
+    if invitation.revoked_at is not None:
+        return InvitationRefused(gettext("The host unit's administrator has withdrawn this "
+                                         "invitation."), code="revoked")
+    if invitation.accepted_at is not None:
+        return InvitationRefused(gettext("This invitation has been used already."),
+                                 code="used")
+    if invitation.is_expired:
+        return InvitationRefused(gettext("This invitation has expired. Ask the host unit's "
+                                         "administrator to invite you again."), code="expired")
+    return None
+
+
+def invitation_for_token(token):
+    """The open invitation of a link's ``token``; raises :class:`InvitationRefused`."""
+    invalid = InvitationRefused(gettext("This invitation link is not valid. Open the latest "
+                                        "link you were sent, whole."), code="invalid")
+    try:
+        data = signing.loads(token, salt=_LINK_SALT, max_age=INVITATION_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise InvitationRefused(gettext("This invitation has expired. Ask the host unit's "
+                                        "administrator to invite you again."),
+                                code="expired") from None
+    except signing.BadSignature:
+        raise invalid from None
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int) or not data.get("n"):
+        raise invalid
+    invitation = (HostInvitation.objects.select_related("host_unit", "invited_by")
+                  .filter(pk=data["i"], nonce=str(data["n"])).first())
+    if invitation is None:
+        raise invalid
+    refusal = _refusal(invitation)
+    if refusal is not None:
+        raise refusal
+    return invitation
+
+
+def _send_link(invitation, *, actor, invitee):
+    """The link to ``invitation``: in the invitee's inbox and e-mail when the address has an
+    account, else by e-mail to the address (through the outbox either way)."""
+    path = invitation_path(invitation)
+    context = {"event": "invited", "host_unit": invitation.host_unit.name,
+               "actor": actor.get_full_name() or actor.email}
+    key = f"host-invitation-{invitation.pk}-{invitation.nonce}"
+    if invitee is not None:
+        _notify("host.staff", [invitee.pk], key, context, url=path, obj=invitation)
+        return
+    from notifications.services import send_to_address
+
+    mail = {**context, "link": settings.SITE_URL.rstrip("/") + path, "days": INVITATION_DAYS,
+            "expires_at": invitation.expires_at, "portal_name": settings.PORTAL_NAME}
+    send_to_address(
+        to_address=invitation.email, kind="host.staff", idempotency_key=key,
+        subject=render_to_string("contests/email/host_invitation_subject.txt", mail).strip(),
+        body=render_to_string("contests/email/host_invitation_body.txt", mail),
+        language=get_language() or "")
+
+
 def invite(host_unit, *, actor, email, request=None):
-    """The unit's administrator invites the holder of the account ``email`` to its staff."""
+    """The unit's administrator invites ``email`` to its staff: a new link (valid
+    ``INVITATION_DAYS`` days) is sent; inviting an address again sends a fresh link and the
+    old one stops working."""
     email = (email or "").strip().lower()
     if not is_host_admin_of(actor, host_unit):
         raise RegistrationError(gettext("Only the host unit's administrator invites colleagues."))
     invitee = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-    if invitee is None:
-        raise RegistrationError(gettext("No account uses this e-mail address. Ask your "
-                                        "colleague to register first, then invite them."),
-                                field="email")
-    if HostMembership.objects.filter(user=invitee, host_unit=host_unit).exists():
+    if invitee is not None and HostMembership.objects.filter(user=invitee,
+                                                             host_unit=host_unit).exists():
         raise RegistrationError(gettext("This colleague is on the staff already."),
                                 field="email")
+    now = timezone.now()
     with transaction.atomic():
-        invitation, created = HostInvitation.objects.get_or_create(
-            host_unit=host_unit, email=email, accepted_at=None,
-            defaults={"invited_by": actor})
-        if created:
-            log_action("portal.host_staff.invited", actor=actor, obj=invitation,
-                       data={"host_unit": host_unit.pk, "invitee": invitee.pk},
-                       request=request)
-            _notify("host.staff", [invitee.pk], f"host-invitation-{invitation.pk}",
-                    {"event": "invited", "host_unit": host_unit.name,
-                     "actor": actor.get_full_name() or actor.email},
-                    url=reverse("contests:host_apply"), obj=invitation)
+        invitation = HostInvitation.objects.select_for_update().filter(
+            host_unit=host_unit, email__iexact=email, accepted_at__isnull=True,
+            revoked_at__isnull=True).first()
+        resent = invitation is not None
+        if invitation is None:
+            invitation = HostInvitation(host_unit=host_unit, email=email, invited_by=actor)
+        invitation.nonce = secrets.token_hex(16)
+        invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
+        invitation.save()
+        log_action("portal.host_staff.invited", actor=actor, obj=invitation,
+                   data={"host_unit": host_unit.pk,
+                         "invitee": invitee.pk if invitee is not None else None,
+                         "email": mask_email(email), "resent": resent},
+                   request=request)
+        _send_link(invitation, actor=actor, invitee=invitee)
     return invitation
+
+
+def revoke_invitation(invitation, *, actor, request=None):
+    """The unit's administrator withdraws an invitation not used yet; its link stops working.
+    The invitee is told when the address has an account."""
+    if not is_host_admin_of(actor, invitation.host_unit):
+        raise RegistrationError(gettext("Only the host unit's administrator revokes "
+                                        "invitations."))
+    with transaction.atomic():
+        locked = HostInvitation.objects.select_for_update().select_related("host_unit").get(
+            pk=invitation.pk)
+        if locked.accepted_at is not None or locked.revoked_at is not None:
+            raise RegistrationError(gettext("This invitation is no longer open."))
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor
+        locked.save(update_fields=["revoked_at", "revoked_by"])
+        log_action("portal.host_staff.invitation_revoked", actor=actor, obj=locked,
+                   data={"host_unit": locked.host_unit_id, "email": mask_email(locked.email)},
+                   request=request)
+        invitee = get_user_model().objects.filter(email__iexact=locked.email,
+                                                  is_active=True).first()
+        if invitee is not None:
+            _notify("host.staff", [invitee.pk], f"host-invitation-{locked.pk}-revoked",
+                    {"event": "revoked", "host_unit": locked.host_unit.name,
+                     "actor": actor.get_full_name() or actor.email},
+                    url=reverse("contests:host_apply"), obj=locked)
+    return locked
 
 
 def open_invitations_for(user):
     if not (user and user.is_authenticated):
         return HostInvitation.objects.none()
-    return (HostInvitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
+    from django.db.models import Q
+
+    return (HostInvitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True,
+                                          revoked_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
             .select_related("host_unit", "invited_by"))
 
 
+def open_invitations_of(host_unit):
+    """The invitations of ``host_unit`` not used nor revoked (expired ones too, marked)."""
+    return host_unit.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
 def accept(invitation, *, user, request=None):
-    """The invited colleague joins the unit's staff."""
+    """The invited colleague joins the unit's staff (from their account or the link)."""
     with transaction.atomic():
         locked = HostInvitation.objects.select_for_update().select_related("host_unit").get(
             pk=invitation.pk)
-        if locked.accepted_at is not None or locked.email.lower() != user.email.lower():
-            raise RegistrationError(gettext("This invitation is not open for you."))
+        refusal = _refusal(locked)
+        if refusal is not None:
+            raise refusal
+        if locked.email.lower() != (user.email or "").lower():
+            raise InvitationRefused(gettext("This invitation is for another e-mail address."),
+                                    code="other_email")
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
         membership, _created = HostMembership.objects.get_or_create(

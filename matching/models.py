@@ -137,6 +137,13 @@ class Achievement(models.Model):
     def is_public(self):
         return self.visibility == Visibility.PUBLIC
 
+    @property
+    def cooperation_mode_labels(self):
+        from demands.enums import CooperationMode
+
+        return [CooperationMode(mode).label for mode in self.cooperation_modes or ()
+                if mode in CooperationMode.values]
+
 
 class Recommendation(models.Model):
     """An achievement ranked for a published demand, with the reasons (matched terms)."""

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import ModelChoiceField
@@ -13,10 +14,15 @@ class NewsItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=NewsKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}),
-                           help_text=_("HTML: paragraphs, headings, lists, links, tables and "
-                                       "images (<img src=\"…\">). Scripts and styles are "
-                                       "removed."))
+    # The visual editor (static/js/news_editor.js, Quill) replaces this textarea when
+    # JavaScript runs; without it, HTML is typed here. The server sanitises either.
+    body = forms.CharField(label=_("Text"),
+                           widget=forms.Textarea(attrs={"rows": 12, "data-rich-editor": ""}),
+                           # Escaped: Django renders help texts as HTML, and this one
+                           # shows a tag (it used to load an image from "…").
+                           help_text=escape(_("HTML: paragraphs, headings, lists, links, "
+                                              "tables and images (<img src=\"…\">). Scripts "
+                                              "and styles are removed.")))
     host_unit = ModelChoiceField(queryset=HostUnit.objects.none(), required=False,
                                  label=_("Host unit"),
                                  empty_label=_("National (Torch Center)"))

@@ -16,6 +16,7 @@ from accounts.permissions import is_torch_staff
 from common.errors import DomainError, show_error
 from contests.models import HostUnit
 from contests.permissions import staffed_host_unit_ids
+from files.enums import FileKind
 from files.selectors import files_for_object
 
 from . import selectors, services
@@ -117,6 +118,8 @@ def manage_edit(request, pk=None):
         else:
             messages.success(request, gettext("Saved."))
             return redirect("news:manage_edit", pk=saved.pk)
+    files = list(files_for_object(item)) if item else []
     return render(request, "news/manage_edit.html", {
-        "form": form, "item": item, "files": files_for_object(item) if item else [],
+        "form": form, "item": item, "files": files,
+        "images": [file for file in files if file.kind == FileKind.IMAGE],
     }, status=400 if form.errors else 200)

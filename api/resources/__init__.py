@@ -1,10 +1,10 @@
 """The API's resources, one module each; the URLs and the index are built from
 :data:`RESOURCES`.
 
-A new resource (public achievements, once ``matching`` offers their public projection) is a
-module here with a list view and a detail view on :class:`api.base.PublicDataView`, reading
-only the app's public projection, and one ``Resource(...)`` line below; the leak suite then
-crawls it (``tests/harness/leak_sources.py`` seeds every resource listed here)."""
+A new resource (as public achievements, from ``matching.public``) is a module here with a
+list view and a detail view on :class:`api.base.PublicDataView`, reading only the app's public
+projection, and one ``Resource(...)`` line below; the leak suite then crawls it
+(``tests/harness/leak_sources.py`` seeds every resource listed here)."""
 
 from dataclasses import dataclass
 
@@ -19,7 +19,7 @@ class Resource:
 
 
 def resources():
-    from . import contests, demands
+    from . import achievements, contests, demands
 
     return [
         Resource("demands", demands.DemandList, demands.DemandDetail, "<str:ref>",
@@ -30,4 +30,6 @@ def resources():
                  "Host units, with the stage dates of their approved work plans."),
         Resource("notices", contests.NoticeList, contests.NoticeDetail, "<int:id>",
                  "Published challenge notices."),
+        Resource("achievements", achievements.AchievementList, achievements.AchievementDetail,
+                 "<int:id>", "Public achievements of the achievement library."),
     ]

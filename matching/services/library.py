@@ -13,6 +13,7 @@ from audit.services import log_action
 
 from .. import ranking
 from ..models import PATENT_NUMBER, Achievement
+from ..public import PUBLIC_ACHIEVEMENTS
 from ..search import search_columns
 from ..terms import current_table
 from .base import MatchingError
@@ -73,6 +74,8 @@ def _prepare(achievement):
 def _after_commit(achievement_id):
     from ..tasks import _enqueue, refresh_for_achievement
 
+    PUBLIC_ACHIEVEMENTS.invalidate()  # the open-data API's validators follow this namespace
+
     transaction.on_commit(
         lambda: _enqueue(refresh_for_achievement, achievement_id=achievement_id))
 
@@ -123,3 +126,4 @@ def reindex_all(queryset=None, *, batch=500):
             changed = []
     if changed:
         Achievement.objects.bulk_update(changed, [*INDEX_FIELDS, "updated_at"])
+    PUBLIC_ACHIEVEMENTS.invalidate()

@@ -34,6 +34,8 @@ def test_every_api_endpoint_is_a_seed_of_the_leak_crawl(db):
         "event": SimpleNamespace(number=1),
         "unit": SimpleNamespace(slug="xian"),
         "published_notice": SimpleNamespace(pk=1),
+        "achievement": SimpleNamespace(pk=1),
+        "staff_achievement": SimpleNamespace(pk=2),
     })
     source = next(source for source in sources() if source.name == "api")
     seeded = {resolve(path.split("?")[0]).url_name for path in source.seeds(world)}

@@ -134,6 +134,7 @@ def _api_seeds(world):
         "events": {"number": world.objects["event"].number},
         "host-units": {"slug": world.objects["unit"].slug},
         "notices": {"id": world.objects["published_notice"].pk},
+        "achievements": {"id": world.objects["achievement"].pk},
     }
     seeds = [reverse("api:index"), reverse("api:schema"), reverse("api:docs")]
     for resource in resources():
@@ -142,6 +143,12 @@ def _api_seeds(world):
         seeds.append(reverse(f"api:{resource.name}-detail", kwargs=details[resource.name]))
     seeds += [f"{reverse('api:demands-list')}?{urlencode({'q': canary})}"
               for canary in _demand_canaries(world)]
+    # The staff-only achievement: by its id, and searched for by its title and its words.
+    staff_only = world.objects["staff_achievement"]
+    seeds.append(reverse("api:achievements-detail", kwargs={"id": staff_only.pk}))
+    seeds += [f"{reverse('api:achievements-list')}?{urlencode({'q': query})}"
+              for query in (STAFF_ACHIEVEMENT, "MATCHLEAK", "矩阵内部成果", "涂层")]
+    seeds.append(f"{reverse('api:achievements-list')}?updated_since=2000-01-01")
     return seeds
 
 

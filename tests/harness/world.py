@@ -138,11 +138,16 @@ def _host_registration(users, unit):
                                                  position="科技局干部")
     store_upload(SimpleUploadedFile("授权书.pdf", _PDF), kind=FileKind.ATTACHMENT,
                  uploaded_by=applicant, attach_to=application)
+    from datetime import timedelta
+
+    from contests.registration import invitation_token
+
     invitation = HostInvitation.objects.create(host_unit=unit, email=users["challenger"].email,
-                                               invited_by=users["host"])
+                                               invited_by=users["host"], nonce="matrix-nonce",
+                                               expires_at=timezone.now() + timedelta(days=14))
     colleague = HostMembershipFactory(host_unit=unit, user__email="colleague@matrix.cn")
     return {"host_application": application, "host_invitation": invitation,
-            "colleague": colleague}
+            "host_invitation_token": invitation_token(invitation), "colleague": colleague}
 
 
 _PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"

@@ -102,3 +102,51 @@ def test_the_editor_keeps_what_was_typed(client, host_organiser, host_unit):
         "host_unit": host_unit.pk, "publish_at": "2026-01-01T09:00"})
     assert response.status_code == 302
     assert NewsItem.objects.get(title="甲市公告").is_published
+
+
+def _scripts(html):
+    import re
+
+    return re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+
+
+def test_the_visual_editor_is_served_by_the_portal_with_no_inline_script(client, torch_staff):
+    from django.contrib.staticfiles import finders
+
+    item = _save(torch_staff, publish_at=None,
+                 uploads=[SimpleUploadedFile("现场.png", _png(), content_type="image/png")])
+    client.force_login(torch_staff)
+    response = client.get(f"/news/manage/{item.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for asset in ("vendor/quill/quill.js", "vendor/quill/quill.snow.css", "js/news_editor.js"):
+        assert f'"/static/{asset}"' in html, asset
+        assert finders.find(asset), asset
+    scripts = _scripts(html)
+    assert scripts and all('src="/static/' in attrs and not body.strip()
+                           for attrs, body in scripts)
+    assert "<style" not in html and " style=" not in html
+    assert '<img src="…">' not in html  # the help text shows the tag, it loads nothing
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    # Without JavaScript the textarea is the editor: it is on the page with the HTML.
+    assert 'data-rich-editor' in html and "&lt;p&gt;正文&lt;/p&gt;" in html
+    # The item's uploaded image is offered for insertion, by its portal address.
+    from files.selectors import files_for_object
+
+    key = files_for_object(item).get().uuid
+    assert f'data-editor-image="/files/{key}/"' in html
+
+
+def test_what_the_editor_posts_is_sanitised_on_the_server(client, torch_staff):
+    client.force_login(torch_staff)
+    body = ('<h2 class="ql-align-center">标题</h2><ol><li>一</li></ol><ul><li>二</li></ul>'
+            '<p><img src="/files/abc/"><img src="data:image/png;base64,AAAA" onerror="x()">'
+            '<a href="javascript:alert(1)">链</a></p><script>alert(1)</script>')
+    response = client.post("/news/manage/new/", {"kind": "news", "title": "编辑器",
+                                                 "body": body})
+    assert response.status_code == 302
+    stored = NewsItem.objects.get(title="编辑器").body
+    assert "<h2>标题</h2>" in stored and "<ol><li>一</li></ol>" in stored
+    assert "<ul><li>二</li></ul>" in stored and '<img src="/files/abc/">' in stored
+    for gone in ("class=", "data:", "onerror", "javascript:", "<script"):
+        assert gone not in stored, gone

@@ -31,6 +31,7 @@ from matching.models import (
     IntentionAgreement,
     Invitation,
 )
+from matching.public import PUBLIC_ACHIEVEMENTS
 from matching.services import agencies, agreements, docking, invitations, recommend
 from matching.services.library import index_fields
 from matching.services.terms import load_data_file
@@ -129,6 +130,7 @@ class Command(BaseCommand):
                                           else Visibility.PUBLIC), **values)
             rows.append(index_fields(row))
         Achievement.objects.bulk_create(rows, batch_size=200)
+        PUBLIC_ACHIEVEMENTS.invalidate()
         self.stdout.write(f"achievement library: {len(rows)} entries added")
 
     def _commission(self, unit, agency, host, demands):
