@@ -537,10 +537,9 @@ def apply_for_subsidy(policy, agreement, *, amount, justification, actor, files=
     """A member of a matched demand's organisation (a confirmed intention agreement of a demand
     at the policy's unit) applies while the policy is open; the supporting files are stored
     private, attached to the application. The unit's staff are told."""
-    from matching.enums import AgreementState
-
     from files.enums import FileKind
     from files.services import store_upload
+    from matching.enums import AgreementState
 
     demand = agreement.demand
     if not is_org_member(actor, demand.organisation_id):

@@ -1,10 +1,9 @@
 """The awards section of the workspace dashboard (``accounts.workspace``)."""
 
 from accounts.workspace import register_section
-
-from .enums import AwardState
 from contests.permissions import staffed_host_unit_ids
 
+from .enums import AwardState
 from .selectors import (
     awards_visible_to,
     contracts_visible_to,

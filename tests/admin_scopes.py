@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.models import Organisation
+from accounts.permissions import is_torch_staff
+from accounts.selectors import organisations_managed_by
 from awards import selectors as award_selectors
 from awards.models import (
     Award,
@@ -20,8 +22,6 @@ from awards.models import (
     SubsidyPolicy,
     TechnologyContract,
 )
-from accounts.permissions import is_torch_staff
-from accounts.selectors import organisations_managed_by
 from contests import selectors as contest_selectors
 from contests.models import (
     ChallengeNotice,
