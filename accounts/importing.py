@@ -31,16 +31,17 @@ class OrganisationsByCreditCode:
                 self.found[organisation.credit_code] = organisation
 
     def resolve(self, code, *, name, kind, region, address="", new_name_message,
-                new_kind_message):
+                new_kind_message, missing_code_message=None):
         """``(organisation, errors)``: the known organisation of ``code``, or a new one built
-        from ``name``, ``kind``, ``region`` (kept for ``save_new``); ``errors`` is
-        ``{"credit_code" | "name" | "kind": [message]}`` when neither is possible — a missing or
+        from ``name``, ``kind``, ``region``, ``address`` (kept for ``save_new``); ``errors`` is
+        ``{organisation field name: [message]}`` (``credit_code``, ``name``, ``kind``,
+        ``region``, …) when neither is possible — a missing (``missing_code_message``) or
         malformed code (checksum of GB 32100 checked), or, for a new code, a missing name or
-        kind (``new_name_message``, ``new_kind_message``) or values the model refuses. A bad
-        ``region`` gives ``(None, {})``: it is the row's own column, which the caller checks."""
+        kind (``new_name_message``, ``new_kind_message``) or values the model refuses. The
+        caller puts each on its column."""
         code = normalise(code)
         if not code:
-            return None, {"credit_code": [gettext(
+            return None, {"credit_code": [missing_code_message or gettext(
                 "Enter the unified social credit code of the organisation.")]}
         if code in self.found:
             return self.found[code], {}
@@ -62,10 +63,7 @@ class OrganisationsByCreditCode:
         try:
             candidate.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            # The region and address are the row's own columns, which the caller checks; the
-            # row fails on them there.
-            return None, {key: list(messages) for key, messages in exc.message_dict.items()
-                          if key in ("name", "kind", "credit_code")}
+            return None, {key: list(messages) for key, messages in exc.message_dict.items()}
         self.new[code] = candidate
         return candidate, {}
 

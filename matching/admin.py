@@ -10,6 +10,7 @@ from accounts.permissions import is_torch_staff
 from audit.services import log_action
 from common.importexport.admin import ScopedImportExportMixin
 
+from .importing.resources import AchievementResource
 from .models import (
     Achievement,
     Commission,
@@ -18,7 +19,6 @@ from .models import (
     Recommendation,
     TermEntry,
 )
-from .importing.resources import AchievementResource
 from .services import library
 
 

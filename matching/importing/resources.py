@@ -55,7 +55,7 @@ NOT_CLEANED = tuple(field.name for field in Achievement._meta.fields
                     if field.name not in CLEANED_FIELDS)
 # Errors on the holder's columns, by the key ``OrganisationsByCreditCode.resolve`` gives.
 HOLDER_KEYS = {"credit_code": "import_credit_code", "name": "import_owner_name",
-               "kind": "import_owner_kind"}
+               "kind": "import_owner_kind", "region": "region"}
 
 
 def _importable_host_units(resource):
@@ -187,13 +187,14 @@ class AchievementResource(HostScopedResource, StandardFormatFields):
             raise ValidationError(errors)
 
     def _check_holder(self, achievement, errors):
-        if any(key in errors for key in HOLDER_KEYS.values()):
+        if any(key in errors for key in ("import_credit_code", "import_owner_name",
+                                         "import_owner_kind")):
             return
         owner, problems = self._holders.resolve(
             getattr(achievement, "import_credit_code", ""),
             name=getattr(achievement, "import_owner_name", ""),
             kind=getattr(achievement, "import_owner_kind", ""),
-            region=achievement.region if len(achievement.region or "") == 6 else "",
+            region=achievement.region or "",
             new_name_message=gettext(
                 "Give the name of the holder: this credit code is new to the portal."),
             new_kind_message=gettext("Give the kind of the new organisation. Allowed: "
@@ -201,8 +202,10 @@ class AchievementResource(HostScopedResource, StandardFormatFields):
             % {"allowed": ORGANISATION_KIND_WORDS.allowed_text()},
         )
         for key, messages in problems.items():
-            for message in messages:
-                _add(errors, HOLDER_KEYS.get(key, "import_credit_code"), message)
+            target = HOLDER_KEYS.get(key, "import_credit_code")
+            if target not in errors:
+                for message in messages:
+                    _add(errors, target, message)
         if owner is not None:
             achievement.owner = owner
 
