@@ -372,3 +372,13 @@ def test_a_job_with_errors_cannot_be_confirmed(host_organiser, host_unit):
     assert check.errors[0]["row"] == 2 and check.errors[0]["column"] == COL_TRL
     with pytest.raises(ImportJobError):
         confirm_import(job=check, user=host_organiser)
+
+
+def test_the_admin_offers_the_import_to_torch_staff_only(client, torch_staff, host_organiser):
+    url = reverse("admin:matching_achievement_import")
+    client.force_login(torch_staff)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "csv" in page.content.decode().lower()
+    client.force_login(host_organiser)
+    assert client.get(url).status_code in (302, 403)
