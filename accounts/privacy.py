@@ -419,6 +419,10 @@ def register_models():
                    erase=DELETE)
     register_model("notifications.OutboundEmail", user_fields=["recipient"],
                    erase=_erase_outbound_emails)
+    declare_not_personal("notifications.OutboundAttachment",
+                         reason="a file sent with an outbound e-mail (its 'email' is that row, "
+                                "not an address); deleted with the e-mail, which the erasure "
+                                "deletes")
 
 
 def erase_user(user, *, request=None):

@@ -6,8 +6,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import TorchOnlyAdmin
+from accounts.permissions import is_torch_staff
 from audit.services import log_action
+from common.importexport.admin import ScopedImportExportMixin
 
+from .importing.resources import AchievementResource
 from .models import (
     Achievement,
     Commission,
@@ -58,7 +61,11 @@ class TermEntryAdmin(TorchOnlyAdmin):
 
 
 @admin.register(Achievement)
-class AchievementAdmin(TorchOnlyAdmin):
+class AchievementAdmin(ScopedImportExportMixin, TorchOnlyAdmin):
+    # Import and export in the standard format (matching/importing/): the confirmed import runs
+    # as an import job through the achievement resource. Host staff import on the pages
+    # (/matching/achievements/import/); the admin is Torch staff's.
+    resource_classes = [AchievementResource]
     list_display = ["title", "owner", "industry_field", "trl", "visibility", "listed_at"]
     list_filter = ["visibility", "industry_field", "trl"]
     search_fields = ["title", "owner__name"]
@@ -73,6 +80,12 @@ class AchievementAdmin(TorchOnlyAdmin):
 
     def delete_model(self, request, obj):
         library.delete_achievement(obj, actor=request.user, request=request)
+
+    def has_import_permission(self, request):
+        return is_torch_staff(request.user) and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        return is_torch_staff(request.user) and super().has_export_permission(request)
 
 
 @admin.register(Recommendation)

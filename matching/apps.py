@@ -11,6 +11,7 @@ class MatchingConfig(AppConfig):
         from notifications.kinds import register as register_kind
 
         from . import permissions, privacy, search, workspace  # noqa: F401  (rules, the search index)
+        from .importing import resources  # noqa: F401  (registers the standard-format resource)
         from .links import demand_links
         from .tasks import on_demand_published
 

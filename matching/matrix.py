@@ -17,6 +17,20 @@ ROUTES = {
         get={"visitor": "login", MEMBERS: "200", "*": "302"},
         note="Without an organisation the page sends the user to the workspace.",
     ),
+    # the standard-format import (matching/importing/): host and Torch staff; a POST without a
+    # file is the form with its error
+    "achievement_import": route(
+        get={"visitor": "login", "host other_host torch": "200", "*": "404"},
+    ),
+    "achievement_import_template": route(
+        get={"visitor": "login", "host other_host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+    ),
+    "achievement_export": route(
+        get={"visitor": "login", "host other_host torch": "200", "*": "404"},
+        post={"visitor": "login", "*": "405"},
+        kwargs={"fmt": "csv"},
+    ),
     "achievement_detail": (
         route(get={"*": "200"}, post={"*": "405"}, kwargs={"pk": "@achievement.pk"}),
         route(get={"host other_host torch": "200", "*": "404"},

@@ -27,6 +27,14 @@ def refresh_for_achievement(*, achievement_id):
     recommend.refresh_for_achievement(achievement_id)
 
 
+@shared_task(name="portal.matching.refresh_for_achievements", ignore_result=True)
+def refresh_for_achievements(*, achievement_ids):
+    """Many achievements at once (an import): one task, not one per row."""
+    from .services import recommend
+
+    recommend.refresh_for_achievements(achievement_ids)
+
+
 @shared_task(name="portal.matching.refresh_stale", ignore_result=True)
 def refresh_stale():
     """Demands whose task was lost (broker down at publication): beat, every few minutes."""

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import docking_views, round_views, views
+from .importing.urls import urlpatterns as importing_urlpatterns
 
 app_name = "matching"
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("achievements/", views.library_list, name="library"),
     path("achievements/mine/", views.my_achievements, name="my_achievements"),
     path("achievements/new/", views.achievement_create, name="achievement_create"),
+    # standard-format import (matching/importing/)
+    *importing_urlpatterns,
     path("achievements/<int:pk>/", views.achievement_detail, name="achievement_detail"),
     path("achievements/<int:pk>/edit/", views.achievement_edit, name="achievement_edit"),
     path("demands/", views.demand_list, name="demands"),

@@ -125,3 +125,24 @@ class OutboundEmail(models.Model):
         if self.kind == self.DIGEST_KIND:
             return _("Daily digest")
         return kind_label(self.kind)
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with one outbound e-mail (an invitation's ``invite.ics``): stored with the
+    row when it is written, so the message sent — however late — carries what was true when
+    the event happened. A digest carries the attachments of the e-mails it bundles."""
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE,
+                              related_name="attachments", verbose_name=_("e-mail"))
+    filename = models.CharField(_("file name"), max_length=255)
+    # The full content type, parameters included: "text/calendar; method=REQUEST".
+    mimetype = models.CharField(_("content type"), max_length=255)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("e-mail attachment")
+        verbose_name_plural = _("e-mail attachments")
+        ordering = ["email", "pk"]
+
+    def __str__(self):
+        return self.filename

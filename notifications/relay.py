@@ -15,6 +15,8 @@ so such a copy carries the same Message-ID as the first.
 import hashlib
 import logging
 import smtplib
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -24,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .enums import EmailState
-from .models import OutboundEmail
+from .models import OutboundAttachment, OutboundEmail
 from .outbox import KICK_RETRY_POLICY, Outbox, Outcome
 from .outbox import retry_delay as _retry_delay
 
@@ -78,6 +80,30 @@ def message_id(key):
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
 
 
+def mime_part(filename, mimetype, content):
+    """One attachment as a MIME part, keeping the content type's parameters
+    (``text/calendar; method=REQUEST``: calendar clients read the method from them)."""
+    main, _sep, rest = mimetype.partition(";")
+    maintype, _slash, subtype = main.strip().lower().partition("/")
+    params = []
+    for item in rest.split(";"):
+        name, equals, value = item.strip().partition("=")
+        if name and equals:
+            params.append((name.strip(), value.strip().strip('"')))
+    if maintype == "text":
+        part = MIMEText(content.decode("utf-8", errors="replace"), subtype, "utf-8")
+    else:
+        from email import encoders
+
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+    for name, value in params:
+        part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
 def is_permanent(exc):
     """Whether sending the same message again cannot succeed."""
     if isinstance(exc, BadHeaderError):
@@ -104,6 +130,9 @@ def deliver(email_id, *, now=None, connection=None):
         to=[email.to_address], headers={"Message-ID": message_id(email.idempotency_key)},
         connection=connection,
     )
+    for attachment in OutboundAttachment.objects.filter(email_id=email.pk).order_by("pk"):
+        message.attach(mime_part(attachment.filename, attachment.mimetype,
+                                 bytes(attachment.content)))
     try:
         message.send()
     except SoftTimeLimitExceeded as exc:

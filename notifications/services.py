@@ -15,13 +15,35 @@ from audit.services import log_action
 
 from .enums import DeliveryMode, EmailState, can_transition
 from .kinds import KINDS, get_kind
-from .models import KEY_LENGTH, Notification, NotificationPreference, OutboundEmail
+from .models import (
+    KEY_LENGTH,
+    Notification,
+    NotificationPreference,
+    OutboundAttachment,
+    OutboundEmail,
+)
 from .outbox import insert_new
 from .relay import kick_after_commit
 from .rendering import RESERVED_CONTEXT_NAMES, BatchRenderer, Recipient, render_digest
 
 # Room left in the stored key for the kind and the recipient's id.
 MAX_CALLER_KEY_LENGTH = 150
+# What one e-mail may carry in attachments (they are stored with every recipient's row).
+MAX_ATTACHMENT_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with the e-mail of a notification: ``filename``, the full content type
+    (parameters included, ``"text/calendar; method=REQUEST"``) and the ``content`` (bytes,
+    or text sent as UTF-8)."""
+
+    filename: str
+    mimetype: str
+    content: bytes
+
+    def data(self):
+        return self.content.encode() if isinstance(self.content, str) else bytes(self.content)
 
 
 class NotificationError(ValueError):
@@ -42,7 +64,7 @@ def preference_mode(user, kind):
                  .values_list("mode", flat=True).first())
 
 
-def notify(*, recipient, kind, context, idempotency_key, url="", obj=None):
+def notify(*, recipient, kind, context, idempotency_key, url="", obj=None, attachments=()):
     """Notify ``recipient`` of an event of ``kind``, inside the caller's transaction: the
     one-recipient case of :func:`notify_many`.
 
@@ -56,13 +78,14 @@ def notify(*, recipient, kind, context, idempotency_key, url="", obj=None):
     ``idempotency_key`` names the event (e.g. ``f"demand:{pk}:status:{state}"``): calling
     again with the same key, kind and recipient writes nothing, even from a concurrent
     transaction. If the caller's transaction rolls back, nothing is written or sent.
-    Returns None.
+    ``attachments`` (``Attachment``s) go with the e-mail. Returns None.
     """
     notify_many(recipient_ids=[recipient.pk], kind=kind, context=context,
-                idempotency_key=idempotency_key, url=url, obj=obj)
+                idempotency_key=idempotency_key, url=url, obj=obj, attachments=attachments)
 
 
-def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=None):
+def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=None,
+                attachments=()):
     """Notify each of ``recipient_ids`` (user ids) of one event of ``kind``, as ``notify``
     describes, inside one transaction (the caller's, or its own).
 
@@ -76,9 +99,14 @@ def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=No
     (``outbox.insert_new``); callers pass batches of a few thousand. The kind's templates are
     rendered once per language, each recipient's values put in afterwards
     (``rendering.BatchRenderer``).
+
+    ``attachments`` (``Attachment``s: filename, content type, content) are stored with every
+    new e-mail row (one more multi-row insert) and sent with it; a digest that bundles the
+    e-mail carries them too.
     """
     spec = get_kind(kind)
     _check_arguments(context, idempotency_key, url)
+    attachments = _check_attachments(attachments)
     recipients = _recipients(spec, recipient_ids)
     if not recipients:
         return 0
@@ -104,10 +132,34 @@ def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=No
             OutboundEmail, ["recipient_id", "to_address", "kind", "language", "subject", "body",
                             "link", "idempotency_key", "state"], emails,
             returning=["id", "state"])
+        if attachments:
+            _store_attachments([pk for pk, _state in written], attachments)
         pending = [pk for pk, state in written if state == EmailState.PENDING]
         if pending:
             kick_after_commit(pending)
     return len(inserted)
+
+
+def _check_attachments(attachments):
+    checked = []
+    for attachment in attachments or ():
+        if not isinstance(attachment, Attachment):
+            raise NotificationError("attachments must be notifications.services.Attachment")
+        if not attachment.filename or "/" not in attachment.mimetype:
+            raise NotificationError("an attachment needs a file name and a content type")
+        checked.append(Attachment(attachment.filename[:255], attachment.mimetype[:255],
+                                  attachment.data()))
+    if sum(len(attachment.content) for attachment in checked) > MAX_ATTACHMENT_BYTES:
+        raise NotificationError(f"attachments are larger than {MAX_ATTACHMENT_BYTES} bytes")
+    return checked
+
+
+def _store_attachments(email_ids, attachments):
+    OutboundAttachment.objects.bulk_create(
+        [OutboundAttachment(email_id=email_id, filename=attachment.filename,
+                            mimetype=attachment.mimetype, content=attachment.content)
+         for email_id in email_ids for attachment in attachments],
+        batch_size=500)
 
 
 def _recipients(kind, user_ids):
@@ -274,6 +326,13 @@ def build_digest_for(user_id, *, day, now):
         OutboundEmail.objects.filter(pk__in=[item.pk for item in items],
                                      state=EmailState.HELD).update(
             state=EmailState.BUNDLED, digest=digest, updated_at=timezone.now())
+        # The digest carries what its items would have carried (an invitation's .ics).
+        OutboundAttachment.objects.bulk_create([
+            OutboundAttachment(email=digest, filename=attachment.filename,
+                               mimetype=attachment.mimetype, content=attachment.content)
+            for attachment in OutboundAttachment.objects.filter(
+                email_id__in=[item.pk for item in items]).order_by("email__created_at", "pk")
+        ])
         kick_after_commit([digest.pk])
     return digest
 
@@ -315,7 +374,7 @@ def retry_emails(email_ids, *, actor=None, request=None):
     return count
 
 
-__all__ = ["notify", "notify_many", "mark_read", "mark_all_read", "set_preferences",
+__all__ = ["Attachment", "notify", "notify_many", "mark_read", "mark_all_read", "set_preferences",
            "preferences_of",
            "preference_mode", "retry_emails", "delivery_key", "build_digests",
            "NotificationError"]

@@ -40,8 +40,7 @@ from django.utils.translation import gettext
 from import_export.fields import Field
 from import_export.resources import Resource
 
-from accounts.credit_code import validate_credit_code
-from accounts.models import Organisation
+from accounts.importing import OrganisationsByCreditCode
 from audit.services import log_action
 from common.importexport import registry
 from common.importexport.resources import ScopedForeignKeyWidget
@@ -98,6 +97,14 @@ CLEANED_FIELDS = tuple(
     and not isinstance(_DEMAND_FIELDS[column.target], models.JSONField)
 )
 NOT_CLEANED = tuple(name for name in _DEMAND_FIELDS if name not in CLEANED_FIELDS)
+
+# The organisation's fields that a refusal names (``OrganisationsByCreditCode.resolve``) → the
+# row's columns.
+ORGANISATION_KEYS = {
+    "credit_code": "import_credit_code",
+    "name": "import_organisation_name",
+    "kind": "import_organisation_kind",
+}
 
 # ``services.submission_problems`` keys that are not model fields → the resource's attribute.
 PROBLEM_KEYS = {"indicators": "import_indicators"}
@@ -217,8 +224,7 @@ class DemandResource(HostScopedResource, StandardFormatFields):
         self._existing = {}
         self._originals = {}
         self._seen_refs = set()
-        self._orgs_by_code = {}
-        self._new_orgs = {}
+        self._holders = OrganisationsByCreditCode()
         self._industry_fields = None
         self._now = timezone.now()
         self._today = timezone.localdate()
@@ -307,11 +313,9 @@ class DemandResource(HostScopedResource, StandardFormatFields):
                         "indicators": list(demand.indicators.all()),
                     }
         if COL_CREDIT_CODE in headers:
-            codes = {CreditCodeWidget().clean(value) for value in dataset[COL_CREDIT_CODE]}
-            codes.discard("")
-            for chunk in _chunks(codes):
-                for organisation in Organisation.objects.filter(credit_code__in=chunk):
-                    self._orgs_by_code[organisation.credit_code] = organisation
+            self._holders.load(
+                CreditCodeWidget().clean(value) for value in dataset[COL_CREDIT_CODE]
+            )
         self.industry_fields()
 
     def get_instance(self, instance_loader, row):
@@ -381,70 +385,29 @@ class DemandResource(HostScopedResource, StandardFormatFields):
 
     def _organisation_for(self, demand, errors):
         """The organisation a row's credit code names: an existing one, or a new one built
-        from the row (created when the import is saved)."""
-        code = getattr(demand, "import_credit_code", "") or ""
+        from the row (created when the import is saved), through the accounts helper every
+        import naming organisations shares."""
         if "import_credit_code" in errors:
             return None
-        if not code:
-            _add(
-                errors,
-                "import_credit_code",
-                gettext("Enter the unified social credit code of the demand side."),
-            )
-            return None
-        existing = self._orgs_by_code.get(code)
-        if existing is not None:
-            return existing
-        try:
-            validate_credit_code(code)
-        except ValidationError as exc:
-            for message in exc.messages:
-                _add(errors, "import_credit_code", message)
-            return None
-        if code in self._new_orgs:
-            return self._new_orgs[code]
-        name = getattr(demand, "import_organisation_name", "") or ""
-        kind = getattr(demand, "import_organisation_kind", "") or ""
-        problems = {}
-        if not name:
-            _add(
-                problems,
-                "import_organisation_name",
-                gettext("Give the name of the demand side: this credit code is new to the portal."),
-            )
-        if not kind and "import_organisation_kind" not in errors:
-            _add(
-                problems,
-                "import_organisation_kind",
-                gettext("Give the kind of the new organisation. Allowed: %(allowed)s.")
-                % {"allowed": ORGANISATION_KIND_WORDS.allowed_text()},
-            )
-        if problems or "import_organisation_kind" in errors:
-            errors.update(problems)
-            return None
-        candidate = Organisation(
-            name=name,
-            kind=kind,
-            credit_code=code,
+        organisation, problems = self._holders.resolve(
+            getattr(demand, "import_credit_code", "") or "",
+            name=getattr(demand, "import_organisation_name", "") or "",
+            kind=getattr(demand, "import_organisation_kind", "") or "",
             region=demand.region or "",
             address=demand.address or "",
+            missing_code_message=gettext(
+                "Enter the unified social credit code of the demand side."),
+            new_name_message=gettext(
+                "Give the name of the demand side: this credit code is new to the portal."),
+            new_kind_message=gettext("Give the kind of the new organisation. Allowed: %(allowed)s.")
+            % {"allowed": ORGANISATION_KIND_WORDS.allowed_text()},
         )
-        try:
-            candidate.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            keys = {
-                "name": "import_organisation_name",
-                "kind": "import_organisation_kind",
-                "credit_code": "import_credit_code",
-            }
-            for key, messages in exc.message_dict.items():
-                target = keys.get(key, key)
-                if target not in errors:
-                    for message in messages:
-                        _add(errors, target, message)
-            return None
-        self._new_orgs[code] = candidate
-        return candidate
+        for key, messages in problems.items():
+            target = ORGANISATION_KEYS.get(key, key)
+            if target not in errors:
+                for message in messages:
+                    _add(errors, target, message)
+        return organisation
 
     def _check_content(self, demand, errors):
         """What the demand form checks beyond the model: a deadline still ahead, a landline
@@ -536,8 +499,7 @@ class DemandResource(HostScopedResource, StandardFormatFields):
     def _write(self):
         created = [demand for demand, is_create in self._pending if is_create]
         updated = [demand for demand, is_create in self._pending if not is_create]
-        organisations = list(self._new_orgs.values())
-        Organisation.objects.bulk_create(organisations, batch_size=services.WRITE_BATCH)
+        organisations = self._holders.save_new(batch_size=services.WRITE_BATCH)
         comment = gettext("Imported in the standard format.")
         try:
             services.create_demands(

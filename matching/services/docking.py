@@ -1,7 +1,8 @@
 """Docking sessions (需求对接): host staff schedule a session for one or more of their demands
 (in person, online or video; times in Asia/Shanghai), with participants who are told through
-the outbox with a link to the session's iCalendar file, and who confirm or decline in the
-portal. A change raises the event's SEQUENCE under the same UID, a cancellation sends
+the outbox by an e-mail that carries the session's iCalendar file as ``invite.ics``
+(``text/calendar; method=REQUEST``, or ``CANCEL``) and links to it, and who confirm or decline
+in the portal. A change raises the event's SEQUENCE under the same UID, a cancellation sends
 METHOD:CANCEL for that UID; host staff record the minutes and the outcome. Every participant
 may subscribe to a personal feed of their sessions under a secret, revocable URL."""
 
@@ -17,7 +18,7 @@ from icalendar import Calendar, Event, vText
 
 from audit.services import log_action
 from contests.permissions import is_host_staff_of
-from notifications.services import notify_many
+from notifications.services import Attachment, notify_many
 
 from ..enums import DockingMode, DockingState, ParticipantAnswer
 from ..models import CalendarFeed, DockingParticipant, DockingSession
@@ -65,9 +66,20 @@ def calendar(sessions, *, method="PUBLISH"):
     return cal.to_ical()
 
 
+def _method(session):
+    return "CANCEL" if session.state == DockingState.CANCELLED else "REQUEST"
+
+
 def session_calendar(session):
-    method = "CANCEL" if session.state == DockingState.CANCELLED else "REQUEST"
-    return calendar([session], method=method)
+    return calendar([session], method=_method(session))
+
+
+def invitation_attachment(session):
+    """The session's calendar as the e-mail attachment ``invite.ics``: the same UID at every
+    change, the SEQUENCE of the change, METHOD:CANCEL once cancelled."""
+    return Attachment(filename="invite.ics",
+                      mimetype=f"text/calendar; method={_method(session)}",
+                      content=session_calendar(session))
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -93,7 +105,8 @@ def _tell(session, user_ids, key):
                          "state": str(session.get_state_display()),
                          "ics": reverse("matching:docking_ics", kwargs={"pk": session.pk})},
                 idempotency_key=f"docking:{session.pk}:{key}",
-                url=session.get_absolute_url(), obj=session)
+                url=session.get_absolute_url(), obj=session,
+                attachments=[invitation_attachment(session)])
 
 
 def schedule(session, *, demands, participants, actor, request=None):

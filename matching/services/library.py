@@ -103,6 +103,47 @@ def update_achievement(achievement, *, actor, request=None):
     return achievement
 
 
+WRITE_BATCH = 500
+
+
+def create_achievements(achievements, *, actor, host_units=(), organisations_created=0):
+    """List many achievements at once (an import, ``matching.importing``): each prepared as
+    ``create_achievement`` does (lists split, patent numbers checked, search columns and
+    ranking terms written with one term table), then inserted with ``bulk_create``; one audit
+    entry, and one recommendation refresh for all of them after commit (Celery). Runs inside
+    the caller's transaction; returns the achievements."""
+    table = current_table()
+    now = timezone.now()
+    for achievement in achievements:
+        achievement.keywords = split_list(achievement.keywords)[:MAX_KEYWORDS]
+        achievement.patent_numbers = check_patent_numbers(split_list(achievement.patent_numbers))
+        if not achievement.title.strip() or not achievement.abstract.strip():
+            raise MatchingError(_("An achievement needs a title and an abstract."),
+                                code="required")
+        achievement.created_by = actor
+        achievement.listed_at = now
+        index_fields(achievement, table)
+    with transaction.atomic():
+        Achievement.objects.bulk_create(achievements, batch_size=WRITE_BATCH)
+        ids = [achievement.pk for achievement in achievements]
+        log_action("portal.matching.achievement.import", actor=actor, data={
+            "created": len(ids),
+            "first_id": min(ids, default=None), "last_id": max(ids, default=None),
+            "host_units": sorted({unit.pk for unit in host_units}),
+            "organisations_created": organisations_created,
+        })
+        if ids:
+            _after_bulk_commit(ids)
+    return achievements
+
+
+def _after_bulk_commit(achievement_ids):
+    from ..tasks import _enqueue, refresh_for_achievements
+
+    transaction.on_commit(
+        lambda: _enqueue(refresh_for_achievements, achievement_ids=achievement_ids))
+
+
 def delete_achievement(achievement, *, actor, request=None):
     with transaction.atomic():
         pk = achievement.pk

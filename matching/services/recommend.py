@@ -170,6 +170,31 @@ def refresh_for_achievement(achievement_id):
     return refreshed
 
 
+# Up to this many new achievements are placed one by one (each refreshes only the demands it
+# enters); more, and every published demand is ranked again once, which costs the same
+# whatever the number of achievements.
+ONE_BY_ONE = 20
+
+
+def refresh_for_achievements(achievement_ids):
+    """After many achievements were listed at once (an import): refresh the published demands
+    they may enter. Returns the ids of the demands refreshed."""
+    achievement_ids = list(achievement_ids)
+    if len(achievement_ids) <= ONE_BY_ONE:
+        refreshed = set()
+        for achievement_id in achievement_ids:
+            refreshed.update(refresh_for_achievement(achievement_id))
+        return sorted(refreshed)
+    index = current_index()
+    refreshed = []
+    demand_ids = MatchProfile.objects.filter(demand__status=DemandStatus.PUBLISHED).values_list(
+        "demand_id", flat=True)
+    for demand_id in list(demand_ids):
+        refresh_demand(Demand(pk=demand_id), index=index)
+        refreshed.append(demand_id)
+    return refreshed
+
+
 def stale_demands():
     """Published demands whose recommendations were never computed or are older than their
     public text (a publication whose task the broker lost)."""

@@ -89,3 +89,22 @@ def test_build_digests_stops_at_deadline_and_task_finishes_the_day(mailoutbox):
     assert OutboundEmail.objects.filter(kind=OutboundEmail.DIGEST_KIND).count() == 2
     relay.sweep()
     assert len(mailoutbox) == 2
+
+
+def test_a_digest_carries_the_attachments_of_the_emails_it_bundles(mailoutbox):
+    from notifications.services import Attachment
+
+    user = UserFactory()
+    notify(recipient=user, kind="demand.published", context={"title": "储能技术需求"},
+           idempotency_key="demand:9:published", url="/demands/9/",
+           attachments=[Attachment("invite.ics", "text/calendar; method=REQUEST",
+                                   "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")])
+    assert OutboundEmail.objects.get(recipient=user).state == EmailState.HELD
+
+    build_digests(day=date(2026, 3, 5))
+    digest = OutboundEmail.objects.get(kind=OutboundEmail.DIGEST_KIND)
+    relay.deliver(digest.pk)
+
+    names = [part.get_filename() for part in mailoutbox[0].message().walk()
+             if part.get_filename()]
+    assert names == ["invite.ics"]

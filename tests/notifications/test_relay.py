@@ -242,3 +242,36 @@ def test_admin_retry_with_broker_down_succeeds_and_sends_later(
     email.refresh_from_db()
     assert email.state == EmailState.SENT
     assert len(mailoutbox) == 1
+
+
+def test_attachments_are_stored_with_the_row_and_sent_with_their_content_type(mailoutbox):
+    from notifications.services import Attachment
+
+    user = UserFactory()
+    notify(recipient=user, kind="demand.status_changed", context={"title": "x", "from_state": "draft", "to_state": "submitted"},
+           idempotency_key="attachment-test",
+           attachments=[Attachment("a.ics", "text/calendar; method=REQUEST", "BEGIN:VCALENDAR"),
+                        Attachment("b.bin", "application/octet-stream", b"\x00\x01")])
+    email = OutboundEmail.objects.get(recipient=user)
+    assert [a.filename for a in email.attachments.all()] == ["a.ics", "b.bin"]
+
+    relay.deliver(email.pk)
+
+    parts = {part.get_filename(): part for part in mailoutbox[0].message().walk()
+             if part.get_filename()}
+    assert parts["a.ics"].get_content_type() == "text/calendar"
+    assert parts["a.ics"].get_param("method") == "REQUEST"
+    assert parts["a.ics"].get_payload(decode=True) == b"BEGIN:VCALENDAR"
+    assert parts["b.bin"].get_payload(decode=True) == b"\x00\x01"
+
+
+def test_an_oversized_attachment_is_refused():
+    from notifications.services import MAX_ATTACHMENT_BYTES, Attachment, NotificationError
+
+    user = UserFactory()
+    with pytest.raises(NotificationError):
+        notify(recipient=user, kind="demand.status_changed", context={},
+               idempotency_key="too-big",
+               attachments=[Attachment("big.bin", "application/octet-stream",
+                                       b"x" * (MAX_ATTACHMENT_BYTES + 1))])
+    assert not OutboundEmail.objects.filter(recipient=user).exists()
