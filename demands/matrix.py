@@ -16,8 +16,10 @@ ROUTES = {
     "create": route(
         get={"visitor": "login", "owner other_company": "200", "*": "302"},
     ),
+    # The world's agency is commissioned for demand analysis at unit A: it has the list (of the
+    # demands it is assigned to: none), like an expert.
     "assigned": route(
-        get={"visitor": "login", "expert expert_assigned": "200", "*": "404"},
+        get={"visitor": "login", "expert expert_assigned agency": "200", "*": "404"},
     ),
     "manage": route(
         get={"visitor": "login", "host other_host torch": "200", "*": "404"},

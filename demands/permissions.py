@@ -11,6 +11,7 @@ import rules
 from accounts.permissions import is_expert, is_org_member, is_torch_staff
 from contests.permissions import is_host_staff, is_host_staff_of
 
+from . import hooks
 from .enums import EDITABLE_STATES, DemandStatus
 
 
@@ -41,10 +42,15 @@ def has_reached_host(user, demand):
 
 @rules.predicate
 def is_assigned_expert(user, demand):
-    """An expert assigned to analyse the demand (and who still holds the expert role)."""
-    if demand is None or not _authenticated(user) or not is_expert(user):
+    """An expert assigned to analyse the demand (and who still holds the expert role), or
+    someone assigned who acts as an expert on it without the role while a source of
+    ``hooks.register_expert_source`` says so (a commissioned agency's member)."""
+    if demand is None or not _authenticated(user):
         return False
-    return demand.assignments.filter(expert=user).exists()
+    if is_expert(user):
+        return demand.assignments.filter(expert=user).exists()
+    return (hooks.has_expert_sources() and demand.assignments.filter(expert=user).exists()
+            and hooks.acting_for(user, demand) is not None)
 
 
 @rules.predicate

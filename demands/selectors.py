@@ -11,6 +11,7 @@ from contests.permissions import staffed_host_unit_ids
 from contests.selectors import current_contest, of_host_units
 from files.models import PrivateFile
 
+from . import hooks
 from .enums import ProposalState
 from .models import Analysis, Demand, DemandTransition, ExpertAssignment, WordingProposal
 
@@ -43,9 +44,27 @@ def demands_visible_to(user):
     if is_torch_staff(user):
         return Demand.objects.filter(Q(_owner_q(user)) | _REACHED_HOST)
     condition = Q(_owner_q(user)) | (Q(_host_q(user)) & _REACHED_HOST)
-    if is_expert(user):
-        condition |= Q(_expert_q(user))
+    expert = _assigned_condition(user)
+    if expert is not None:
+        condition |= expert
     return Demand.objects.filter(condition)
+
+
+def _assigned_condition(user):
+    """The demands the user may work on as an assigned expert (``permissions.
+    is_assigned_expert``): with the expert role, every assignment; without it, the assignments
+    on demands a source of ``hooks.register_expert_source`` lets the user act on. None: none."""
+    if is_expert(user):
+        return Q(_expert_q(user))
+    acting = hooks.acting_demand_filter(user)
+    if acting is None:
+        return None
+    return Q(_expert_q(user)) & acting
+
+
+def acts_as_expert(user):
+    """Whether the user has the expert pages: the role, or acting for a source."""
+    return is_expert(user) or hooks.acting_demand_filter(user) is not None
 
 
 def _for_list(queryset):
@@ -116,10 +135,11 @@ def managed_demands(user, *, status="", host_unit=None):
 def assigned_demands(user):
     """The demands the expert is assigned to, with whether the expert has written an
     analysis."""
-    if not is_expert(user):
+    condition = _assigned_condition(user)
+    if condition is None:
         return Demand.objects.none()
     mine = Analysis.objects.filter(expert=user, demand_id=OuterRef("pk"))
-    return _for_list(Demand.objects.filter(_expert_q(user))).annotate(analysed=Exists(mine))
+    return _for_list(Demand.objects.filter(condition)).annotate(analysed=Exists(mine))
 
 
 def managed_host_units(user):
@@ -163,7 +183,13 @@ def demand_detail(user, ref):
     )
 
 
-def expert_candidates():
-    """Active users holding the expert role, for the assignment form."""
-    return (User.objects.filter(is_active=True, roles__code=RoleCode.EXPERT)
+def expert_candidates(demand=None):
+    """Active users holding the expert role, for the assignment form; with ``demand``, also
+    the people who may act as experts on it (``hooks.register_expert_source``)."""
+    condition = Q(roles__code=RoleCode.EXPERT)
+    if demand is not None:
+        acting = hooks.acting_candidates(demand)
+        if acting:
+            condition |= Q(pk__in=acting)
+    return (User.objects.filter(condition, is_active=True)
             .order_by("full_name", "email").distinct())

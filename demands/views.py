@@ -92,7 +92,7 @@ def my_demands(request):
 @login_required
 def assigned_list(request):
     """The demands an expert is assigned to."""
-    if RoleCode.EXPERT not in request.user.role_codes():
+    if not selectors.acts_as_expert(request.user):
         raise Http404
     page = page_of(request, selectors.assigned_demands(request.user))
     return render(request, "demands/assigned_list.html", {"page_obj": page,
@@ -260,6 +260,8 @@ def detail(request, ref):
     user = request.user
     is_reviewer = permissions.is_reviewer(user, demand)
     is_owner = permissions.is_owner_member(user, demand)
+    if not (is_reviewer or is_owner):
+        services.record_acting_view(demand, user=user, request=request)
     buttons = [
         {"to_status": to, "label": ACTION_LABELS[to], "needs_comment": to in COMMENTED_EDGES}
         for to in BUTTON_EDGES

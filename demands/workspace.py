@@ -22,9 +22,9 @@ def my_demands_context(request):
 
 
 def assigned_demands_context(request):
-    """"Assigned demands" for experts."""
+    """"Assigned demands" for experts (and those acting as experts: an agency's members)."""
     user = request.user
-    if RoleCode.EXPERT not in user.role_codes():
+    if not selectors.acts_as_expert(user):
         return None
     demands = selectors.assigned_demands(user)
     return {"demands": list(demands[:SHOWN]), "total": demands.count()}

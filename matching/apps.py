@@ -7,16 +7,18 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
-        from demands.hooks import register_links, register_published
+        from demands.hooks import register_expert_source, register_links, register_published
         from notifications.kinds import register as register_kind
 
         from . import permissions, privacy, search, workspace  # noqa: F401  (rules, the search index)
+        from .experts import SOURCE as agency_experts
         from .importing import resources  # noqa: F401  (registers the standard-format resource)
         from .links import demand_links
         from .tasks import on_demand_published
 
         register_published(on_demand_published)
         register_links(demand_links)
+        register_expert_source(agency_experts)
         register_scopes()
         workspace.register()
         privacy.register()

@@ -17,6 +17,7 @@ is the same on every database.
 
 import heapq
 import math
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -36,7 +37,13 @@ REGION_BOOST = 1.05
 MAX_BOOST = FIELD_BOOST * REGION_BOOST
 K1 = 1.2
 B = 0.75
-K3 = 8.0  # saturation of a term's weight in the query
+# Saturation of a term's weight in the query. A demand is a long query that names its subject
+# in the title, the keywords and the problem again: with a loose saturation (8) that repeated
+# subject (often an abbreviation) outweighed everything the problem says, and look-alikes that
+# share only the subject ranked above holders that describe the problem in other words. Tight
+# (1: a term counts for its presence, at most twice) was chosen on half of the labelled set
+# (tests/matching/quality_set.py) and checked on the other half.
+K3 = 1.0
 DIGITS = 9  # scores are compared rounded, so that summation order never reorders ties
 
 # Words every technical text uses: they say nothing about the problem.
@@ -178,7 +185,9 @@ class Index:
 
     def add(self, pk, stored, *, field_id, region, public):
         self.remove(pk, check=False)
-        terms = dict((stored or {}).get("t") or {})
+        # One string object per distinct term, whichever row it came from: at 100k
+        # achievements the copies of the same words were most of the index's memory.
+        terms = {sys.intern(term): tf for term, tf in ((stored or {}).get("t") or {}).items()}
         length = float((stored or {}).get("l") or 0.0)
         doc = Doc(terms, length, field_id, (region or "")[:2], public)
         self.docs[pk] = doc

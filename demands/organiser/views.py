@@ -70,7 +70,7 @@ def assign_experts(request, ref):
         messages.error(request, _("Experts can be assigned only to a submitted demand or one in "
                                   "analysis."))
         return redirect(demand.get_private_url())
-    candidates = selectors.expert_candidates()
+    candidates = selectors.expert_candidates(demand)
     signed = _nda_signed_ids(demand.host_unit.event.contest, candidates)
     form = AssignExpertsForm(request.POST or None, candidates=candidates, signed_ids=signed)
     if request.method == "POST" and form.is_valid():

@@ -30,7 +30,7 @@ from .content import (
     submission_problems,
     update_demand,
 )
-from .experts import assign_experts, save_analysis
+from .experts import assign_experts, record_acting_view, save_analysis
 from .wording import decide_proposal, propose_wording
 from .workflow import (
     DEMAND_WORKFLOW,
@@ -50,7 +50,7 @@ __all__ = [
     "WORDING_FIELDS", "DemandError", "assign_experts", "close_expired", "create_demand",
     "create_demands", "current_wording", "decide_proposal", "format_reference", "mark_matched",
     "next_sequence", "on_published", "on_unpublished", "passages_missing", "propose_wording",
-    "remove_attachment", "save_analysis", "split_keywords", "stale_wordings",
+    "record_acting_view", "remove_attachment", "save_analysis", "split_keywords", "stale_wordings",
     "submission_problems", "submit", "submit_demands", "transition", "update_demand",
     "update_demands",
 ]

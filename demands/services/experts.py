@@ -8,7 +8,7 @@ from accounts.enums import AgreementKind, RoleCode
 from audit.services import log_action
 from notifications.services import notify
 
-from .. import permissions
+from .. import hooks, permissions
 from ..enums import AnalysisVerdict, DemandStatus
 from ..models import Analysis, Demand, ExpertAssignment
 from .base import DemandError, _title
@@ -30,8 +30,12 @@ def assign_experts(demand, experts, *, actor):
             raise DemandError(gettext("Experts can be assigned only to a submitted demand or one "
                                       "in analysis, by its host unit's staff."), field="experts")
         contest = locked.host_unit.event.contest
+        acting = {}
         for expert in experts:
-            if RoleCode.EXPERT not in expert.role_codes() or not expert.is_active:
+            if expert.is_active and RoleCode.EXPERT not in expert.role_codes():
+                acting[expert.pk] = hooks.acting_for(expert, locked)
+            if not expert.is_active or (RoleCode.EXPERT not in expert.role_codes()
+                                        and acting.get(expert.pk) is None):
                 raise DemandError(gettext("%(name)s is not an expert.") % {"name": expert},
                                   field="experts")
             if not _has_signed_nda(expert, contest):
@@ -47,7 +51,7 @@ def assign_experts(demand, experts, *, actor):
             if created:
                 added.append(expert)
                 log_action("portal.demand.assign_expert", actor=actor, obj=locked,
-                           data={"expert": expert.pk})
+                           data={"expert": expert.pk, **(acting.get(expert.pk) or {})})
                 notify(recipient=expert, kind="demand.expert_assigned",
                        context={"title": _title(locked), "host_unit": locked.host_unit.name},
                        idempotency_key=f"demand:{locked.pk}:expert:{expert.pk}",
@@ -77,8 +81,25 @@ def save_analysis(demand, *, expert, analysis, recommendations, verdict):
                       "verdict": verdict},
         )
         log_action("portal.demand.analysis", actor=expert, obj=locked,
-                   data={"verdict": verdict, "first": created})
+                   data={"verdict": verdict, "first": created, **acting_data(expert, locked)})
     return record
+
+
+def acting_data(user, demand):
+    """What an audit entry of ``user``'s action on ``demand`` adds when the user acts as an
+    expert without the role (``{"agency": …, "commission": …}``), else nothing."""
+    if RoleCode.EXPERT in user.role_codes():
+        return {}
+    return hooks.acting_for(user, demand) or {}
+
+
+def record_acting_view(demand, *, user, request=None):
+    """Log one opening of the private full view by someone acting as an expert without the
+    role, under the one they act for (an agency: its members read hidden values too)."""
+    data = acting_data(user, demand)
+    if data:
+        log_action("portal.demand.acting_view", actor=user, obj=demand, request=request,
+                   data=data)
 
 
 def _has_signed_nda(user, contest):

@@ -12,6 +12,7 @@ from ..enums import PROPOSAL_EDGES, DemandStatus, ProposalState
 from ..models import Demand, WordingProposal, WordingProposalTransition
 from .base import WORDING_FIELDS, DemandError, _notify_members, _title
 from .content import current_wording
+from .experts import acting_data
 from .workflow import _refresh_public
 
 
@@ -34,7 +35,8 @@ def propose_wording(demand, *, actor, texts, note=""):
             demand=locked, proposed_by=actor, texts=changed, note=(note or "").strip()
         )
         log_action("portal.demand.propose_wording", actor=actor, obj=locked,
-                   data={"proposal": proposal.pk, "fields": sorted(changed)})
+                   data={"proposal": proposal.pk, "fields": sorted(changed),
+                         **acting_data(actor, locked)})
         _notify_members(locked, kind="demand.wording_proposed",
                         key=f"demand:{locked.pk}:proposal:{proposal.pk}",
                         context={"title": _title(locked), "proposed_by": str(actor)},

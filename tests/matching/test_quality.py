@@ -3,7 +3,8 @@ character-bigram TF-IDF cosine baseline computed here on the same texts.
 
 Figures (printed with ``-s``): precision@3, recall@10, and the number of demands with a
 distractor ranked above one of their relevant achievements. Distractors carry the demand's own
-industry field, so the field boost gives them no disadvantage.
+industry field, so the field boost gives them no disadvantage. The background is 5,000
+generated achievements of the same fields, written from the phrase banks generated demands use.
 """
 
 import functools
@@ -19,7 +20,7 @@ from matching.terms import TermTable, read_data_file
 
 from .quality_set import CASES
 
-NOISE = 1500
+NOISE = 5000
 
 
 @functools.cache
@@ -67,6 +68,12 @@ def rank_ours(docs):
     return rankings, index, table
 
 
+@functools.cache
+def _ranked():
+    """:func:`rank_ours` of the corpus, computed once for the module's tests."""
+    return rank_ours(_corpus()[0])
+
+
 def _bigram_vector(text, idf):
     counts = Counter(bigrams(text, with_tail=False))
     vector = {gram: count * idf.get(gram, 0.0) for gram, count in counts.items()}
@@ -111,7 +118,7 @@ def figures(rankings, labels):
 @pytest.fixture(scope="module")
 def measured():
     docs, labels = _corpus()
-    ours, _index, _table = rank_ours(docs)
+    ours, _index, _table = _ranked()
     baseline = rank_baseline(docs)
     return figures(ours, labels), figures(baseline, labels)
 
@@ -123,20 +130,26 @@ def test_quality_set_is_large_enough():
 
 
 def test_ranking_against_the_bigram_tfidf_baseline(measured):
-    """The goal is better on all three; on this set both reach nearly the ceiling of
-    precision@3 and recall@10 (most demands have one relevant achievement), where the ranking
-    ties the baseline, and it is better on distractors. The figures are what they are: this
-    test pins them so that a change that makes any of them worse fails."""
+    """Better than the baseline on all three: more relevant holders in the first three and the
+    first ten, and fewer demands where a look-alike is ranked above a holder that solves it."""
     ours, baseline = measured
     print(f"\nrecommendations: {ours}\nbaseline (bigram TF-IDF cosine): {baseline}")
-    assert ours["precision@3"] >= baseline["precision@3"]
-    assert ours["recall@10"] >= baseline["recall@10"]
+    assert ours["precision@3"] > baseline["precision@3"]
+    assert ours["recall@10"] > baseline["recall@10"]
     assert ours["distractor_above_relevant"] < baseline["distractor_above_relevant"]
+
+
+def test_most_demands_have_several_holders_written_in_other_words():
+    """The set is not at its ceiling: precision@3 can tell rankings apart only when a demand
+    has more than one relevant holder."""
+    several = [case for case in CASES if 2 <= len(case["relevant"]) <= 4]
+    assert len(several) == len(CASES)
+    assert sum(len(case["relevant"]) for case in CASES) >= 2.5 * len(CASES)
 
 
 def test_reasons_name_terms_found_in_both_texts():
     docs, _labels = _corpus()
-    _rankings, index, table = rank_ours(docs)
+    _rankings, index, table = _ranked()
     checked = 0
     for case in CASES:
         snapshot = _snapshot(case)
@@ -158,7 +171,7 @@ def test_reasons_name_terms_found_in_both_texts():
 
 def test_index_gives_the_brute_force_top_ten():
     docs, _labels = _corpus()
-    _rankings, index, table = rank_ours(docs)
+    _rankings, index, table = _ranked()
     for case in CASES:
         query = ranking.analyse(ranking.demand_parts(_snapshot(case)), table, case["field"])
         assert index.top(query.terms, k=10, field_id=case["field"]) == index.brute_force(

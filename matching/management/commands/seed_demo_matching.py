@@ -1,8 +1,9 @@
 """Demo data of the matching app, after ``seed_demo`` and ``seed_demo_demands`` (``make demo``):
 the term table, an achievement library of a few hundred entries across the fields, the
 recommendations of every published demo demand, the agency (agency@demo.cn) commissioned by the
-Xi'an host unit, an invitation accepted by challenger@demo.cn, a scheduled video docking session
-and a confirmed intention agreement. Everything goes through ``matching.services``.
+Xi'an host unit (and assigned by it as an expert to a Xi'an demand in analysis), an invitation
+accepted by challenger@demo.cn, a scheduled video docking session and a confirmed intention
+agreement. Everything goes through ``matching.services``.
 Idempotent: what exists is left.
 """
 
@@ -20,6 +21,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import AgreementSignature, Organisation
 from accounts.services import sign_agreement
 from contests.models import HostUnit, IndustryField
+from demands import services as demand_services
 from demands.enums import DemandStatus
 from demands.models import Demand
 from matching.enums import CommissionScope, DockingMode, InvitationState, Visibility
@@ -78,6 +80,7 @@ class Command(BaseCommand):
             self.stdout.write("no published Xi'an demand: commission and invitation skipped")
             return
         self._commission(xian, agency, host, xian_demands)
+        self._agency_as_expert(xian, agency_user, host)
         self._invitation(xian_demands[0], university, host, challenger)
         self._docking(xian, xian_demands[0], host, [company, challenger, host])
         # The agreement matches the demand: it closes (the demo's last open Xi'an demand).
@@ -142,6 +145,16 @@ class Command(BaseCommand):
             starts_on=today - timedelta(days=7), ends_on=today + timedelta(days=90),
             demands=demands, actor=host)
         self.stdout.write("agency@demo.cn's agency commissioned by the Xi'an host unit")
+
+    def _agency_as_expert(self, unit, agency_user, host):
+        """The commission covers demand analysis: the unit's staff assign the agency's member
+        to one of its demands in analysis, as they assign experts (``matching.experts``)."""
+        demand = (Demand.objects.filter(host_unit=unit, status=DemandStatus.IN_ANALYSIS)
+                  .order_by("pk").first())
+        if demand is None or demand.assignments.filter(expert=agency_user).exists():
+            return
+        demand_services.assign_experts(demand, [agency_user], actor=host)
+        self.stdout.write(f"agency@demo.cn assigned to analyse {demand.ref}")
 
     def _invitation(self, demand, university, host, challenger):
         invitation = Invitation.objects.filter(demand=demand, holder=university).first()
