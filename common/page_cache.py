@@ -83,6 +83,22 @@ class PageCache:
             return None
         return version
 
+    @staticmethod
+    def versions_and(page_caches, keys=()):
+        """The current versions of several namespaces and the values of other ``keys``, read
+        in one round trip (``get_many``): ``(versions in order, {key: value found})``. The
+        versions are None when the cache cannot tell one (a namespace without a version yet
+        gets one from :meth:`version`)."""
+        version_keys = [page_cache.version_key for page_cache in page_caches]
+        try:
+            found = cache.get_many([*version_keys, *keys])
+        except Exception:  # any backend error is a miss
+            _cache_failed("read", ",".join(version_keys))
+            return None, {}
+        if any(key not in found for key in version_keys):
+            return None, found
+        return [found[key] for key in version_keys], found
+
     def bump(self):
         """Drop every cached page of the namespace now."""
         try:
