@@ -88,7 +88,7 @@ class PageCache:
         """The current versions of several namespaces and the values of other ``keys``, read
         in one round trip (``get_many``): ``(versions in order, {key: value found})``. The
         versions are None when the cache cannot tell one (a namespace without a version yet
-        gets one from :meth:`version`)."""
+        gets one from :meth:`version` here)."""
         version_keys = [page_cache.version_key for page_cache in page_caches]
         try:
             found = cache.get_many([*version_keys, *keys])
@@ -96,7 +96,8 @@ class PageCache:
             _cache_failed("read", ",".join(version_keys))
             return None, {}
         if any(key not in found for key in version_keys):
-            return None, found
+            versions = [page_cache.version() for page_cache in page_caches]
+            return (None if None in versions else versions), found
         return [found[key] for key in version_keys], found
 
     def bump(self):
