@@ -193,7 +193,10 @@ def mark_all_read(user):
 
 def _forget_unread(user):
     """The unread count read with the user's roles earlier in this request is stale now."""
-    getattr(user, "__dict__", {}).pop("_unread_notifications", None)
+    try:
+        del user._unread_notifications  # through request.user's lazy wrapper too
+    except AttributeError:
+        pass
 
 
 # --- preferences ------------------------------------------------------------------------------
