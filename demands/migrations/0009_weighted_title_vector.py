@@ -3,9 +3,10 @@
 one. A generated column's expression cannot be altered: it is dropped and added again, which
 recomputes it for every row, and its GIN index is built again."""
 
-import common.search
 import django.contrib.postgres.search
 from django.db import migrations, models
+
+import common.search
 
 INDEX = "demand_search_title_vgin"
 

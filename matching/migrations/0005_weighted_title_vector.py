@@ -3,9 +3,10 @@
 one. A generated column's expression cannot be altered: it is dropped and added again, which
 recomputes it for every row, and its GIN index is built again."""
 
-import common.search
 import django.contrib.postgres.search
 from django.db import migrations, models
+
+import common.search
 
 INDEX = "achievement_search_title_vgin"
 
@@ -13,7 +14,8 @@ INDEX = "achievement_search_title_vgin"
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_achievement USING gin (search_title_vector)")
+            f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_achievement "
+            "USING gin (search_title_vector)")
 
 
 def drop_index(apps, schema_editor):
