@@ -93,9 +93,24 @@ class User(AbstractUser):
         return self.full_name or self.email.split("@")[0]
 
     def role_codes(self):
-        """Codes of this user's roles, cached on the instance for one request."""
+        """Codes of this user's roles, cached on the instance for one request. The same query
+        reads the user's unread notifications (the header's badge, which every signed-in page
+        shows), kept as ``_unread_notifications`` for ``notifications.context_processors``."""
         if not hasattr(self, "_role_codes"):
-            self._role_codes = frozenset(self.roles.values_list("code", flat=True))
+            from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+            from django.db.models.functions import Coalesce
+
+            from notifications.models import Notification
+
+            unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+                      .order_by().values("recipient").annotate(count=Count("pk"))
+                      .values("count"))
+            rows = list(User.objects.filter(pk=self.pk).annotate(
+                unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+                .values_list("roles__code", "unread"))
+            self._role_codes = frozenset(code for code, _unread in rows if code)
+            if rows:
+                self._unread_notifications = rows[0][1]
         return self._role_codes
 
 

@@ -17,12 +17,28 @@ class ClientRateThrottle(SimpleRateThrottle):
     def get_ident(self, request):
         return request.META.get("REMOTE_ADDR", "")
 
-    def allow_request(self, request, view):
+    def prepare(self, request, view):
+        """Set the rate of ``request``'s client; returns the cache key of its bucket."""
         key = getattr(request, "auth", None)
-        rate = f"{key.rate_per_minute}/min" if isinstance(key, ApiKey) else self.get_rate()
-        self.rate = rate
-        self.num_requests, self.duration = self.parse_rate(rate)
+        self.rate = f"{key.rate_per_minute}/min" if isinstance(key, ApiKey) else self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        return self.key
+
+    def allow_request(self, request, view):
+        self.prepare(request, view)
         return super().allow_request(request, view)
+
+    def allow_with_history(self, history):
+        """:meth:`allow_request` after :meth:`prepare`, with the bucket's history read by the
+        caller (in the same round trip as its other reads): the same rule, the same bucket."""
+        self.history = list(history or [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) >= self.num_requests:
+            return self.throttle_failure()
+        return self.throttle_success()
 
     def get_cache_key(self, request, view):
         key = getattr(request, "auth", None)

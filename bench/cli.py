@@ -3,10 +3,12 @@
 One run, on PostgreSQL, with gunicorn on loopback:
 
 1. ``list``, ``search``: server time (p50/p95) of the public list, filtered list and search
-   pages at 1k demands and at 100k (``--scale small``: 1k and 10k); goal: 100k ≤ 1.5× of 1k.
+   pages at 1k demands and at 100k (``--scale small``: 1k and 10k); goal: 100k ≤ 1.5× of 1k;
+   warm and cold (right after a publish or edit) side by side for the list, ``state=open``,
+   a region filter and search.
 2. ``scan``: the portal's search against a plain ``icontains`` scan at the large scale
    (goal ≥ 10× faster) and its recall (every demand whose public text contains the query).
-3. ``rps``: requests/s of the anonymous list (goal ≥ 1.0×) and the signed-in list (≥ 0.25×)
+3. ``rps``: requests/s of the anonymous list (goal ≥ 1.0×) and the signed-in list (≥ 0.5×)
    against a raw-SQL plain-text view of the same rows, served by the same gunicorn.
 4. ``import``: rows/s of a 10k-row standard-format import through the real import path
    against a plain ``bulk_create`` of the same rows (goal: within 5×).

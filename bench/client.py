@@ -128,11 +128,12 @@ class Timings:
 
 
 def time_sequential(port, paths, *, iterations, warmup=10, headers=None, expect=200,
-                    budget=None, minimum=20):
+                    budget=None, minimum=20, before=None):
     """Request ``paths(i)`` (a function of the iteration number) one after another; returns
     :class:`Timings` of the measured iterations (after ``warmup`` unmeasured ones). With a
     ``budget`` (seconds), measuring stops early once it is spent and ``minimum`` iterations
-    are done."""
+    are done. ``before``: a path requested, unmeasured, before each request (the bench's
+    cache bump, for cold figures)."""
     connection = Connection(port)
     timings = Timings()
     deadline = None
@@ -143,6 +144,10 @@ def time_sequential(port, paths, *, iterations, warmup=10, headers=None, expect=
             if deadline is not None and len(timings.seconds) >= minimum \
                     and time.perf_counter() > deadline:
                 break
+            if before is not None:
+                status, body = connection.get(_request_bytes(before, None))
+                if status != 200:
+                    raise HttpError(f"GET {before} answered {status}: {body[:300]!r}")
             request = _request_bytes(paths(i), headers)
             started = time.perf_counter()
             status, body = connection.get(request)

@@ -10,5 +10,6 @@ from . import views
 urlpatterns = [
     path("bench/reference/list/", views.reference_list, name="bench_reference_list"),
     path("bench/reference/api/", views.reference_api, name="bench_reference_api"),
+    path("bench/bump/", views.bump_public_pages, name="bench_bump"),
     *portal_urlpatterns,
 ]

@@ -52,3 +52,12 @@ def reference_api(request):
                for snapshot, indexed_at in rows]
     return JsonResponse({"next": None, "results": results},
                         json_dumps_params={"ensure_ascii": False})
+
+
+def bump_public_pages(request):
+    """What a publish or an edit does to the public side's caches: the demands' namespace is
+    bumped, so pages, counts and search windows are recomputed (``pages`` step, cold)."""
+    from demands.public.cache import PUBLIC_PAGES
+
+    PUBLIC_PAGES.bump()
+    return HttpResponse("bumped", content_type="text/plain")

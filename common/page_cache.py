@@ -19,11 +19,13 @@ write is skipped, the failure is logged, and the page is served uncached.
 
 import hashlib
 import logging
+import threading
 import uuid
 from functools import wraps
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.safestring import mark_safe
@@ -40,6 +42,38 @@ _MISSING = object()
 # Seconds a single-flight recomputation holds its lock at most (a worker that dies while
 # computing delays the fresh value by this long, never blocks it).
 SINGLE_FLIGHT_LOCK = 30
+
+
+# --- work after the response -----------------------------------------------------------------
+_deferred = threading.local()
+
+
+def _request_started(**kwargs):
+    _deferred.tasks = []
+
+
+def _request_finished(**kwargs):
+    tasks, _deferred.tasks = getattr(_deferred, "tasks", None), None
+    for task in tasks or ():
+        try:
+            task()
+        except Exception:  # the response is out already; the next request recomputes
+            logger.exception("Recomputing a cached value after the response failed.")
+
+
+request_started.connect(_request_started, dispatch_uid="common.page_cache.started")
+request_finished.connect(_request_finished, dispatch_uid="common.page_cache.finished")
+
+
+def after_response(task):
+    """Run ``task()`` once the current response has been sent (``request_finished``: the WSGI
+    server has written the body when it closes the response); returns False, and does
+    nothing, outside a request."""
+    tasks = getattr(_deferred, "tasks", None)
+    if tasks is None:
+        return False
+    tasks.append(task)
+    return True
 
 
 def _cache_failed(action, key):
@@ -83,6 +117,23 @@ class PageCache:
             return None
         return version
 
+    @staticmethod
+    def versions_and(page_caches, keys=()):
+        """The current versions of several namespaces and the values of other ``keys``, read
+        in one round trip (``get_many``): ``(versions in order, {key: value found})``. The
+        versions are None when the cache cannot tell one (a namespace without a version yet
+        gets one from :meth:`version` here)."""
+        version_keys = [page_cache.version_key for page_cache in page_caches]
+        try:
+            found = cache.get_many([*version_keys, *keys])
+        except Exception:  # any backend error is a miss
+            _cache_failed("read", ",".join(version_keys))
+            return None, {}
+        if any(key not in found for key in version_keys):
+            versions = [page_cache.version() for page_cache in page_caches]
+            return (None if None in versions else versions), found
+        return [found[key] for key in version_keys], found
+
     def bump(self):
         """Drop every cached page of the namespace now."""
         try:
@@ -109,9 +160,12 @@ class PageCache:
 
         ``single_flight``: right after a bump, when many requests miss at once, only the one
         that takes a short lock computes; the others serve the value of the previous version
-        (kept under a key without the version) until the new one is stored. For values that
-        may be a moment old (counts, search windows); without a previous value, or when the
-        cache cannot lock, everyone computes as usual."""
+        (kept under a key without the version) until the new one is stored. Inside a request
+        the one that took the lock serves the previous value too and recomputes after its
+        response is sent (:func:`after_response`), so that no reader waits for a count over
+        every row right after a publish; outside a request it computes at once. For values
+        that may be a moment old (counts, search windows); without a previous value, or when
+        the cache cannot lock, everyone computes as usual."""
         key = self.key(name, *parts)
         if key is None:
             return compute()
@@ -124,17 +178,24 @@ class PageCache:
             return value
         latest = ":".join((self.prefix, "latest", name, *map(str, parts)))
         lock = f"{key}:computing"
-        if not self._lock(lock):
-            previous = self.get(latest, _MISSING)
-            if previous is not _MISSING:
-                return previous
-        try:
-            value = compute()
-            self.set(key, value, timeout)
-            self.set(latest, value, None)
-        finally:
-            self._unlock(lock)
-        return value
+        locked = self._lock(lock)
+        previous = self.get(latest, _MISSING)
+
+        def refresh():
+            try:
+                fresh = compute()
+                self.set(key, fresh, timeout)
+                self.set(latest, fresh, None)
+            finally:
+                if locked:
+                    self._unlock(lock)
+            return fresh
+
+        if previous is not _MISSING and (not locked or after_response(refresh)):
+            # Another worker recomputes, or this one does once its response is sent: serve
+            # the previous version's value meanwhile.
+            return previous
+        return refresh()
 
     def _lock(self, lock):
         try:

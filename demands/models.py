@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
 from common.models import TransitionRecord
-from common.search import SimpleVector, vector_column
+from common.search import SimpleVector, WeightedVector, vector_column
 
 from .enums import (
     PUBLIC_STATES,
@@ -113,7 +113,7 @@ class Demand(models.Model):
     # Their tsvectors, stored by PostgreSQL under GIN indexes (migration 0005); see
     # common.search. Deferred by default: only the search reads them.
     search_title_vector = models.GeneratedField(
-        expression=SimpleVector("search_title"), output_field=SearchVectorField(),
+        expression=WeightedVector("search_title", "A", "B"), output_field=SearchVectorField(),
         db_persist=True)
     search_tokens_vector = models.GeneratedField(
         expression=SimpleVector("search_tokens"), output_field=SearchVectorField(),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import region_code_validator
 from common.models import TransitionRecord
-from common.search import SimpleVector, vector_column
+from common.search import SimpleVector, WeightedVector, vector_column
 
 from .enums import (
     AgreementState,
@@ -103,7 +103,7 @@ class Achievement(models.Model):
     search_bigrams = models.TextField(editable=False, blank=True)
     search_title = models.TextField(editable=False, blank=True)
     search_title_vector = models.GeneratedField(
-        expression=SimpleVector("search_title"), output_field=SearchVectorField(),
+        expression=WeightedVector("search_title", "A", "B"), output_field=SearchVectorField(),
         db_persist=True)
     search_tokens_vector = models.GeneratedField(
         expression=SimpleVector("search_tokens"), output_field=SearchVectorField(),

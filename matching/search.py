@@ -13,7 +13,6 @@ ACHIEVEMENTS = register(
         tokens="search_tokens",
         bigrams="search_bigrams",
         date_field="listed_at",
-        title_weight="A",
         like_title_score=10.0,
     )
 )

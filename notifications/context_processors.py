@@ -4,14 +4,17 @@ from . import selectors
 
 
 class UnreadCount:
-    """The user's unread count, queried the first time a template uses it (one COUNT)."""
+    """The user's unread count, queried the first time a template uses it (one COUNT), unless
+    the user's role query of this request read it already (``_unread_notifications``, see
+    ``accounts.models.User.role_codes``)."""
 
     def __init__(self, user):
         self._user = user
 
     @cached_property
     def value(self):
-        return selectors.unread_count(self._user)
+        known = getattr(self._user, "_unread_notifications", None)
+        return selectors.unread_count(self._user) if known is None else known
 
     def __int__(self):
         return self.value

@@ -232,13 +232,23 @@ def mark_read(user, notification_id):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        _forget_unread(user)
     return notification
 
 
 def mark_all_read(user):
     """Mark every unread notification of ``user`` read; returns how many."""
+    _forget_unread(user)
     return (Notification.objects.filter(recipient=user, read_at__isnull=True)
             .update(read_at=timezone.now()))
+
+
+def _forget_unread(user):
+    """The unread count read with the user's roles earlier in this request is stale now."""
+    try:
+        del user._unread_notifications  # through request.user's lazy wrapper too
+    except AttributeError:
+        pass
 
 
 # --- preferences ------------------------------------------------------------------------------

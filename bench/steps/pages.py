@@ -6,7 +6,10 @@ the page cache, so every measured request carries a distinct, otherwise ignored 
 parameter: the cache keys of the whole page and of its body differ and the page is built
 (queries, template) each time, which is what grows with the data. The list's counts and the
 filter choices are cached per set of filters until anything public changes, and so stay cached
-here as they do in production. (Signed-in pages are measured in step 3.)
+here as they do in production (the *warm* figures). The *cold* figures are of the same pages
+right after a publish or an edit: before each measured request the demands' namespace of the
+page cache is bumped (``/bench/bump/``, unmeasured), so the page, its count and the search
+windows are all dropped, as after every change. (Signed-in pages are measured in step 3.)
 """
 
 from urllib.parse import urlencode
@@ -23,6 +26,14 @@ QUERIES = ["电池", "芯片", "热管理", "视觉检测", "储能", "碳纤维
 API_PARAMS = [{}, {"state": "open"}, {"field": "new-energy"}, {"region": "610100"},
               {"mode": "joint"}]
 GOAL = 1.5
+# Warm and cold side by side: the list, state=open, a region filter and search.
+COLD_KINDS = {
+    "list": [{}],
+    "state=open": [{"state": "open"}],
+    "region": [{"region": "610100"}],
+    "search": [{"q": query} for query in QUERIES],
+}
+BUMP = "/bench/bump/"
 
 
 def _paths(params, base="/demands/"):
@@ -41,12 +52,22 @@ def measure(port, *, iterations, budget):
                for kind, params in kinds.items()}
     timings["api list"] = time_sequential(port, _paths(API_PARAMS, "/api/v1/demands/"),
                                           iterations=iterations, budget=budget)
+    cold_iterations = max(20, iterations // 3)
+    for kind, params in COLD_KINDS.items():
+        timings[f"{kind} warm"] = time_sequential(port, _paths(params), iterations=cold_iterations,
+                                                  budget=budget / 3)
+        timings[f"{kind} cold"] = time_sequential(port, _paths(params), before=BUMP,
+                                                  iterations=cold_iterations, budget=budget / 3,
+                                                  warmup=2)
     return timings
 
 
 def add_rows(report, small, large, *, small_n, large_n):
     """Rows comparing the timings at ``large_n`` demands against ``small_n``."""
-    for kind in ("list", "filtered list", "search", "api list"):
+    kinds = ["list", "filtered list", "search", "api list"]
+    for kind in COLD_KINDS:
+        kinds += [f"{kind} warm", f"{kind} cold"]
+    for kind in kinds:
         for name in ("p50", "p95"):
             value = getattr(large[kind], name)
             reference = getattr(small[kind], name)
@@ -63,4 +84,7 @@ def add_rows(report, small, large, *, small_n, large_n):
                   "per request (page cache missed, page built each time); after 10 warm-up "
                   "requests, --iterations requests or as many as fit in --page-budget seconds",
         "queries": QUERIES, "list_params": LIST_PARAMS, "filter_params": FILTER_PARAMS,
+        "cold": "the same GETs, each right after an unmeasured GET of /bench/bump/ (the "
+                "demands' page-cache namespace bumped, as by a publish or edit)",
+        "cold_kinds": COLD_KINDS,
     }

@@ -18,7 +18,7 @@ API_LIST = "/api/v1/demands/"
 API_REFERENCE = "/bench/reference/api/"
 API_GOAL = 1.0
 ANONYMOUS_GOAL = 1.0
-SIGNED_IN_GOAL = 0.25
+SIGNED_IN_GOAL = 0.5
 
 
 def run(report, port, *, cookie, duration, connections, log=print):

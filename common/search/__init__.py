@@ -12,7 +12,7 @@ windows of recent records (:mod:`.windows`). An app registers its model with
 This package imports no domain app.
 """
 
-from .columns import SimpleVector, index_columns, vector_column
+from .columns import SimpleVector, WeightedVector, index_columns, vector_column
 from .index import CANDIDATE_CAP, SearchIndex, index_for, register, registered
 from .query import MAX_QUERY_LENGTH, ParsedQuery, Phrase, parse_query
 from .tokenise import CJK_RUN, LATIN_WORD, WORD, bigrams, normalise, tokenizer, tokens
@@ -28,6 +28,7 @@ __all__ = [
     "Phrase",
     "SearchIndex",
     "SimpleVector",
+    "WeightedVector",
     "bigrams",
     "index_columns",
     "index_for",

@@ -65,8 +65,8 @@ class PostgreSQLBackend:
         return _vector_match(column, "phraseto_tsquery", run_phrase(run))
 
     def rank(self, query):
-        """ts_rank_cd over the title (the index's title weight) and the body (weight D) for
-        any query token or Chinese run."""
+        """ts_rank_cd over the stored title vector (title A, keywords B) and the body's (D)
+        for any query token or Chinese run."""
         parts, values = [], []
         words = query.all_words()
         if words:
@@ -79,12 +79,12 @@ class PostgreSQLBackend:
         if not parts:
             return Value(0.0, output_field=FloatField())
         queries = " || ".join(f"({part % (2 + i)})" for i, part in enumerate(parts))
-        # The stored vectors carry weight D; the title's is raised. The body's bigram vector,
-        # the largest, is left out: reading it for every candidate cost more than the rest of
-        # the page, and the tier already tells where the runs occur as written.
-        template = (
-            "ts_rank_cd(setweight({0}, '" + self.index.title_weight + "') || {1}, " + queries + ")"
-        )
+        # The stored title vector weighs the title proper A and the keywords B, the body's D
+        # (common.search.WeightedVector), so a title match outranks a keyword-only one. The
+        # body's bigram vector, the largest, is left out: reading it for every candidate cost
+        # more than the rest of the page, and the tier already tells where the runs occur as
+        # written.
+        template = "ts_rank_cd({0} || {1}, " + queries + ")"
         return _Sql(
             template,
             F(vector_column(self.index.title)),

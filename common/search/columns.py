@@ -8,11 +8,15 @@
   matched with ``phraseto_tsquery('simple', …)``: full recall for 2-character words such as
   电池 and for exact phrases, whatever jieba made of them;
 - title: tokens and bigrams of the title texts only, used to rank title matches above body
-  matches.
+  matches: its first line is the record's own title, its second the other title texts
+  (keywords), and its stored vector weighs them apart (:class:`WeightedVector`: title A,
+  keywords B; the body's vectors carry D), so ``ts_rank_cd`` ranks a title match above a
+  keyword-only one.
 
 A model declares the three as ``TextField`` and each twin as
 ``GeneratedField(expression=SimpleVector(<text column>), output_field=SearchVectorField(),
-db_persist=True)`` named by :func:`vector_column`, with a GIN index on each twin (a migration
+db_persist=True)`` named by :func:`vector_column` (the title's twin
+``WeightedVector("search_title", "A", "B")``), with a GIN index on each twin (a migration
 of the app's own), then registers the names with :class:`common.search.SearchIndex`.
 """
 
@@ -42,6 +46,35 @@ class SimpleVector(Func):
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"to_tsvector('simple'::regconfig, {sql})", params
+
+
+@deconstructible(path="common.search.WeightedVector")
+class WeightedVector(Func):
+    """The ``tsvector`` of a text column whose lines weigh differently: line ``i`` (1-based)
+    gets ``weights[i - 1]`` (``setweight``), further lines none. The title column's twin is
+    ``WeightedVector("search_title", "A", "B")``: the record's own title A, its keywords B.
+    NULL on other databases, as :class:`SimpleVector`."""
+
+    arity = 1
+    output_field = SearchVectorField()
+
+    def __init__(self, expression, *weights, **extra):
+        if not weights or any(weight not in "ABCD" or len(weight) != 1 for weight in weights):
+            raise ValueError("WeightedVector needs one weight (A, B, C or D) per line.")
+        self.weights = weights
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        parts = [
+            f"setweight(to_tsvector('simple'::regconfig, split_part({sql}, E'\\n', {line})), "
+            f"'{weight}')"
+            for line, weight in enumerate(self.weights, start=1)
+        ]
+        return "(" + " || ".join(parts) + ")", params * len(parts)
 
 
 def vector_column(column):

@@ -32,16 +32,16 @@ class SearchIndex:
 
     ``model`` is the ``"app_label.ModelName"`` label; ``tokens``, ``bigrams`` and ``title`` the
     three text columns (each with a stored vector twin named by :func:`vector_column`);
-    ``date_field`` what "newest" means (ties broken by pk); ``title_weight`` the ``ts_rank_cd``
-    weight of the title vector on PostgreSQL (the body's is D), ``like_title_score`` the score
-    of a title match against 1 for a body match on the LIKE fallback."""
+    ``date_field`` what "newest" means (ties broken by pk); ``like_title_score`` the score of a
+    title match against 1 for a body match on the LIKE fallback. On PostgreSQL the weights are
+    stored in the vectors themselves (the title's twin is a
+    :class:`common.search.WeightedVector`: title A, keywords B; the body's D)."""
 
     model: str
     tokens: str = TOKENS
     bigrams: str = BIGRAMS
     title: str = TITLE
     date_field: str = "published_at"
-    title_weight: str = "A"
     like_title_score: float = 10.0
 
     @property

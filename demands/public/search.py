@@ -19,8 +19,8 @@ DEMANDS = register(
         tokens="search_tokens",
         bigrams="search_bigrams",
         date_field="published_at",
-        # ts_rank_cd weight of a title match on PostgreSQL (body: D); 10 against 1 on LIKE.
-        title_weight="A",
+        # A title match scores 10 against 1 for a body match on LIKE; on PostgreSQL the stored
+        # title vector weighs the title A and the keywords B (the body: D).
         like_title_score=10.0,
     )
 )

@@ -78,7 +78,12 @@ def _ordered(queryset, query, *, rank_all=False):
 
 
 class _CountedPaginator(Paginator):
-    """A paginator told its count (cached), so that it does not run ``COUNT(*)``."""
+    """A paginator told its count (cached), so that it does not run ``COUNT(*)``.
+
+    Right after a change the count may be a moment old (``PageCache.remember`` with single
+    flight serves the previous one while it is recomputed), so the page's rows are never cut
+    by it: a page reads up to ``per_page`` rows whatever the count says, and the rows it finds
+    correct the count (a short page is the last one)."""
 
     def __init__(self, object_list, per_page, *, count):
         super().__init__(object_list, per_page)
@@ -87,6 +92,19 @@ class _CountedPaginator(Paginator):
     @cached_property
     def count(self):
         return self.known_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom:bottom + self.per_page])
+        seen = bottom + len(rows)
+        count = seen if len(rows) < self.per_page and (rows or bottom == 0) else max(
+            self.count, seen)
+        if count != self.count:
+            self.__dict__["count"] = count
+            for name in ("num_pages", "page_range"):
+                self.__dict__.pop(name, None)
+        return self._get_page(rows, number, self)
 
 
 def _cached_count(form, compute):

@@ -441,3 +441,13 @@ def test_search_download_holds_every_match_not_only_the_listed(client, monkeypat
 
     assert len(listed.context["rows"]) == 2
     assert all(f"电池{n}" in download.decode("utf-8-sig") for n in range(4))
+
+
+def test_a_count_a_moment_old_never_hides_a_new_demand(client):
+    """Right after a publish the list may be told the previous count (recomputed after the
+    response); its rows are not cut by it, and the rows correct the count shown."""
+    client.get(reverse("demands:list"), {"_": "1"})  # counted: none
+    _published(title="刚发布的需求")
+    response = client.get(reverse("demands:list"), {"_": "2"})
+    assert [row.title for row in response.context["rows"]] == ["刚发布的需求"]
+    assert response.context["page_obj"].paginator.count == 1

@@ -18,11 +18,25 @@ def test_signed_in_list_query_count_is_pinned(client, challenger, host_unit, cou
         publish(DemandFactory(host_unit=host_unit, status=DemandStatus.PUBLISHED))
     client.force_login(challenger)
     client.get(reverse("accounts:dashboard"))  # the session and its cached rows are warm
-    # cold body: the session's user, its roles (menu), the unread count, the contest, the
-    # filter choices (3), the count and the page
-    with django_assert_num_queries(9):
+    # cold body: the session's user, its roles (menu) with the unread count in the same
+    # query, the contest, the filter choices (3), the count and the page
+    with django_assert_num_queries(8):
         response = client.get(reverse("demands:list"))
     assert response.status_code == 200
-    # warm body (the shared cache): the user, roles, unread count only
-    with django_assert_num_queries(3):
+    # warm body (the shared cache): the user, then its roles and unread count in one query
+    with django_assert_num_queries(2):
         client.get(reverse("demands:list"))
+
+
+def test_the_badge_counts_unread_notifications_read_with_the_roles(client, challenger,
+                                                                   django_assert_num_queries):
+    from notifications.models import Notification
+
+    Notification.objects.create(recipient=challenger, kind="demand.published", text="新需求",
+                                idempotency_key="badge-test")
+    client.force_login(challenger)
+    client.get(reverse("demands:list"))
+    with django_assert_num_queries(2):
+        response = client.get(reverse("demands:list"))
+    assert response.context["unread_notifications"] == 1
+    assert response.context["user_roles"] == challenger.role_codes()

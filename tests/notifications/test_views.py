@@ -143,9 +143,9 @@ def test_inbox_query_count_does_not_grow_with_rows(user_client, challenger, coun
                                                    django_assert_num_queries):
     NotificationFactory.create_batch(count, recipient=challenger)
 
-    # user, roles (header), page count, unread count (badge), page rows, and the session's
-    # activity stamp (savepoint, update, release: accounts.security.IdleTimeoutMiddleware)
-    with django_assert_num_queries(8):
+    # user, roles with the unread count (header and badge), page count, page rows, and the
+    # session's activity stamp (savepoint, update, release: IdleTimeoutMiddleware)
+    with django_assert_num_queries(7):
         response = user_client.get(reverse("notifications:inbox"))
 
     assert len(response.context["notifications"]) == count
