@@ -10,6 +10,7 @@ ROUTES = {
     "national": route(get=STAFF),
     "export": route(get=STAFF),
     "drill": route(get=STAFF, kwargs={"stage": "collected"}),
+    "responses": route(get=STAFF),
     "calendar": route(get={"*": "200"}),
     "scorecards": route(get=STAFF),
     "evaluate": route(

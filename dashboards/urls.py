@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("mine/", views.mine, name="mine"),
     path("list/<slug:stage>/", views.drill, name="drill"),
+    path("responses/", views.responses, name="responses"),
     path("calendar/", views.calendar, name="calendar"),
     path("hosts/", views.scorecards, name="scorecards"),
     path("hosts/<slug:slug>/evaluate/", views.evaluate, name="evaluate"),
