@@ -12,8 +12,6 @@ from matching.models import ScoreSheet
 from matching.services import rounds
 from matching.services.agreements import record_agreement
 from tests.factories.accounts import MembershipFactory, OrganisationFactory, UserFactory
-from tests.matching.conftest import field_, published_demand  # noqa: F401
-from tests.matching.rounds_fixtures import contenders, live_round  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

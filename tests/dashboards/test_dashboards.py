@@ -75,8 +75,9 @@ def data(host_unit, other_host_unit):
                          title="一等奖", amount=20, due_on=now.date(), clause="奖金不附加条件",
                          created_by=organiser)
     Award.objects.create(demand=foreign, host_unit=other_host_unit,
-                         recipient=OrganisationFactory(), payer=foreign.organisation, title="二等奖", amount="15.00",
-                         due_on=now.date(), clause="奖金不附加条件", created_by=organiser)
+                         recipient=OrganisationFactory(), payer=foreign.organisation,
+                         title="二等奖", amount="15.00", due_on=now.date(),
+                         clause="奖金不附加条件", created_by=organiser)
     TechnologyContract.objects.create(agreement=agreements[0], host_unit=host_unit,
                                       number="HT-2026-001", kind=CONTRACT_KIND, amount=80,
                                       signed_on=now.date(), registered_by=organiser)
