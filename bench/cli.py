@@ -15,6 +15,10 @@ One run, on PostgreSQL, with gunicorn on loopback:
    against 10k (goal ≤ 1.5×; ``--solutions-small`` / ``--solutions-large``).
 7. ``board``: the unanswered board of one host unit with 100k demands against its raw SQL
    (goal within 2×; ``--board-demands``).
+8. ``dashboard``: the national dashboard over 100k demands, 1M solutions and 1M activity
+   entries (the solutions' transition history), p50/p95 of the page against the same SQL alone
+   (goal within 2×; ``--dashboard-demands``, ``--dashboard-solutions``,
+   ``--dashboard-activity``; the data stays in the database for the next run).
 """
 
 import argparse
@@ -24,7 +28,7 @@ import traceback
 
 from bench import config
 
-STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board")
+STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board", "dashboard")
 SCALES = {"full": (1_000, 100_000), "small": (1_000, 10_000)}
 
 
@@ -60,6 +64,13 @@ def parse(argv):
     parser.add_argument("--board-demands", type=int, default=None,
                         help="demands of the one host unit in step 7 (default 100,000; small "
                              "scale 20,000)")
+    parser.add_argument("--dashboard-demands", type=int, default=None,
+                        help="demands of step 8 (default 100,000; small scale 10,000)")
+    parser.add_argument("--dashboard-solutions", type=int, default=None,
+                        help="solutions of step 8 (default 1,000,000; small scale 100,000)")
+    parser.add_argument("--dashboard-activity", type=int, default=None,
+                        help="activity entries (solution transitions) of step 8 (default "
+                             "1,000,000; small scale 100,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument("--regenerate", action="store_true",
                         help="generate the demands afresh (by default a database that holds "

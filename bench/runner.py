@@ -41,6 +41,8 @@ class Runner:
                 self._step("solutions", self._solutions)
             if "board" in self.steps:
                 self._step("board", self._board)
+            if "dashboard" in self.steps:
+                self._step("dashboard", self._dashboard)
         finally:
             self.report.details["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -136,6 +138,18 @@ class Runner:
         demands = self.args.board_demands or (100_000 if self.args.scale == "full" else 20_000)
         solutions.run_board(self.report, demands=demands,
                             iterations=min(self.args.iterations, 100), log=self.log)
+
+    def _dashboard(self):
+        from bench.steps import dashboard
+
+        full = self.args.scale == "full"
+        dashboard.run(
+            self.report,
+            demands=self.args.dashboard_demands or (100_000 if full else 10_000),
+            solutions=self.args.dashboard_solutions or (1_000_000 if full else 100_000),
+            activity=self.args.dashboard_activity or (1_000_000 if full else 100_000),
+            iterations=min(self.args.iterations, 30), log=self.log,
+            regenerate=self.args.regenerate)
 
     def _fanout(self):
         from bench.steps import fanout
