@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("list/<slug:stage>/", views.drill, name="drill"),
     path("responses/", views.responses, name="responses"),
+    path("refresh/", views.refresh, name="refresh"),
     path("calendar/", views.calendar, name="calendar"),
     path("hosts/", views.scorecards, name="scorecards"),
     path("hosts/<slug:slug>/evaluate/", views.evaluate, name="evaluate"),

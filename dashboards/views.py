@@ -25,7 +25,7 @@ from demands.enums import AccessState, DemandStatus, ProposalState
 from demands.models import AccessRequest, Demand, WordingProposal
 from solutions import selectors as solution_selectors
 
-from . import funnel
+from . import funnel, summary
 from .charts import bar_chart
 
 PAGE_SIZE = 50
@@ -80,31 +80,59 @@ def _view(request):
     return dimension
 
 
-def _responses(user):
-    """The response rate and the median days to first response per host unit in the user's
-    scope, exactly as the solutions board counts them (``solutions.selectors``), each figure
-    with the list behind it."""
-    rows, overall = solution_selectors.response_figures(user)
+def _figures(request, unit_ids, dimension):
+    """``(figures, computed_at, live)``: Torch staff's national view reads the snapshot the
+    refresh job keeps (``?live=1`` counts now); a host organiser's units are counted live."""
+    if unit_ids is None and request.GET.get("live") != "1":
+        stored = summary.snapshot(dimension)
+        if stored is not None:
+            return (*stored, False)
+    return summary.compute(request.user, unit_ids, dimension), timezone.now(), True
+
+
+def _share(total, answered):
+    return answered / total if total else None
+
+
+def _responses(data):
+    """The response rate and the median days to first response per host unit, as the
+    solutions board counts them (``solutions.selectors.response_figures``), each figure with
+    the list behind it."""
+    from contests.models import HostUnit
+
     url = reverse("dashboards:responses")
 
-    def linked(row, unit=None):
+    def linked(total, answered, median, unit=None):
         query = {"unit": unit.pk} if unit is not None else {}
-        return {**row,
+        return {"unit": unit, "total": total, "answered": answered,
+                "share": _share(total, answered), "median_days": median,
                 "published_url": f"{url}?{urlencode(query)}" if query else url,
                 "answered_url": f"{url}?{urlencode({**query, 'answered': '1'})}",
                 "unanswered_url": f"{url}?{urlencode({**query, 'answered': '0'})}"}
 
-    return [linked(row, row["unit"]) for row in rows], linked(overall)
+    units = HostUnit.objects.in_bulk([row[0] for row in data["responses"]])
+    rows = [linked(total, answered, median, units[pk])
+            for pk, total, answered, median in data["responses"] if pk in units]
+    return rows, linked(*data["responses_overall"])
+
+
+def _per_host(data):
+    from contests.models import HostUnit
+
+    units = HostUnit.objects.select_related("event").in_bulk([row[0] for row in data["per_host"]])
+    return [{"unit": units[pk], "counts": counts, "amounts": amounts}
+            for pk, counts, amounts in data["per_host"] if pk in units]
 
 
 @login_required
 def national(request):
     unit_ids = scope_of(request.user)
     dimension = _view(request)
-    totals = funnel.totals(unit_ids)
+    data, computed_at, live = _figures(request, unit_ids, dimension)
+    totals = [(funnel.STAGE_BY_KEY[key], n, amount) for key, n, amount in data["funnel"]]
     sections = []
     for stage, _total, _amount in totals:
-        rows = funnel.breakdown(stage, unit_ids, dimension)
+        rows = data["sections"][stage.key]
         sections.append({
             "stage": stage,
             "rows": [(label, n, amount, _drill_url(stage, dimension, key))
@@ -113,7 +141,7 @@ def national(request):
                                              for key, label, n, _amount in rows],
                                limit=60 if dimension == "week" else 20),
         })
-    responses, responses_overall = _responses(request.user)
+    responses, responses_overall = _responses(data)
     return render(request, "dashboards/national.html", {
         "national": unit_ids is None,
         "dimension": dimension, "dimensions": funnel.DIMENSIONS.items(),
@@ -121,12 +149,32 @@ def national(request):
         "funnel_chart": bar_chart(_("Funnel"), [(stage.label, n, _drill_url(stage))
                                                 for stage, n, _amount in totals]),
         "sections": sections,
-        "per_host": funnel.per_host(unit_ids),
+        "per_host": _per_host(data),
         "stages": funnel.STAGES, "amount_stages": funnel.amount_stages(),
         "responses": responses, "responses_overall": responses_overall,
         "supervision": _supervision(request.user, unit_ids),
-        "computed_at": timezone.now(),
+        "computed_at": computed_at, "live": live,
+        "refresh_minutes": summary.REFRESH_MINUTES,
     })
+
+
+@login_required
+def refresh(request):
+    """Torch staff ask for the national figures to be counted again now (the job runs in the
+    background; the page shows when its figures were counted)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .tasks import refresh_snapshots
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    refresh_snapshots.delay(user_id=request.user.pk)
+    messages.success(request, _("The national figures are being counted again; reload the "
+                                "page in a minute."))
+    return redirect("dashboards:national")
 
 
 @login_required
@@ -198,29 +246,30 @@ def export(request):
 
     unit_ids = scope_of(request.user)
     dimension = _view(request)
+    data, _computed_at, _live = _figures(request, unit_ids, dimension)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Funnel")[:31]
     amount_label = _("Amount (10k yuan)")
     sheet.append([_("Stage"), _("Count"), amount_label])
-    for stage, n, amount in funnel.totals(unit_ids):
-        sheet.append([str(stage.label), n, amount])
+    for key, n, amount in data["funnel"]:
+        sheet.append([str(funnel.STAGE_BY_KEY[key].label), n, amount])
     for stage in funnel.STAGES:
         sheet = book.create_sheet(str(stage.label)[:31])
         sheet.append([str(funnel.DIMENSIONS[dimension]), _("Count")]
                      + ([amount_label] if stage.amount else []))
-        for _key, label, n, amount in funnel.breakdown(stage, unit_ids, dimension):
+        for _key, label, n, amount in data["sections"][stage.key]:
             sheet.append([str(label), n] + ([amount] if stage.amount else []))
     sheet = book.create_sheet(_("Host units")[:31])
     sheet.append([_("Host unit"), _("Event")] + [str(stage.label) for stage in funnel.STAGES]
                  + [f"{stage.label}: {amount_label}" for stage in funnel.amount_stages()])
-    for row in funnel.per_host(unit_ids):
+    for row in _per_host(data):
         sheet.append([row["unit"].name, row["unit"].event.name, *row["counts"],
                       *row["amounts"]])
     sheet = book.create_sheet(_("Response figures")[:31])
     sheet.append([_("Host unit"), _("Published demands"), _("Answered"), _("Share answered"),
                   _("Median days to first response")])
-    responses, overall = _responses(request.user)
+    responses, overall = _responses(data)
     for row in [*responses, {**overall, "unit": _("All units")}]:
         sheet.append([str(row["unit"]), row["total"], row["answered"],
                       round(row["share"], 4) if row["share"] is not None else None,

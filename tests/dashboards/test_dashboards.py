@@ -211,8 +211,9 @@ def test_the_dashboard_is_staff_only_and_queries_stay_flat(client, data, challen
     assert client.get(reverse("dashboards:mine")).status_code == 200
     sign_in(client, torch_staff)
     # A fixed number per stage (its total, its breakdown, its per-host counts), three for the
-    # response figures (counts, medians, units), none per row.
-    with django_assert_max_num_queries(12 + 3 * len(funnel.STAGES) + 3):
+    # response figures (counts, medians, units), one for the snapshot, two for the units of
+    # the tables, none per row.
+    with django_assert_max_num_queries(12 + 3 * len(funnel.STAGES) + 6):
         client.get(reverse("dashboards:national") + "?by=week")
 
 
@@ -281,3 +282,46 @@ def test_response_figures_are_the_solutions_boards_and_drill_to_their_demands(
                         {"unit": other_host_unit.pk}).content.decode()
     assert data[4].ref not in listed
     assert client.get(reverse("dashboards:responses")).context["total"] == 2
+
+
+def test_the_national_page_reads_the_snapshot_and_says_how_fresh_it_is(
+        client, data, torch_staff, host_organiser, host_unit, challenger):
+    from dashboards import summary
+    from dashboards.models import FunnelSnapshot
+
+    summary.refresh(torch_staff)
+    assert set(FunnelSnapshot.objects.values_list("dimension", flat=True)) == set(
+        funnel.DIMENSIONS)
+    for dimension in funnel.DIMENSIONS:   # the stored figures are the live ones, exactly
+        stored, _at = summary.snapshot(dimension)
+        live = summary.compute(torch_staff, None, dimension)
+        assert stored["funnel"] == live["funnel"]
+        assert stored["sections"] == live["sections"]
+        assert [list(row) for row in stored["per_host"]] == [list(r) for r in live["per_host"]]
+    # A new award: the snapshot does not know it yet, the page says when it was counted.
+    Award.objects.create(demand=data[0], host_unit=host_unit, recipient=OrganisationFactory(),
+                         payer=data[0].organisation, title="三等奖", amount="5.50",
+                         due_on=timezone.localdate(), clause="奖金不附加条件",
+                         created_by=torch_staff)
+    sign_in(client, torch_staff)
+    response = client.get(reverse("dashboards:national"))
+    assert response.context["live"] is False
+    assert "counted again every 10 minutes" in response.content.decode()
+    awards = {stage.key: amount for stage, _n, amount, _url in response.context["funnel"]}
+    assert awards["awards"] == Decimal("35")
+    live = client.get(reverse("dashboards:national") + "?live=1").context
+    assert {s.key: a for s, _n, a, _u in live["funnel"]}["awards"] == Decimal("40.50")
+    # Torch staff count again on demand (the task runs eagerly here); nobody else may.
+    for stranger in (challenger, host_organiser):
+        sign_in(client, stranger)
+        assert client.post(reverse("dashboards:refresh")).status_code == 404
+    sign_in(client, torch_staff)
+    assert client.post(reverse("dashboards:refresh")).status_code == 302
+    awards = {stage.key: amount for stage, _n, amount, _url
+              in client.get(reverse("dashboards:national")).context["funnel"]}
+    assert awards["awards"] == Decimal("40.50")
+    # A host organiser's units are always counted live, never from the national snapshot.
+    sign_in(client, host_organiser)
+    context = client.get(reverse("dashboards:national")).context
+    assert context["live"] is True
+    assert {s.key: a for s, _n, a, _u in context["funnel"]}["awards"] == Decimal("25.50")
