@@ -241,8 +241,8 @@ def register():
         may_complain=lambda user, sheet: (_active(user)
                                           and not _runs_or_judges(user, sheet.entry.round)),
         recheck=SHEET_RECHECK,
-        help_text=_("The score sheet's number, as listed with the round's results for the "
-                    "challenger it scores."), order=55,
+        help_text=_("The score sheet's number, as listed on the finished round's page for "
+                    "the challenger it scores."), order=55,
     ))
     register_complaint_target(ComplaintTarget(
         key="matching.intentionagreement", label=_("an intention agreement"),

@@ -160,3 +160,26 @@ def test_an_intention_agreement_resolves_for_its_sides_and_staff_only(
     with pytest.raises(services.ComplaintError) as error:
         _file(challenger, "matching.intentionagreement", agreement.pk)
     assert error.value.field == "category"   # an agreement is no result to re-check
+
+
+def test_a_challenger_finds_its_sheet_numbers_on_the_finished_round(client, scored_round,
+                                                                     contenders,
+                                                                     host_organiser):
+    from django.urls import reverse
+
+    from tests.contests.conftest import sign_in
+
+    live_round, judges = scored_round
+    rounds.finish(live_round, actor=host_organiser)
+    (challenger, solution), (second, second_solution), _third = contenders
+    mine = ScoreSheet.objects.filter(entry__solution=solution, state=SheetState.SUBMITTED)
+    theirs = ScoreSheet.objects.filter(entry__solution=second_solution)
+    sign_in(client, challenger)
+    page = client.get(reverse("matching:round_detail", args=[live_round.pk]))
+    assert {sheet.pk for sheet in page.context["my_sheets"]} == set(
+        mine.values_list("pk", flat=True))
+    body = page.content.decode()
+    assert f"kind=matching.scoresheet&amp;ref={mine.first().pk}" in body
+    assert all(f"ref={sheet.pk}\"" not in body for sheet in theirs)
+    assert all(judge.get_full_name() not in body.split("Score sheets")[-1] for judge in judges
+               if judge.get_full_name())
