@@ -71,6 +71,8 @@ def parse(argv):
     parser.add_argument("--dashboard-activity", type=int, default=None,
                         help="activity entries (solution transitions) of step 8 (default "
                              "1,000,000; small scale 100,000)")
+    parser.add_argument("--dashboard-breakdowns", default="host_unit,event,field,region,week",
+                        help="breakdowns measured in step 8 (comma-separated)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument("--regenerate", action="store_true",
                         help="generate the demands afresh (by default a database that holds "

@@ -149,7 +149,9 @@ class Runner:
             solutions=self.args.dashboard_solutions or (1_000_000 if full else 100_000),
             activity=self.args.dashboard_activity or (1_000_000 if full else 100_000),
             iterations=min(self.args.iterations, 30), log=self.log,
-            regenerate=self.args.regenerate)
+            regenerate=self.args.regenerate,
+            dimensions=[d.strip() for d in self.args.dashboard_breakdowns.split(",")
+                        if d.strip()])
 
     def _fanout(self):
         from bench.steps import fanout
