@@ -56,8 +56,6 @@ demo: migrate
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
 		$(BIN)/python manage.py seed_demo_matching
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
-		$(BIN)/python manage.py seed_demo_complaints
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
 		$(BIN)/python manage.py seed_demo_dashboards
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
 		$(BIN)/python manage.py seed_demo_rounds
@@ -65,6 +63,9 @@ demo: migrate
 		$(BIN)/python manage.py seed_demo_awards
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
 		$(BIN)/python manage.py seed_demo_summaries
+	@# Complaints last: one asks for a re-check of a score sheet of the finished round.
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING \
+		$(BIN)/python manage.py seed_demo_complaints
 
 run: demo
 	@$(BIN)/python manage.py welcome

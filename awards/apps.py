@@ -11,7 +11,7 @@ class AwardsConfig(AppConfig):
         from files.selectors import register_attached_model
         from notifications.kinds import register as register_kind
 
-        from . import permissions, privacy, workspace  # noqa: F401  (rules)
+        from . import permissions, privacy, targets, workspace  # noqa: F401  (rules)
         from .links import demand_links
         from .models import Award, SubsidyApplication
         from .selectors import awards_visible_to, subsidy_applications_visible_to
@@ -30,3 +30,4 @@ class AwardsConfig(AppConfig):
         from . import summary_figures
 
         summary_figures.register()
+        targets.register()

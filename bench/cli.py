@@ -17,14 +17,18 @@ One run, on PostgreSQL, with gunicorn on loopback:
    against 10k (goal ≤ 1.5×; ``--solutions-small`` / ``--solutions-large``).
 7. ``board``: the unanswered board of one host unit with 100k demands against its raw SQL
    (goal within 2×; ``--board-demands``).
-8. ``rounds``: a live round's pages during scoring (judge's page, autosave, progress view,
-   ranking), p95 at 1M score entries against 10k (goal ≤ 1.5×; ``--scores-small`` /
-   ``--scores-large``).
-9. ``load``: a mixed load driven by locust (``bench/locustfile.py``) on the large scale with
-   the demo seeded on top: visitors, challengers signing in and submitting solutions with a
-   file, owners comparing, judges scoring, host staff on their boards; requests/s,
-   p50/p95/p99 and errors per request kind, each p95 against its idle p95 (goal < 4×, 0
-   errors; ``--load-users``, ``--load-duration``, ``--load-idle``).
+8. ``dashboard``: the national dashboard over 100k demands, 1M solutions and 1M activity
+   entries (the solutions' transition history), p50/p95 of the page against the same SQL alone
+   (goal within 2×; ``--dashboard-demands``, ``--dashboard-solutions``,
+   ``--dashboard-activity``; the data stays in the database for the next run).
+9. ``rounds``: a live round's pages during scoring (judge's page, autosave, progress view,
+    ranking), p95 at 1M score entries against 10k (goal ≤ 1.5×; ``--scores-small`` /
+    ``--scores-large``).
+10. ``load``: a mixed load driven by locust (``bench/locustfile.py``) on the large scale with
+    the demo seeded on top: visitors, challengers signing in and submitting solutions with a
+    file, owners comparing, judges scoring, host staff on their boards; requests/s,
+    p50/p95/p99 and errors per request kind, each p95 against its idle p95 (goal < 4×, 0
+    errors; ``--load-users``, ``--load-duration``, ``--load-idle``).
 """
 
 import argparse
@@ -34,8 +38,8 @@ import traceback
 
 from bench import config
 
-STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board", "rounds",
-         "load")
+STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board", "dashboard",
+         "rounds", "load")
 SCALES = {"full": (1_000, 100_000), "small": (1_000, 10_000)}
 
 
@@ -71,6 +75,15 @@ def parse(argv):
     parser.add_argument("--board-demands", type=int, default=None,
                         help="demands of the one host unit in step 7 (default 100,000; small "
                              "scale 20,000)")
+    parser.add_argument("--dashboard-demands", type=int, default=None,
+                        help="demands of step 8 (default 100,000; small scale 10,000)")
+    parser.add_argument("--dashboard-solutions", type=int, default=None,
+                        help="solutions of step 8 (default 1,000,000; small scale 100,000)")
+    parser.add_argument("--dashboard-activity", type=int, default=None,
+                        help="activity entries (solution transitions) of step 8 (default "
+                             "1,000,000; small scale 100,000)")
+    parser.add_argument("--dashboard-breakdowns", default="host_unit,event,field,region,week",
+                        help="breakdowns measured in step 8 (comma-separated)")
     parser.add_argument("--scores-small", type=int, default=10_000,
                         help="score entries in the database at the small scale of the rounds "
                              "step (default 10,000)")
@@ -78,7 +91,7 @@ def parse(argv):
                         help="score entries at its large scale (default 1,000,000; small "
                              "scale 100,000)")
     parser.add_argument("--load-users", type=int, default=40,
-                        help="simulated people of the mixed load (step 8; default 40)")
+                        help="simulated people of the mixed load (step 10; default 40)")
     parser.add_argument("--load-duration", type=float, default=300.0,
                         help="seconds of the mixed load (default 300)")
     parser.add_argument("--load-idle", type=float, default=60.0,

@@ -41,6 +41,8 @@ class Runner:
                 self._step("solutions", self._solutions)
             if "board" in self.steps:
                 self._step("board", self._board)
+            if "dashboard" in self.steps:
+                self._step("dashboard", self._dashboard)
             if "rounds" in self.steps:
                 self._step("rounds", self._rounds)
             if "load" in self.steps:
@@ -141,6 +143,20 @@ class Runner:
         solutions.run_board(self.report, demands=demands,
                             iterations=min(self.args.iterations, 100), log=self.log)
 
+    def _dashboard(self):
+        from bench.steps import dashboard
+
+        full = self.args.scale == "full"
+        dashboard.run(
+            self.report,
+            demands=self.args.dashboard_demands or (100_000 if full else 10_000),
+            solutions=self.args.dashboard_solutions or (1_000_000 if full else 100_000),
+            activity=self.args.dashboard_activity or (1_000_000 if full else 100_000),
+            iterations=min(self.args.iterations, 30), log=self.log,
+            regenerate=self.args.regenerate,
+            dimensions=[d.strip() for d in self.args.dashboard_breakdowns.split(",")
+                        if d.strip()])
+
     def _rounds(self):
         from bench.steps import rounds
 
@@ -148,7 +164,7 @@ class Runner:
         rounds.run(self.report, small=self.args.scores_small, large=large,
                    iterations=min(self.args.iterations, 100), log=self.log)
 
-    # --- step 9: the mixed load ----------------------------------------------------------------
+    # --- step 10: the mixed load ----------------------------------------------------------------
     def _load(self):
         from bench.steps import load
 

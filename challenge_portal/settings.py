@@ -538,6 +538,11 @@ COMPLAINT_CLOSE_DAYS = envint("COMPLAINT_CLOSE_DAYS", 15)
 CELERY_BEAT_SCHEDULE["portal.complaints.run_clock"] = {
     "task": "portal.complaints.run_clock", "schedule": crontab(minute=20),
 }
+# The national dashboard reads snapshots of its figures (dashboards.FunnelSnapshot), counted
+# again every 10 minutes (and when Torch staff ask); the page says when they were counted.
+CELERY_BEAT_SCHEDULE["portal.dashboards.refresh_snapshots"] = {
+    "task": "portal.dashboards.refresh_snapshots", "schedule": crontab(minute="*/10"),
+}
 
 # --- the open-data API (api/) ------------------------------------------------------------------
 # Read-only, open to anyone; optional partner keys (issued by Torch staff) raise the rate.

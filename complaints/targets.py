@@ -1,17 +1,30 @@
 """The complaint targets of the apps under ``complaints``: events, host units, demands,
-solutions and participants (organisations). An app beside (awards)
-registers its own from its ``ready()`` (``common.references``)."""
+solutions, live rounds and their score sheets (re-checks), intention agreements and
+participants (organisations). An app beside (awards) registers its own from its ``ready()``
+(``common.references``)."""
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import MembershipState
 from accounts.models import Membership, Organisation
-from common.references import ComplaintTarget, register_complaint_target
+from common.references import ComplaintTarget, RecheckRules, register_complaint_target
 from contests.models import Event, HostMembership, HostUnit
 from contests.selectors import current_contest
 from demands.models import Demand
 from demands.selectors import demands_visible_to
+from matching.enums import SheetState
+from matching.models import RoundJudge, ScoreSheet
+from matching.selectors import (
+    agreements_visible_to,
+    public_rounds,
+    round_reviewer_exclusions,
+    round_reviewer_pool,
+    rounds_visible_to,
+    sheets_visible_to,
+)
 from solutions.enums import SolutionStatus
 from solutions.selectors import solutions_visible_to
 
@@ -100,6 +113,71 @@ def _solution_label(solution):
     return f"{solution.demand.ref} · {solution.title}"
 
 
+# --- live rounds and their score sheets (a re-check is tied to the exact sheets; its reviewer
+# judged nothing in the round and has no conflict with either side) ------------------------------
+def _round(user, reference):
+    reference = str(reference).strip()
+    if not reference.isdigit() or not _active(user):
+        return None
+    pk = int(reference)
+    return (rounds_visible_to(user).filter(pk=pk).first()
+            or public_rounds().filter(pk=pk).first())
+
+
+def _runs_or_judges(user, live_round):
+    """Host staff of the round's unit and its judges answer for it; they do not complain."""
+    return (live_round.host_unit_id in _staff_ids_cached(user)
+            or live_round.judges.filter(user_id=user.pk).exists())
+
+
+def _round_label(live_round):
+    return f"{live_round.title} ({timezone.localtime(live_round.starts_at):%Y-%m-%d})"
+
+
+def _sheet_label(sheet):
+    """Which challenger it scores and which of the round's judges (by order, never by name:
+    the complainant reads it)."""
+    judge_ids = list(RoundJudge.objects.filter(round_id=sheet.entry.round_id)
+                     .order_by("pk").values_list("pk", flat=True))
+    number = judge_ids.index(sheet.judge_id) + 1 if sheet.judge_id in judge_ids else 0
+    return gettext("Score sheet %(number)s: %(challenger)s, judge %(judge)s") % {
+        "number": sheet.pk, "challenger": sheet.entry.organisation.name, "judge": number}
+
+
+def _round_sheets(live_round):
+    sheets = (ScoreSheet.objects.filter(entry__round=live_round, state=SheetState.SUBMITTED)
+              .select_related("entry__organisation").order_by("entry__position", "judge_id"))
+    return [(str(sheet.pk), _sheet_label(sheet)) for sheet in sheets]
+
+
+def _sheet(user, reference):
+    return _visible(sheets_visible_to, user, reference)
+
+
+def _sheet_of(queryset):
+    return queryset.select_related("entry__round", "entry__organisation", "judge")
+
+
+ROUND_RECHECK = RecheckRules(
+    excluded_reviewers=round_reviewer_exclusions, reviewer_pool=round_reviewer_pool,
+    score_sheets=_round_sheets,
+)
+SHEET_RECHECK = RecheckRules(
+    excluded_reviewers=lambda sheet: round_reviewer_exclusions(sheet.entry.round),
+    reviewer_pool=lambda sheet: round_reviewer_pool(sheet.entry.round),
+    score_sheets=lambda sheet: [(str(sheet.pk), _sheet_label(sheet))],
+)
+
+
+# --- intention agreements -----------------------------------------------------------------------
+def _agreement_label(agreement):
+    return f"{agreement.demand.ref} × {agreement.partner.name}"
+
+
+def _agreement_sides(agreement):
+    return _member_ids(agreement.demand.organisation_id) | _member_ids(agreement.partner_id)
+
+
 # --- participants -------------------------------------------------------------------------------
 def _organisation(user, reference):
     reference = str(reference).strip()
@@ -145,6 +223,37 @@ def register():
         may_complain=lambda user, solution: _not_member(user, solution.organisation),
         help_text=_("The solution's number, as in its page address (/solutions/<number>/)."),
         order=40,
+    ))
+    register_complaint_target(ComplaintTarget(
+        key="matching.liveround", label=_("a live round"), model="matching.LiveRound",
+        resolve=_round, reference_of=lambda live_round: str(live_round.pk),
+        describe=_round_label, host_unit_of=lambda live_round: live_round.host_unit_id,
+        may_complain=lambda user, live_round: (_active(user)
+                                               and not _runs_or_judges(user, live_round)),
+        recheck=ROUND_RECHECK,
+        help_text=_("The live round's number, as in its page address (/matching/rounds/"
+                    "<number>/). A re-check covers every submitted score sheet."), order=50,
+    ))
+    register_complaint_target(ComplaintTarget(
+        key="matching.scoresheet", label=_("a score sheet"), model="matching.ScoreSheet",
+        resolve=_sheet, reference_of=lambda sheet: str(sheet.pk), describe=_sheet_label,
+        host_unit_of=lambda sheet: sheet.entry.round.host_unit_id,
+        may_complain=lambda user, sheet: (_active(user)
+                                          and not _runs_or_judges(user, sheet.entry.round)),
+        recheck=SHEET_RECHECK,
+        help_text=_("The score sheet's number, as listed on the finished round's page for "
+                    "the challenger it scores."), order=55,
+    ))
+    register_complaint_target(ComplaintTarget(
+        key="matching.intentionagreement", label=_("an intention agreement"),
+        model="matching.IntentionAgreement",
+        resolve=lambda user, reference: _visible(agreements_visible_to, user, reference),
+        reference_of=lambda agreement: str(agreement.pk), describe=_agreement_label,
+        host_unit_of=lambda agreement: agreement.demand.host_unit_id,
+        parties_of=_agreement_sides,
+        help_text=_("The agreement's number, as in its page address (/matching/agreements/"
+                    "<number>/). A disagreement between its two sides is a dispute."),
+        order=60,
     ))
     register_complaint_target(ComplaintTarget(
         key="accounts.organisation", label=_("another participant"),

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,9 @@ class Stage:
     # Dimensions in which one row may fall into several groups (a docking session for demands
     # of two fields is counted under each field): there the groups add up to more than the total.
     spans: tuple = ()
+    # The ORM path of the row's amount in 10k yuan (万元) when the stage has one (awards,
+    # contracts): the funnel, the breakdowns, the per-host table and the export sum it.
+    amount: str | None = None
 
     def path(self, dimension):
         return {"host_unit": self.host_unit, "event": f"{self.host_unit}__event",
@@ -114,11 +117,11 @@ STAGES = (
           list_select=("demand",), describe=_on_demand_row),
     Stage(key="awards", label=_("Awards"), rows=lambda: Award.objects.all(), date="created_at",
           field="demand__industry_field", region="demand__region", list_select=("demand",),
-          describe=_on_demand_row),
+          describe=_on_demand_row, amount="amount"),
     Stage(key="contracts", label=_("Technology contracts"),
           rows=lambda: TechnologyContract.objects.all(), date="signed_on",
           field="agreement__demand__industry_field", region="agreement__demand__region",
-          list_select=("agreement__demand",), describe=_contract_row),
+          list_select=("agreement__demand",), describe=_contract_row, amount="amount"),
 )
 STAGE_BY_KEY = {stage.key: stage for stage in STAGES}
 
@@ -139,30 +142,55 @@ def scoped(stage, unit_ids):
     return rows
 
 
+def _figures(stage):
+    """The aggregates of a stage's rows: their count and, when it has one, their amount. A
+    stage with an amount reaches its dimensions through foreign keys only (no ``spans``), so
+    the sum counts each row once."""
+    figures = {"n": Count("pk", distinct=True)}
+    if stage.amount:
+        figures["amount"] = Sum(stage.amount)
+    return figures
+
+
 def totals(unit_ids):
-    return [(stage, scoped(stage, unit_ids).count()) for stage in STAGES]
+    """``[(stage, count, amount)]``, one query per stage; ``amount`` (万元) is ``None`` for a
+    stage without one and 0 for an empty one."""
+    result = []
+    for stage in STAGES:
+        row = scoped(stage, unit_ids).aggregate(**_figures(stage))
+        result.append((stage, row["n"], _amount(stage, row)))
+    return result
+
+
+def _amount(stage, row):
+    if not stage.amount:
+        return None
+    return row.get("amount") or 0
 
 
 def breakdown(stage, unit_ids, dimension):
-    """``[(key, label, count)]`` of the stage's rows grouped by ``dimension``, one query."""
+    """``[(key, label, count, amount)]`` of the stage's rows grouped by ``dimension``, one
+    query (``amount`` is ``None`` for a stage without one)."""
     rows = scoped(stage, unit_ids).order_by()
     path = stage.path(dimension)
     if dimension == "week":
         grouped = (rows.exclude(**{f"{path}__isnull": True})
                    .annotate(bucket=TruncWeek(path)).values("bucket")
-                   .annotate(n=Count("pk", distinct=True)).order_by("bucket"))
-        weeks = [(_day(row["bucket"]).isoformat(), row["n"]) for row in grouped]
-        return [(week, week, n) for week, n in weeks]
+                   .annotate(**_figures(stage)).order_by("bucket"))
+        weeks = [(_day(row["bucket"]).isoformat(), row["n"], _amount(stage, row))
+                 for row in grouped]
+        return [(week, week, n, amount) for week, n, amount in weeks]
     if dimension == "region":
-        counts = _per_province(rows, path, spans=dimension in stage.spans)
-        return sorted(((code, PROVINCES.get(code, str(_("unknown"))), n)
-                       for code, n in counts.items()), key=lambda item: (-item[2], item[0]))
+        counts = _per_province(rows, path, stage, spans=dimension in stage.spans)
+        return sorted(((code, PROVINCES.get(code, str(_("unknown"))), n, amount)
+                       for code, (n, amount) in counts.items()),
+                      key=lambda item: (-item[2], item[0]))
     name = {"host_unit": f"{path}__name", "event": f"{path}__name", "field": f"{path}__name"}
     key = f"{path}__number" if dimension == "event" else f"{path}_id" if "__" not in path else (
         f"{path}__pk")
-    grouped = (rows.values(key, name[dimension]).annotate(n=Count("pk", distinct=True))
+    grouped = (rows.values(key, name[dimension]).annotate(**_figures(stage))
                .order_by("-n", key))
-    return [(row[key], row[name[dimension]], row["n"]) for row in grouped]
+    return [(row[key], row[name[dimension]], row["n"], _amount(stage, row)) for row in grouped]
 
 
 def _day(bucket):
@@ -170,17 +198,21 @@ def _day(bucket):
     return bucket.date() if isinstance(bucket, datetime) else bucket
 
 
-def _per_province(rows, path, *, spans):
+def _per_province(rows, path, stage, *, spans):
+    """{province: (count, amount)}."""
     if spans:
-        # A row reaching two cities of one province counts once for the province.
+        # A row reaching two cities of one province counts once for the province (a stage
+        # with spans has no amount).
         members = {}
         for region, pk in rows.values_list(path, "pk").distinct():
             members.setdefault(province_code(region) or "?", set()).add(pk)
-        return {province: len(pks) for province, pks in members.items()}
+        return {province: (len(pks), None) for province, pks in members.items()}
     counts = {}
-    for row in rows.values(path).annotate(n=Count("pk", distinct=True)):
+    for row in rows.values(path).annotate(**_figures(stage)):
         province = province_code(row[path]) or "?"
-        counts[province] = counts.get(province, 0) + row["n"]
+        n, amount = counts.get(province, (0, _amount(stage, {})))
+        counts[province] = (n + row["n"], None if amount is None
+                            else amount + _amount(stage, row))
     return counts
 
 
@@ -213,19 +245,30 @@ def _narrowed(rows, stage, dimension, key):
 
 
 def per_host(unit_ids):
-    """Each host unit in scope with the count of every stage (one query per stage)."""
+    """Each host unit in scope with the count of every stage (``counts``, in the order of
+    ``STAGES``) and the amount of every stage that has one (``amounts``, in the order of
+    :func:`amount_stages`); one query per stage."""
     from contests.models import HostUnit
 
     units = HostUnit.objects.select_related("event").order_by("event__number", "pk")
     if unit_ids is not None:
         units = units.filter(pk__in=list(unit_ids))
-    table = {unit.pk: {"unit": unit, "counts": []} for unit in units}
+    table = {unit.pk: {"unit": unit, "counts": [], "amounts": []} for unit in units}
     for stage in STAGES:
-        counts = dict(scoped(stage, unit_ids).order_by().values_list(stage.host_unit)
-                      .annotate(n=Count("pk", distinct=True)).values_list(stage.host_unit, "n"))
+        figures = {row[stage.host_unit]: row for row in scoped(stage, unit_ids).order_by()
+                   .values(stage.host_unit).annotate(**_figures(stage))}
         for pk, row in table.items():
-            row["counts"].append(counts.get(pk, 0))
+            found = figures.get(pk, {})
+            row["counts"].append(found.get("n", 0))
+            if stage.amount:
+                row["amounts"].append(_amount(stage, found))
     return list(table.values())
 
 
-__all__ = ["DIMENSIONS", "STAGES", "Stage", "breakdown", "drill", "per_host", "totals"]
+def amount_stages():
+    """The stages with an amount, in funnel order."""
+    return [stage for stage in STAGES if stage.amount]
+
+
+__all__ = ["DIMENSIONS", "STAGES", "Stage", "amount_stages", "breakdown", "drill", "per_host",
+           "totals"]

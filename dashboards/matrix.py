@@ -10,6 +10,12 @@ ROUTES = {
     "national": route(get=STAFF),
     "export": route(get=STAFF),
     "drill": route(get=STAFF, kwargs={"stage": "collected"}),
+    "responses": route(get=STAFF),
+    "refresh": route(
+        get={"visitor": "login", "torch": "405", "*": "404"},
+        post={"visitor": "login", "torch": "302", "*": "404"},
+        note="Torch staff ask for the national snapshot to be counted again.",
+    ),
     "calendar": route(get={"*": "200"}),
     "scorecards": route(get=STAFF),
     "evaluate": route(

@@ -99,3 +99,24 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session}"
+
+
+class FunnelSnapshot(models.Model):
+    """The national dashboard's figures for one breakdown, computed by the refresh job
+    (``portal.dashboards.refresh_snapshots``: Celery beat every 10 minutes, or on demand by
+    Torch staff) so that the page reads one row instead of aggregating millions. Host
+    organisers' dashboards (a few units) are counted live. ``figures`` holds the funnel, the
+    breakdown of every stage, the per-host table and the response figures (amounts as
+    strings, exact)."""
+
+    dimension = models.CharField(_("breakdown"), max_length=20, unique=True)
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+    seconds = models.FloatField(_("seconds to compute"))
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+
+    def __str__(self):
+        return f"{self.dimension} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,7 @@ from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,8 +24,9 @@ from contests.permissions import staffed_host_unit_ids
 from contests.selectors import summary_reports_pending
 from demands.enums import AccessState, DemandStatus, ProposalState
 from demands.models import AccessRequest, Demand, WordingProposal
+from solutions import selectors as solution_selectors
 
-from . import funnel
+from . import funnel, summary
 from .charts import bar_chart
 
 PAGE_SIZE = 50
@@ -86,32 +87,134 @@ def _view(request):
     return dimension
 
 
+def _figures(request, unit_ids, dimension):
+    """``(figures, computed_at, live)``: Torch staff's national view reads the snapshot the
+    refresh job keeps (``?live=1`` counts now); a host organiser's units are counted live."""
+    if unit_ids is None and request.GET.get("live") != "1":
+        stored = summary.snapshot(dimension)
+        if stored is not None:
+            return (*stored, False)
+    return summary.compute(request.user, unit_ids, dimension), timezone.now(), True
+
+
+def _share(total, answered):
+    return answered / total if total else None
+
+
+def _responses(data):
+    """The response rate and the median days to first response per host unit, as the
+    solutions board counts them (``solutions.selectors.response_figures``), each figure with
+    the list behind it."""
+    from contests.models import HostUnit
+
+    url = reverse("dashboards:responses")
+
+    def linked(total, answered, median, unit=None):
+        query = {"unit": unit.pk} if unit is not None else {}
+        return {"unit": unit, "total": total, "answered": answered,
+                "share": _share(total, answered), "median_days": median,
+                "published_url": f"{url}?{urlencode(query)}" if query else url,
+                "answered_url": f"{url}?{urlencode({**query, 'answered': '1'})}",
+                "unanswered_url": f"{url}?{urlencode({**query, 'answered': '0'})}"}
+
+    units = HostUnit.objects.in_bulk([row[0] for row in data["responses"]])
+    rows = [linked(total, answered, median, units[pk])
+            for pk, total, answered, median in data["responses"] if pk in units]
+    return rows, linked(*data["responses_overall"])
+
+
+def _per_host(data):
+    from contests.models import HostUnit
+
+    units = HostUnit.objects.select_related("event").in_bulk([row[0] for row in data["per_host"]])
+    return [{"unit": units[pk], "counts": counts, "amounts": amounts}
+            for pk, counts, amounts in data["per_host"] if pk in units]
+
+
 @login_required
 def national(request):
     unit_ids = scope_of(request.user)
     dimension = _view(request)
-    totals = funnel.totals(unit_ids)
+    data, computed_at, live = _figures(request, unit_ids, dimension)
+    totals = [(funnel.STAGE_BY_KEY[key], n, amount) for key, n, amount in data["funnel"]]
     sections = []
-    for stage, _total in totals:
-        rows = funnel.breakdown(stage, unit_ids, dimension)
+    for stage, _total, _amount in totals:
+        rows = data["sections"][stage.key]
         sections.append({
             "stage": stage,
-            "rows": [(label, n, _drill_url(stage, dimension, key)) for key, label, n in rows],
+            "rows": [(label, n, amount, _drill_url(stage, dimension, key))
+                     for key, label, n, amount in rows],
             "chart": bar_chart(stage.label, [(label, n, _drill_url(stage, dimension, key))
-                                             for key, label, n in rows],
+                                             for key, label, n, _amount in rows],
                                limit=60 if dimension == "week" else 20),
         })
+    responses, responses_overall = _responses(data)
     return render(request, "dashboards/national.html", {
         "national": unit_ids is None,
         "dimension": dimension, "dimensions": funnel.DIMENSIONS.items(),
-        "funnel": [(stage, n, _drill_url(stage)) for stage, n in totals],
+        "funnel": [(stage, n, amount, _drill_url(stage)) for stage, n, amount in totals],
         "funnel_chart": bar_chart(_("Funnel"), [(stage.label, n, _drill_url(stage))
-                                                for stage, n in totals]),
+                                                for stage, n, _amount in totals]),
         "sections": sections,
-        "per_host": funnel.per_host(unit_ids),
-        "stages": funnel.STAGES,
+        "per_host": _per_host(data),
+        "stages": funnel.STAGES, "amount_stages": funnel.amount_stages(),
+        "responses": responses, "responses_overall": responses_overall,
         "supervision": _supervision(request.user, unit_ids),
-        "computed_at": timezone.now(),
+        "computed_at": computed_at, "live": live,
+        "refresh_minutes": summary.REFRESH_MINUTES,
+    })
+
+
+@login_required
+def refresh(request):
+    """Torch staff ask for the national figures to be counted again now (the job runs in the
+    background; the page shows when its figures were counted)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .tasks import refresh_snapshots
+
+    if not is_torch_staff(request.user):
+        raise Http404
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    refresh_snapshots.delay(user_id=request.user.pk)
+    messages.success(request, _("The national figures are being counted again; reload the "
+                                "page in a minute."))
+    return redirect("dashboards:national")
+
+
+@login_required
+def responses(request):
+    """The list behind the response figures: the published demands in scope (of one host unit
+    with ``unit``), answered or not (``answered=1`` / ``0``), each with its first response and
+    the days it took, slowest first."""
+    scope_of(request.user)
+    demands = solution_selectors.first_response_at(
+        solution_selectors.published_scope(request.user)).select_related("host_unit")
+    unit = request.GET.get("unit", "")
+    if unit:
+        demands = demands.filter(host_unit_id=int(unit)) if unit.isdigit() else demands.none()
+    answered = request.GET.get("answered", "")
+    if answered == "1":
+        demands = demands.filter(first_response_at__isnull=False)
+    elif answered == "0":
+        demands = demands.filter(first_response_at__isnull=True)
+    demands = demands.order_by(F("first_response_at").desc(nulls_first=True), "published_at",
+                               "pk")
+    page = Paginator(demands, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for demand in page.object_list:
+        days = None
+        if demand.first_response_at is not None:
+            seconds = (demand.first_response_at - demand.published_at).total_seconds()
+            days = round(max(seconds, 0) / 86400, 1)
+        rows.append((demand, days))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "dashboards/responses.html", {
+        "page_obj": page, "rows": rows, "total": page.paginator.count,
+        "answered": answered, "query_string": query.urlencode(),
     })
 
 
@@ -130,8 +233,12 @@ def drill(request, stage):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    amount = None
+    if stage_def.amount:
+        # The amount of every row listed (all pages), as the figure it drills from sums it.
+        amount = rows.order_by().aggregate(total=Sum(stage_def.amount))["total"] or 0
     return render(request, "dashboards/drill.html", {
-        "stage": stage_def, "page_obj": page, "total": page.paginator.count,
+        "stage": stage_def, "page_obj": page, "total": page.paginator.count, "amount": amount,
         "items": [stage_def.describe(row) + (row,) for row in page.object_list],
         "dimension_label": funnel.DIMENSIONS.get(dimension, ""),
         "key": request.GET.get("key", ""), "query_string": query.urlencode(),
@@ -146,21 +253,34 @@ def export(request):
 
     unit_ids = scope_of(request.user)
     dimension = _view(request)
+    data, _computed_at, _live = _figures(request, unit_ids, dimension)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Funnel")[:31]
-    sheet.append([_("Stage"), _("Count")])
-    for stage, n in funnel.totals(unit_ids):
-        sheet.append([str(stage.label), n])
+    amount_label = _("Amount (10k yuan)")
+    sheet.append([_("Stage"), _("Count"), amount_label])
+    for key, n, amount in data["funnel"]:
+        sheet.append([str(funnel.STAGE_BY_KEY[key].label), n, amount])
     for stage in funnel.STAGES:
         sheet = book.create_sheet(str(stage.label)[:31])
-        sheet.append([str(funnel.DIMENSIONS[dimension]), _("Count")])
-        for _key, label, n in funnel.breakdown(stage, unit_ids, dimension):
-            sheet.append([str(label), n])
+        sheet.append([str(funnel.DIMENSIONS[dimension]), _("Count")]
+                     + ([amount_label] if stage.amount else []))
+        for _key, label, n, amount in data["sections"][stage.key]:
+            sheet.append([str(label), n] + ([amount] if stage.amount else []))
     sheet = book.create_sheet(_("Host units")[:31])
-    sheet.append([_("Host unit"), _("Event")] + [str(stage.label) for stage in funnel.STAGES])
-    for row in funnel.per_host(unit_ids):
-        sheet.append([row["unit"].name, row["unit"].event.name, *row["counts"]])
+    sheet.append([_("Host unit"), _("Event")] + [str(stage.label) for stage in funnel.STAGES]
+                 + [f"{stage.label}: {amount_label}" for stage in funnel.amount_stages()])
+    for row in _per_host(data):
+        sheet.append([row["unit"].name, row["unit"].event.name, *row["counts"],
+                      *row["amounts"]])
+    sheet = book.create_sheet(_("Response figures")[:31])
+    sheet.append([_("Host unit"), _("Published demands"), _("Answered"), _("Share answered"),
+                  _("Median days to first response")])
+    responses, overall = _responses(data)
+    for row in [*responses, {**overall, "unit": _("All units")}]:
+        sheet.append([str(row["unit"]), row["total"], row["answered"],
+                      round(row["share"], 4) if row["share"] is not None else None,
+                      row["median_days"]])
     sheet = book.create_sheet(_("Supervision")[:31])
     for label, n, _url in _supervision(request.user, unit_ids):
         sheet.append([str(label), n])

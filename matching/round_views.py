@@ -164,6 +164,13 @@ def round_detail(request, pk):
         context["judges"] = live_round.judges.select_related("user").order_by("pk")
     if permissions.can_see_results(user, live_round) and live_round.state != RoundState.PLANNED:
         context["standings"], _stats = selectors.round_results(live_round)
+    if is_party and live_round.state == RoundState.FINISHED:
+        # A challenger's own submitted sheets, by number (never the judge's name): what a
+        # request to re-check its result names (complaints, target "matching.scoresheet").
+        context["my_sheets"] = list(
+            selectors.sheets_visible_to(user).filter(entry__round=live_round)
+            .exclude(judge__user=user).select_related("entry__organisation")
+            .order_by("entry__position", "pk"))
     if manage:
         context["judge_form"] = JudgeForm(users=_judge_candidates(live_round))
     if judge:

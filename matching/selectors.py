@@ -220,3 +220,67 @@ def round_progress(live_round):
                 cells.append(states.get((judge.pk, entry.pk), ""))
         rows.append((judge, cells))
     return entries, rows
+
+
+# --- re-checks of a round's result (complaints.targets) -------------------------------------------
+def round_side_organisation_ids(live_round):
+    """The sides of a round: the demand's organisation and every challenger's."""
+    return ({live_round.demand.organisation_id}
+            | set(live_round.entries.values_list("organisation_id", flat=True)))
+
+
+def round_reviewer_exclusions(live_round):
+    """Ids of the users who may not review a re-check of this round: everyone who judged it
+    (recused judges too), and everyone with a conflict with either side, found as the judges'
+    conflicts are (:func:`matching.services.rounds.found_conflicts`: a member of a side, a
+    member of an organisation sharing an active member with a side, of one joined to a side by
+    an intention agreement, of one a challenger named as unwanted) or recorded in any round
+    against one of these organisations (declared, recused, found)."""
+    from .models import JudgeConflict, RoundEntry
+
+    sides = round_side_organisation_ids(live_round)
+    active = Membership.objects.filter(state=MembershipState.ACTIVE)
+    side_members = active.filter(organisation_id__in=sides).values("user_id")
+    sharing = active.filter(user_id__in=side_members).values("organisation_id")
+    agreed = set()
+    for demand_org, partner in IntentionAgreement.objects.filter(
+            Q(demand__organisation_id__in=sides) | Q(partner_id__in=sides)).values_list(
+            "demand__organisation_id", "partner_id"):
+        agreed |= {demand_org, partner}
+    unwanted = RoundEntry.unwanted.through.objects.filter(
+        roundentry__round=live_round).values("organisation_id")
+    linked = active.filter(Q(organisation_id__in=sides) | Q(organisation_id__in=sharing)
+                           | Q(organisation_id__in=agreed) | Q(organisation_id__in=unwanted))
+    excluded = set(linked.values_list("user_id", flat=True))
+    excluded |= set(live_round.judges.values_list("user_id", flat=True))
+    excluded |= set(JudgeConflict.objects.filter(entry__organisation_id__in=sides)
+                    .values_list("judge__user_id", flat=True))
+    return excluded
+
+
+def round_reviewer_pool(live_round):
+    """Who could be asked to review a re-check: active experts (less the exclusions, which
+    ``complaints.services.reviewer_candidates`` takes off)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.enums import RoleCode
+
+    return (get_user_model().objects.filter(roles__code=RoleCode.EXPERT, is_active=True)
+            .distinct().order_by("pk"))
+
+
+def sheets_visible_to(user):
+    """Submitted score sheets a user may see: the judge's own, those of the rounds of the
+    user's host units, those scoring the user's organisation (its re-check is asked about
+    them); Torch: all. Drafts are nobody's business but the judge's scoring page."""
+    from .models import ScoreSheet
+
+    if not _authenticated(user):
+        return ScoreSheet.objects.none()
+    submitted = ScoreSheet.objects.filter(state=SheetState.SUBMITTED)
+    if is_torch_staff(user):
+        return submitted
+    return submitted.filter(
+        Q(judge__user=user)
+        | Q(judge__round__host_unit_id__in=staffed_host_unit_ids(user))
+        | Q(_member_of(user, "entry__organisation_id")))

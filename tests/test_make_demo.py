@@ -24,3 +24,14 @@ def test_the_demo_target_seeds_every_app_together_and_twice(db, settings):
     for _run in range(2):
         for command in commands:
             call_command(command, verbosity=0)
+
+    # Issue 15's demo line: one complaint about a score sheet, a re-check whose reviewer
+    # judged nothing in that round.
+    from complaints.models import Complaint
+    from matching.models import RoundJudge, ScoreSheet
+
+    recheck = Complaint.objects.get(target_key="matching.scoresheet", category="recheck")
+    sheet = ScoreSheet.objects.get(pk=recheck.target_id)
+    assert recheck.score_sheets == [[str(sheet.pk), recheck.score_sheets[0][1]]]
+    assert recheck.reviewer is not None
+    assert not RoundJudge.objects.filter(round=sheet.entry.round, user=recheck.reviewer).exists()

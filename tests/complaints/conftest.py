@@ -4,6 +4,10 @@ from complaints import services
 from tests.contests.conftest import _english, sign_in  # noqa: F401
 from tests.factories.demands import DemandFactory
 
+# The live-round fixtures, for the re-check targets (matching's conftest is not above us).
+from tests.matching.conftest import field_, published_demand  # noqa: F401
+from tests.matching.rounds_fixtures import contenders, live_round  # noqa: F401
+
 
 @pytest.fixture
 def demand(host_unit, demand_owner):

@@ -1,7 +1,12 @@
 """Demo complaints in every state, one overdue and escalated to the Torch Center, and a mediated
 dispute.
 
-Run after ``seed_demo`` and ``seed_demo_demands`` (``make demo`` does). Every case goes through
+Also a re-check request about one score sheet of the finished demo live round: challenger.lab
+asks for expert.li's sheet of its pitch to be re-checked; the Xi'an staff accept it and assign
+expert.wang@demo.cn, an expert added here who judged nothing in that round (every other demo
+expert judged it, so none of them is a candidate). Run after ``seed_demo``,
+``seed_demo_demands`` and ``seed_demo_rounds`` (``make demo`` does; without the rounds the
+re-check is left out). Every case goes through
 ``complaints.services``, so the history, audit log and notifications are what real use leaves;
 the overdue case is filed, then its clock is set back (as if filed eight working days ago)
 and the clock run. Idempotent: a case whose description its complainant already filed is
@@ -22,6 +27,8 @@ from complaints.models import Complaint, Dispute
 from contests.models import HostUnit
 from demands.enums import DemandStatus
 from demands.models import Demand
+from matching.enums import SheetState
+from matching.models import ScoreSheet
 
 # (complainant, target key, reference: a callable of the units, category, description,
 #  the state the workflow leaves it in, anonymous)
@@ -45,6 +52,10 @@ CASES = [
 ]
 OVERDUE = ("company@demo.cn", "contests.hostunit", "xian", "process",
            "西安赛区对我司需求的审核已超过两周没有任何答复。")
+RECHECK = ("challenger.lab@demo.cn", "expert.li@demo.cn", "SiC功率模块散热现场赛",
+           "李评审专家对我方“匹配度”一项的评分明显低于其他评委，且评分表未写理由，"
+           "请求对该评分表复核。")
+REVIEWER = ("expert.wang@demo.cn", "王复核专家")
 DISPUTE = {
     "subject": "意向协议中样品交付时间的争议",
     "position_a": "按意向协议，对方应在签约后30日内交付首批样品，至今未交付。",
@@ -82,6 +93,7 @@ class Command(BaseCommand):
                 self._walk(complaint, state, users)
                 made += 1
             made += self._overdue(users)
+            made += self._recheck(users)
             made += self._dispute(users, xian)
         self.stdout.write(f"Demo complaints and disputes: {made} added.")
 
@@ -132,6 +144,29 @@ class Command(BaseCommand):
             received_at=timezone.now() - datetime.timedelta(days=12),
             accept_due=add_working_days(filed, 5))
         services.run_clock()
+        return 1
+
+    def _recheck(self, users):
+        email, judge_email, round_title, text = RECHECK
+        complainant = get_user_model().objects.filter(email=email).first()
+        sheet = (ScoreSheet.objects.filter(
+            judge__user__email=judge_email, judge__round__title=round_title,
+            state=SheetState.SUBMITTED,
+            entry__organisation__memberships__user=complainant).order_by("pk").first()
+            if complainant else None)
+        if sheet is None or Complaint.objects.filter(complainant=complainant,
+                                                     description=text).exists():
+            return 0
+        from matching.management.commands.seed_demo_rounds import Command as RoundsSeed
+
+        reviewer = RoundsSeed()._expert(*REVIEWER)
+        complaint = services.file_complaint(
+            complainant=complainant, target_key="matching.scoresheet", reference=str(sheet.pk),
+            category="recheck", description=text)
+        handler = self._handler(complaint, users)
+        services.accept(complaint, actor=handler)
+        services.start_investigation(complaint, actor=handler)
+        services.assign_reviewer(complaint, actor=handler, reviewer=reviewer)
         return 1
 
     def _dispute(self, users, xian):
