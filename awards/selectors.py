@@ -157,6 +157,26 @@ def matched_agreements(user, host_unit):
             .select_related("demand", "partner").order_by("-signed_on", "-pk"))
 
 
+def open_policies_for(user, day):
+    """The policies open on ``day`` at the host units where a demand of one of the user's
+    organisations was matched: what the user may apply to now (the applicant's list offers
+    them)."""
+    from matching.enums import AgreementState
+    from matching.models import IntentionAgreement
+
+    from .models import SubsidyPolicy
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return SubsidyPolicy.objects.none()
+    units = (IntentionAgreement.objects
+             .filter(_member_of(user, "demand__organisation_id"),
+                     state=AgreementState.CONFIRMED)
+             .values("demand__host_unit_id"))
+    return (SubsidyPolicy.objects.filter(host_unit_id__in=units, opens_on__lte=day,
+                                         closes_on__gte=day)
+            .select_related("host_unit").order_by("closes_on", "pk"))
+
+
 def subsidies_approved(host_units):
     """``{"count": n, "amount": Decimal}``: the approved subsidy applications of these host
     units (a queryset or iterable of units or their ids) and the sum of the approved amounts,

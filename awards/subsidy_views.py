@@ -126,8 +126,9 @@ def _page(request, queryset):
 def subsidy_list(request):
     """The applications of the user's organisations."""
     page_obj = _page(request, selectors.own_subsidy_applications(request.user))
-    return render(request, "awards/subsidies.html", {"page_obj": page_obj,
-                                                     "applications": page_obj.object_list})
+    return render(request, "awards/subsidies.html", {
+        "page_obj": page_obj, "applications": page_obj.object_list,
+        "open_policies": selectors.open_policies_for(request.user, timezone.localdate())})
 
 
 QUEUE_FILTERS = ("submitted", "decided", "all")

@@ -273,6 +273,26 @@ def test_strangers_and_other_units_staff_get_404(client, application, stranger,
     assert application.state == SubsidyState.SUBMITTED
 
 
+def test_the_applicants_list_offers_the_open_policies_of_its_matched_units(
+        client, policy, agreement, demand_owner, host_unit, host_organiser, other_host_unit,
+        other_host_organiser, stranger):
+    today = timezone.localdate()
+    services.save_policy(host_unit, actor=host_organiser,
+                         **policy_values(title="已截止的补助", closes_on=today - timedelta(days=1),
+                                         opens_on=today - timedelta(days=9)))
+    services.save_policy(other_host_unit, actor=other_host_organiser,
+                         **policy_values(title="别处的补助"))
+
+    client.force_login(demand_owner)
+    page = client.get(reverse("awards:subsidies")).content.decode()
+
+    assert policy.title in page
+    assert reverse("awards:subsidy_apply", args=[policy.pk]) in page
+    assert "已截止的补助" not in page and "别处的补助" not in page
+    client.force_login(stranger)
+    assert policy.title not in client.get(reverse("awards:subsidies")).content.decode()
+
+
 def test_apply_on_the_page_with_private_supporting_files(client, policy, agreement,
                                                          demand_owner, host_organiser,
                                                          stranger):
