@@ -112,6 +112,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public lists, search, the API and dashboards read the replica when one is configured;
+    # a browser that just wrote reads the primary for a while (common/replicas.py).
+    "common.replicas.ReplicaMiddleware",
     "common.middleware.ClientIPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,6 +167,23 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+# A streaming replica of the primary (read-only): see common/replicas.py. Off when unset.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True)
+    # The test run has one database: the replica alias mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]
+# How long a browser reads the primary after it sent a write (above the replica's usual lag).
+REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", 10)
+# The views whose GETs may read the replica (``namespace:name``, fnmatch patterns): public
+# lists and their search, feeds, the open-data API, the dashboards.
+REPLICA_READ_VIEWS = [
+    "demands:list", "demands:feed*", "matching:library", "news:list", "contests:event_list",
+    "sitemap",
+    "api:*", "dashboards:*",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
