@@ -299,6 +299,11 @@ AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_FILE_OVERWRITE = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Behind nginx (docker-compose.yml, deploy/nginx/portal.conf): files.views checks the
+# permission and answers with ``X-Accel-Redirect: <prefix><stored name>``; nginx sends the
+# bytes from its ``internal`` location, so a gunicorn worker is not held by a slow download.
+# Empty (the default): the view streams the file itself. Only for the file-system storage.
+PRIVATE_FILES_ACCEL_REDIRECT = env("PRIVATE_FILES_ACCEL_REDIRECT", "")
 
 # --- e-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
