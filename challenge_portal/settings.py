@@ -386,6 +386,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.send_digests", "schedule": crontab(hour=8, minute=0),
     },
 }
+# One worker pool per queue in production (docker-compose.yml), so that a long import or a
+# burst of recommendations never delays the mail: on with CELERY_SPLIT_QUEUES=true. Off (the
+# development default) every task goes to the one "celery" queue that `make worker` consumes.
+WORKER_QUEUES = ("celery", "mail", "push", "compute")
+CELERY_TASK_ROUTES = {
+    "portal.notifications.relay": {"queue": "mail"},
+    "portal.notifications.send_digests": {"queue": "mail"},
+    "portal.notifications.fan_out_publication": {"queue": "push"},
+    "portal.notifications.deliver_webhooks": {"queue": "push"},
+    "portal.notifications.push_sweep": {"queue": "push"},
+    "portal.matching.*": {"queue": "compute"},
+    "portal.importexport.run_import": {"queue": "compute"},
+} if envbool("CELERY_SPLIT_QUEUES", False) else {}
 
 # --- security ---------------------------------------------------------------------------------
 # Sessions are written to the database and read from the cache when it has them: a cache
