@@ -62,7 +62,7 @@ def test_nginx_limits_uploads_above_the_portals_own_limit_and_no_more():
 
 def test_private_files_go_out_through_an_internal_location_of_the_same_volume():
     prefix = COMPOSE["x-portal-env"]["PRIVATE_FILES_ACCEL_REDIRECT"]
-    location = re.search(r"location %s \{(.*?)\}" % re.escape(prefix), NGINX_CONF, re.S)
+    location = re.search(r"location " + re.escape(prefix) + r" \{(.*?)\}", NGINX_CONF, re.S)
     assert location, f"nginx has no location {prefix}"
     body = location.group(1)
     assert "internal;" in body  # never reachable from outside
