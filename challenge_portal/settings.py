@@ -112,6 +112,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public lists, search, the API and dashboards read the replica when one is configured;
+    # a browser that just wrote reads the primary for a while (common/replicas.py).
+    "common.replicas.ReplicaMiddleware",
     "common.middleware.ClientIPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,6 +167,23 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+# A streaming replica of the primary (read-only): see common/replicas.py. Off when unset.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True)
+    # The test run has one database: the replica alias mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]
+# How long a browser reads the primary after it sent a write (above the replica's usual lag).
+REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", 10)
+# The views whose GETs may read the replica (``namespace:name``, fnmatch patterns): public
+# lists and their search, feeds, the open-data API, the dashboards.
+REPLICA_READ_VIEWS = [
+    "demands:list", "demands:feed*", "matching:library", "news:list", "contests:event_list",
+    "sitemap",
+    "api:*", "dashboards:*",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
@@ -279,6 +299,11 @@ AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_FILE_OVERWRITE = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Behind nginx (docker-compose.yml, deploy/nginx/portal.conf): files.views checks the
+# permission and answers with ``X-Accel-Redirect: <prefix><stored name>``; nginx sends the
+# bytes from its ``internal`` location, so a gunicorn worker is not held by a slow download.
+# Empty (the default): the view streams the file itself. Only for the file-system storage.
+PRIVATE_FILES_ACCEL_REDIRECT = env("PRIVATE_FILES_ACCEL_REDIRECT", "")
 
 # --- e-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -353,14 +378,30 @@ if not NOTIFICATIONS_SWEEP_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
     raise RuntimeError("NOTIFICATIONS_SWEEP_SECONDS must be below CELERY_TASK_SOFT_TIME_LIMIT")
 # Exactly one beat process runs these. The sweep sends what a failed kick or a dead worker left
 # behind; a sweep that waited longer than its interval in the queue is dropped, not run late.
+# (NOTIFICATIONS_RELAY_EVERY: seconds between sweeps; the fault tests shorten it.)
+NOTIFICATIONS_RELAY_EVERY = envint("NOTIFICATIONS_RELAY_EVERY", 60)
 CELERY_BEAT_SCHEDULE = {
     "portal.notifications.relay": {
-        "task": "portal.notifications.relay", "schedule": 60.0, "options": {"expires": 55},
+        "task": "portal.notifications.relay", "schedule": float(NOTIFICATIONS_RELAY_EVERY),
+        "options": {"expires": max(1, NOTIFICATIONS_RELAY_EVERY - 5)},
     },
     "portal.notifications.send_digests": {
         "task": "portal.notifications.send_digests", "schedule": crontab(hour=8, minute=0),
     },
 }
+# One worker pool per queue in production (docker-compose.yml), so that a long import or a
+# burst of recommendations never delays the mail: on with CELERY_SPLIT_QUEUES=true. Off (the
+# development default) every task goes to the one "celery" queue that `make worker` consumes.
+WORKER_QUEUES = ("celery", "mail", "push", "compute")
+CELERY_TASK_ROUTES = {
+    "portal.notifications.relay": {"queue": "mail"},
+    "portal.notifications.send_digests": {"queue": "mail"},
+    "portal.notifications.fan_out_publication": {"queue": "push"},
+    "portal.notifications.deliver_webhooks": {"queue": "push"},
+    "portal.notifications.push_sweep": {"queue": "push"},
+    "portal.matching.*": {"queue": "compute"},
+    "portal.importexport.run_import": {"queue": "compute"},
+} if envbool("CELERY_SPLIT_QUEUES", False) else {}
 
 # --- security ---------------------------------------------------------------------------------
 # Sessions are written to the database and read from the cache when it has them: a cache

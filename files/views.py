@@ -2,7 +2,9 @@ import logging
 from urllib.parse import quote
 
 import rules
-from django.http import FileResponse, Http404
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from audit.services import log_action, log_denied
@@ -34,13 +36,23 @@ def download(request, key):
                                                   private_file):
         log_denied(request, obj=private_file, data={"file": str(key)})
         raise Http404
-    try:
-        handle = private_file.file.open("rb")
-    except OSError as error:
-        logger.error("private file %s is missing from storage: %s", private_file.uuid, error)
-        raise Http404 from error
+    accel = settings.PRIVATE_FILES_ACCEL_REDIRECT
+    if accel and isinstance(private_file.file.storage, FileSystemStorage):
+        # nginx sends the bytes from its internal location (deploy/nginx/portal.conf).
+        if not private_file.file.storage.exists(private_file.file.name):
+            logger.error("private file %s is missing from storage", private_file.uuid)
+            raise Http404
+        response = HttpResponse(content_type=private_file.content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(private_file.file.name)
+    else:
+        try:
+            handle = private_file.file.open("rb")
+        except OSError as error:
+            logger.error("private file %s is missing from storage: %s", private_file.uuid,
+                         error)
+            raise Http404 from error
+        response = FileResponse(handle, content_type=private_file.content_type)
     log_action("portal.file.download", request=request, obj=private_file)
-    response = FileResponse(handle, content_type=private_file.content_type)
     response["Content-Disposition"] = content_disposition(private_file.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"

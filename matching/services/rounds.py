@@ -460,6 +460,11 @@ def open_scoring(live_round, *, actor, request=None):
 
 def finish(live_round, *, actor, request=None):
     with transaction.atomic():
+        # A save or a submission holds its judge's row from its look at the round's state to
+        # its commit: taking every judge's row first orders the end after the saves in flight,
+        # and every later save then reads "finished" and is refused.
+        list(RoundJudge.objects.select_for_update().filter(round_id=live_round.pk)
+             .order_by("pk").values_list("pk", flat=True))
         locked = ROUND_WORKFLOW.transition(live_round, "finish", actor=actor, request=request)
         _tell(
             locked,

@@ -145,3 +145,31 @@ def test_download_file_missing_from_storage_is_404_not_500(client, demand_owner,
     client.force_login(demand_owner)
 
     assert client.get(secret_file.get_absolute_url()).status_code == 404
+
+
+def test_behind_nginx_the_permitted_download_is_an_internal_redirect(client, demand_owner,
+                                                                     secret_file, settings):
+    """With PRIVATE_FILES_ACCEL_REDIRECT the view still decides and audits, and hands the
+    sending to nginx's internal location: no bytes from Django, the same safe headers."""
+    settings.PRIVATE_FILES_ACCEL_REDIRECT = "/_private/"
+    client.force_login(demand_owner)
+
+    response = client.get(reverse("files:download", args=[secret_file.uuid]))
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["X-Accel-Redirect"] == "/_private/" + quote(secret_file.file.name)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "no-store"
+    assert ActivityLog.objects.filter(action="portal.file.download").count() == 1
+
+
+def test_behind_nginx_a_stranger_still_gets_the_404(client, stranger, secret_file, settings):
+    settings.PRIVATE_FILES_ACCEL_REDIRECT = "/_private/"
+    client.force_login(stranger)
+
+    response = client.get(reverse("files:download", args=[secret_file.uuid]))
+
+    assert response.status_code == 404
+    assert "X-Accel-Redirect" not in response
