@@ -14,8 +14,8 @@ failure, whatever its status code.
 import itertools
 import json
 import os
-import random
 import re
+from secrets import choice, randbelow
 
 from locust import HttpUser, between, task
 
@@ -65,11 +65,11 @@ class Visitor(Person):
 
     @task(4)
     def detail(self):
-        self.get(f"/demands/{random.choice(FIXTURES['demands'])}/", "visitor: detail")
+        self.get(f"/demands/{choice(FIXTURES['demands'])}/", "visitor: detail")
 
     @task(2)
     def search(self):
-        self.get("/demands/", "visitor: search", params={"q": random.choice(FIXTURES["words"])})
+        self.get("/demands/", "visitor: search", params={"q": choice(FIXTURES["words"])})
 
     @task(1)
     def home(self):
@@ -81,7 +81,7 @@ class Visitor(Person):
 
     @task(1)
     def api_detail(self):
-        self.get(f"/api/v1/demands/{random.choice(FIXTURES['demands'])}/", "visitor: api detail")
+        self.get(f"/api/v1/demands/{choice(FIXTURES['demands'])}/", "visitor: api detail")
 
 
 class Challenger(Person):
@@ -103,10 +103,10 @@ class Challenger(Person):
     @task(3)
     def full_details(self):
         if self.person["full"]:
-            self.get(f"/demands/{random.choice(self.person['full'])}/full/",
+            self.get(f"/demands/{choice(self.person['full'])}/full/",
                      "challenger: full details")
         else:
-            self.get(f"/demands/{random.choice(FIXTURES['demands'])}/", "visitor: detail")
+            self.get(f"/demands/{choice(FIXTURES['demands'])}/", "visitor: detail")
 
     @task(2)
     def my_solutions(self):
@@ -139,13 +139,13 @@ class Owner(Person):
     @task(2)
     def solutions(self):
         if self.demands:
-            demand = random.choice(self.demands)
+            demand = choice(self.demands)
             self.get(f"/solutions/demand/{demand['ref']}/", "owner: solutions")
 
     @task(1)
     def compare(self):
         if self.demands:
-            demand = random.choice(self.demands)
+            demand = choice(self.demands)
             self.get(f"/solutions/demand/{demand['ref']}/compare/", "owner: compare",
                      params=[("ids", pk) for pk in demand["ids"]])
 
@@ -163,11 +163,12 @@ class Judge(Person):
     def score(self):
         if not self.judge:
             return
-        entry = random.choice(self.judge["entries"])
+        entry = choice(self.judge["entries"])
         path = f"/matching/rounds/{self.judge['round']}/score/{entry}/"
         page = self.get(path, "judge: score page")
-        criterion = random.choice(self.judge["criteria"])
-        value = random.randint(int(criterion["low"]), int(criterion["high"]))
+        criterion = choice(self.judge["criteria"])
+        low, high = int(criterion["low"]), int(criterion["high"])
+        value = low + randbelow(high - low + 1)
         with self.client.post(path, name="judge: save score (as typed)",
                               data={"csrfmiddlewaretoken": _token(page),
                                     f"c{criterion['id']}": str(value)},
@@ -186,5 +187,5 @@ class Host(Person):
 
     @task
     def board(self):
-        path = random.choice(FIXTURES["host"]["pages"])
+        path = choice(FIXTURES["host"]["pages"])
         self.get(path, f"host: {path.strip('/').split('/')[0]} {path.strip('/').split('/')[-1]}")

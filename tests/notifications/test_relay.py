@@ -248,7 +248,8 @@ def test_attachments_are_stored_with_the_row_and_sent_with_their_content_type(ma
     from notifications.services import Attachment
 
     user = UserFactory()
-    notify(recipient=user, kind="demand.status_changed", context={"title": "x", "from_state": "draft", "to_state": "submitted"},
+    notify(recipient=user, kind="demand.status_changed",
+           context={"title": "x", "from_state": "draft", "to_state": "submitted"},
            idempotency_key="attachment-test",
            attachments=[Attachment("a.ics", "text/calendar; method=REQUEST", "BEGIN:VCALENDAR"),
                         Attachment("b.bin", "application/octet-stream", b"\x00\x01")])
