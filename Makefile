@@ -34,6 +34,9 @@ QUILL := node_modules/quill
 vendor: $(NODE_STAMP)
 	mkdir -p static/vendor/quill
 	cp $(QUILL)/dist/quill.js $(QUILL)/dist/quill.snow.css $(QUILL)/LICENSE static/vendor/quill/
+	@# No source maps are shipped: the manifest storage of collectstatic refuses a reference to
+	@# a missing .map file.
+	sed -i '/sourceMappingURL=/d' static/vendor/quill/quill.js static/vendor/quill/quill.snow.css
 
 # The settings default to DEBUG off (production); the development targets turn it on explicitly
 # (an exported DEBUG=false wins). The test suite does the same in tests/settings.py.
