@@ -27,8 +27,10 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ERRORS = re.compile(r'class="[^"]*(?:errorlist|alert-danger)[^"]*"[^>]*>(.*?)</', re.S)
 
 
-# Each demand is answered once by each challenger's organisation (the portal allows one).
-ANSWERS = {person["email"]: iter(person["answer"]) for person in FIXTURES["challengers"]}
+# Each demand is answered once by each challenger's organisation (the portal allows one): the
+# idle run takes its demands from the end of each share, the load from the start.
+ANSWERS = {person["email"]: iter(person["answer"][::-1] if IDLE else person["answer"])
+           for person in FIXTURES["challengers"]}
 CHALLENGERS = itertools.cycle(FIXTURES["challengers"])
 JUDGES = itertools.cycle(FIXTURES["judges"] or [None])
 
