@@ -232,9 +232,9 @@ def round_side_organisation_ids(live_round):
 def round_reviewer_exclusions(live_round):
     """Ids of the users who may not review a re-check of this round: everyone who judged it
     (recused judges too), and everyone with a conflict with either side, found as the judges'
-    conflicts are (:func:`matching.services.rounds.found_conflicts`: a member of a side, a
-    member of an organisation sharing an active member with a side, of one joined to a side by
-    an intention agreement, of one a challenger named as unwanted) or recorded in any round
+    conflicts are (:func:`matching.services.round_judges.found_conflicts`: a member of a side,
+    a member of an organisation sharing an active member with a side, of one joined to a side
+    by an intention agreement, of one a challenger named as unwanted) or recorded in any round
     against one of these organisations (declared, recused, found)."""
     from .models import JudgeConflict, RoundEntry
 
