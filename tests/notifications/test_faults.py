@@ -5,7 +5,9 @@ free port), a real Celery worker and a real beat in subprocesses (see test_worke
    succeed, the e-mails wait in the outbox;
 2. the broker comes back, a worker starts sending and is SIGKILLed in the middle of an e-mail;
 3. another worker runs while Redis is restarted under it, and beat is restarted;
-4. afterwards every e-mail is sent exactly once (counted by Message-ID in the mail files).
+4. afterwards every e-mail is sent exactly once (counted by Message-ID in the mail files),
+   every subscriber's inbox holds each publication once (the fan-out's entries) and the
+   partner's webhook received each publication once (counted by delivery id at the receiver).
 """
 
 import os
@@ -13,6 +15,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections import Counter
 
 import pytest
 import redis
@@ -24,6 +27,9 @@ from demands.services import workflow
 from notifications import outbox
 from notifications.enums import EmailState
 from notifications.models import OutboundEmail
+from push import webhooks
+from push.enums import DeliveryState
+from push.models import WebhookDelivery
 from solutions.enums import SolutionStatus
 from solutions.models import Solution
 from solutions.services import solutions as solution_services
@@ -35,6 +41,7 @@ from tests.factories.accounts import (
 )
 from tests.factories.contests import HostMembershipFactory, HostUnitFactory
 from tests.factories.demands import DemandFactory
+from tests.push.push_support import WebhookReceiver, bulk_subscribers, notified_user_ids
 
 from .conftest import _reset_producer_pool
 from .test_worker import CELERY, FAST_REDELIVERY, Worker, database_url, sent_copies, wait_for
@@ -42,8 +49,13 @@ from .test_worker import CELERY, FAST_REDELIVERY, Worker, database_url, sent_cop
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services,
               pytest.mark.fault, pytest.mark.xdist_group("celery-worker")]
 
-# The sweep every 2 s, so that beat's part shows within the test's time.
-FAST_SWEEP = {"NOTIFICATIONS_RELAY_EVERY": "2"}
+# The sweep every 2 s, so that beat's part shows within the test's time; the partner's
+# receiver listens on loopback over plain HTTP.
+FAST_SWEEP = {"NOTIFICATIONS_RELAY_EVERY": "2", "WEBHOOK_ALLOW_HTTP": "true",
+              "WEBHOOK_ALLOW_PRIVATE": "true"}
+SUBSCRIBERS = 5
+# Sent, or held for the recipient's digest.
+DONE = (EmailState.SENT, EmailState.HELD)
 
 
 def free_port():
@@ -120,6 +132,13 @@ def broker(tmp_path, eager_celery, monkeypatch):
 
 
 @pytest.fixture
+def receiver():
+    server = WebhookReceiver().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def processes(tmp_path, broker):
     started = []
     mail_dir = tmp_path / "mail"
@@ -143,9 +162,9 @@ def processes(tmp_path, broker):
         process.stop()
 
 
-def _arrange():
-    """Two approved demands of a company with three members; a published demand with three
-    challengers' complete drafts."""
+def _arrange(receiver, settings):
+    """Two approved demands of a company with three members, a partner's webhook and
+    subscribers of their field; a published demand with three challengers' complete drafts."""
     unit = HostUnitFactory()
     staff = HostMembershipFactory(host_unit=unit).user
     company = OrganisationFactory()
@@ -153,6 +172,12 @@ def _arrange():
         MembershipFactory(organisation=company, user=UserFactory(roles=["demand_company"]))
     approved = [DemandFactory(host_unit=unit, organisation=company, status=DemandStatus.APPROVED)
                 for _ in range(2)]
+    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE = True
+    webhooks.create_webhook(actor=None, name="科技日报", url=receiver.url)
+    subscribers = bulk_subscribers(SUBSCRIBERS, field=approved[0].industry_field)
+    for demand in approved[1:]:
+        demand.industry_field = approved[0].industry_field
+        demand.save(update_fields=["industry_field"])
     open_demand = DemandFactory(host_unit=unit, organisation=company,
                                 status=DemandStatus.PUBLISHED)
     drafts = []
@@ -167,12 +192,12 @@ def _arrange():
             data={"title": f"故障方案{n}", "summary": "概述", "approach": "路线", "trl": 5,
                   "ip_status": "none", "team_lead": "李教授", "cost": 80,
                   "duration_months": 6, "cooperation_mode": open_demand.cooperation_modes[0]})))
-    return staff, approved, drafts
+    return staff, approved, drafts, subscribers
 
 
 def test_broker_down_then_worker_killed_redis_and_beat_restarted_each_mail_sent_once(
-        postgres, broker, processes, client):
-    staff, approved, drafts = _arrange()
+        postgres, broker, processes, client, receiver, settings):
+    staff, approved, drafts, subscribers = _arrange(receiver, settings)
     broker.start()
     broker.stop()  # 1. the broker is down from here
 
@@ -205,11 +230,29 @@ def test_broker_down_then_worker_killed_redis_and_beat_restarted_each_mail_sent_
     first_beat.stop()
     processes.beat("beat-2")
 
-    # 4. Every e-mail is sent, each exactly once.
-    wait_for(lambda: not OutboundEmail.objects.exclude(state=EmailState.SENT).exists(),
-             timeout=45, what="every e-mail to be sent", interval=0.5)
+    # 4. Every e-mail and webhook delivery is sent, each exactly once; every subscriber was
+    #    told of each publication once.
+    def settled():
+        return (not OutboundEmail.objects.exclude(state__in=DONE).exists()
+                and WebhookDelivery.objects.filter(state=DeliveryState.DELIVERED).count()
+                == len(approved)
+                and all(len(notified_user_ids(demand)) == SUBSCRIBERS for demand in approved))
+
+    wait_for(settled, timeout=60, what="every e-mail, webhook and fan-out entry", interval=0.5)
     time.sleep(2)  # a duplicate delivery would show up here
     emails = list(OutboundEmail.objects.filter(pk__in=waiting))
     assert {email.state for email in emails} == {EmailState.SENT}
     copies = {email.pk: sent_copies(processes.mail_dir, email) for email in emails}
     assert set(copies.values()) == {1}, copies
+    # The subscribers' mails wait for their digest (held), one per subscriber and publication.
+    sent = list(OutboundEmail.objects.filter(state=EmailState.SENT))
+    assert {sent_copies(processes.mail_dir, email) for email in sent} == {1}
+    held = OutboundEmail.objects.filter(state=EmailState.HELD)
+    assert held.count() == SUBSCRIBERS * len(approved)
+    assert not any(sent_copies(processes.mail_dir, email) for email in held)
+    for demand in approved:
+        assert notified_user_ids(demand) == sorted(user.pk for user in subscribers)
+    received = Counter(request["headers"]["X-Portal-Delivery"] for request in receiver.requests)
+    assert sorted(received) == sorted(str(delivery) for delivery in
+                                      WebhookDelivery.objects.values_list("uuid", flat=True))
+    assert set(received.values()) == {1}, received
