@@ -3,50 +3,32 @@
 Without any variable set this is the embedded development default: SQLite, eager Celery,
 local-memory cache and e-mail on the console. With ``DATABASE_URL`` and ``REDIS_URL`` it runs on
 PostgreSQL with Redis as Celery broker and (in another database number) as the shared cache.
+
+This module is the one entry point (``DJANGO_SETTINGS_MODULE``). Three parts live beside it and
+are imported whole: ``settings_security`` (passwords, sign-in protection, sessions, cookies,
+HTTPS, CSP), ``settings_storage`` (cache, static files, uploads) and ``settings_celery``
+(broker, time limits, outbox relay, queues, beat); ``settings_env`` holds the environment
+helpers and the values they share (``BASE_DIR``, ``DEBUG``, ``REDIS_URL``, ``TIME_ZONE``).
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from .settings_celery import *  # noqa: F403  (its __all__)
+from .settings_celery import (
+    CELERY_BEAT_SCHEDULE,
+    CELERY_TASK_SOFT_TIME_LIMIT,
+    CELERY_VISIBILITY_TIMEOUT,
+    NOTIFICATIONS_RETRY_MAX,
+)
+from .settings_env import BASE_DIR, DEBUG, REDIS_URL, env, envbool, envint, envlist
+from .settings_env import TIME_ZONE as TIME_ZONE  # a setting: Django and Celery read it
+from .settings_security import *  # noqa: F403  (its __all__)
+from .settings_storage import *  # noqa: F403  (its __all__)
 
-
-def env(name, default=None):
-    """A variable, or the contents of the file named by ``NAME_FILE`` (Docker secrets)."""
-    file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        return Path(file_name).read_text().strip()
-    return os.environ.get(name, default)
-
-
-def envbool(name, default):
-    value = env(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name, default):
-    value = env(name)
-    return default if value in (None, "") else int(value)
-
-
-def envlist(name, default=""):
-    return [item.strip() for item in (env(name) or default).split(",") if item.strip()]
-
-
-# Off unless asked for: a server started without settings must not show stack traces. `make run`
-# and the test settings (tests/settings.py) turn it on explicitly for development.
-DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or (
     "dev-only-insecure-key-change-me" if DEBUG else None
 )
@@ -185,27 +167,7 @@ REPLICA_READ_VIEWS = [
     "api:*", "dashboards:*",
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-REDIS_URL = env("REDIS_URL", "")
-# The cache is shared by every web process (sessions, login throttles, page caches); in
-# production it is a Redis server of its own (docker-compose.yml), in development another
-# database of the broker's server. It fails soft (common.cache): with the cache down pages are
-# built without it, sessions come from the database (cached_db below), and the rate limits and
-# the account lockout fail open, counting nothing until it is back.
-CACHE_URL = env("CACHE_URL", "")
-if not CACHE_URL and REDIS_URL:
-    CACHE_URL = (REDIS_URL.rstrip("/").rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") > 2
-                 else REDIS_URL + "/1")
-if CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "common.cache.FailSoftRedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The shared cache (CACHES, failing soft): settings_storage.py.
 
 # --- accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -214,18 +176,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("email", "full_name", "mobile")}},
-    # Containing the mobile number, the name or the e-mail local part is refused too.
-    {"NAME": "accounts.password_validation.PersonalDataValidator",
-     "OPTIONS": {"user_attributes": ("mobile", "full_name", "email")}},
-    # MLPS 2.0: at least 8 characters from 3 of the 4 classes (lower, upper, digit, symbol).
-    {"NAME": "accounts.password_validation.CharacterClassValidator",
-     "OPTIONS": {"min_length": 8, "min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# Password validators and sign-in protection: settings_security.py.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -240,70 +191,16 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_FORMS = {"signup": "accounts.forms.PortalSignupForm"}
 # One e-mail address per account (it is the login): changing it means verifying the new one.
 ACCOUNT_CHANGE_EMAIL = True
-# Sign-in protection (accounts.security): 5 failed sign-ins lock the account (keyed on the
-# e-mail address, never the IP) for 15 minutes, counted in the shared cache; allauth's own
-# login_failed limit carries the same numbers, plus 10 failures a minute per client IP.
-ACCOUNT_ADAPTER = "accounts.security.PortalAccountAdapter"
-LOGIN_LOCKOUT_FAILURES = envint("LOGIN_LOCKOUT_FAILURES", 5)
-LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"10/m/ip,{LOGIN_LOCKOUT_FAILURES}/{LOGIN_LOCKOUT_SECONDS}s/key",
-}
-# No "remember me": sessions end after SESSION_IDLE_TIMEOUT without activity whatever happens.
-ACCOUNT_SESSION_REMEMBER = False
-# Host organisers, experts and Torch staff must use an authenticator app (RequireMFAForStaff…).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "中国创新挑战赛")
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+# TIME_ZONE ("Asia/Shanghai"): settings_env.py, since Celery reads it too.
 USE_I18N = True
 USE_TZ = True
 
-# --- static and files -------------------------------------------------------------------------
-STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-# Private uploads live outside every public URL; only files.views serves them.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
-STORAGES = {
-    "default": {
-        "BACKEND": env("FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None}
-        if env("FILE_STORAGE") is None else {},
-    },
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage",
-    },
-}
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Largest upload per files.enums.FileKind, in bytes (files.validators refuses anything bigger).
-FILE_LIMITS = {
-    "attachment": envint("FILE_LIMIT_ATTACHMENT", 20 * 1024 * 1024),
-    "image": envint("FILE_LIMIT_IMAGE", 5 * 1024 * 1024),
-    "import": envint("FILE_LIMIT_IMPORT", 10 * 1024 * 1024),
-    "agreement": envint("FILE_LIMIT_AGREEMENT", 10 * 1024 * 1024),
-}
-# With FILE_STORAGE=storages.backends.s3.S3Storage (django-storages + boto3): a private bucket,
-# objects without ACLs, never a public URL; files.views streams them. Keys come from the usual
-# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables (or an instance role).
-AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", "")
-AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
-AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
-AWS_LOCATION = env("AWS_LOCATION", "private")
-AWS_DEFAULT_ACL = None
-AWS_QUERYSTRING_AUTH = True
-AWS_S3_FILE_OVERWRITE = False
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Behind nginx (docker-compose.yml, deploy/nginx/portal.conf): files.views checks the
-# permission and answers with ``X-Accel-Redirect: <prefix><stored name>``; nginx sends the
-# bytes from its ``internal`` location, so a gunicorn worker is not held by a slow download.
-# Empty (the default): the view streams the file itself. Only for the file-system storage.
-PRIVATE_FILES_ACCEL_REDIRECT = env("PRIVATE_FILES_ACCEL_REDIRECT", "")
+# Static files and private uploads (STORAGES, FILE_LIMITS, S3): settings_storage.py.
 
 # --- e-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -318,131 +215,9 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "中国创新挑战赛 <noreply@challenge.example.cn>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# --- Celery -----------------------------------------------------------------------------------
-# Without REDIS_URL tasks run eagerly in the web process (development default).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = None
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_TIMEZONE = TIME_ZONE
-# Reliability: a task is acknowledged only once done, a worker killed mid-task gives it back,
-# and a worker holds one message at a time. Every task must therefore be safe to run twice.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A task still running when the broker connection drops is redelivered anyway (late ack);
-# cancelling it at once is the behaviour Celery 6 makes the default.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# Redis redelivers an unacknowledged message once it is older than the visibility timeout.
-# Celery's Redis guide ("Caveats: Visibility timeout") requires the same value in all three of
-# broker_transport_options, result_backend_transport_options and visibility_timeout (with
-# namespace="CELERY", CELERY_VISIBILITY_TIMEOUT is app.conf.visibility_timeout). No countdown,
-# ETA or task run may last longer: the message would be delivered again (checked below).
-CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    # kombu (>= 5.7) looks for expired unacknowledged messages every interval × throttle
-    # seconds (100 by default); tests that kill workers shorten both.
-    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
-    "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
-    # A dead or unreachable broker must not hang a publish (and the request behind it).
-    "socket_connect_timeout": envint("CELERY_BROKER_SOCKET_CONNECT_TIMEOUT", 2),
-    "socket_timeout": envint("CELERY_BROKER_SOCKET_TIMEOUT", 10),
-}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
-CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
-CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240)
-# The outbox relay (notifications.relay): retries back off from the base, doubling, up to the
-# cap; a row is failed after the last attempt. A relay run owns a row it is sending for the
-# lease, longer than a task may run, so a row is claimed again only once its sender is dead.
-NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 8)
-NOTIFICATIONS_RETRY_BASE = envint("NOTIFICATIONS_RETRY_BASE", 60)
-NOTIFICATIONS_RETRY_MAX = envint("NOTIFICATIONS_RETRY_MAX", 30 * 60)
-NOTIFICATIONS_SENDING_LEASE = envint("NOTIFICATIONS_SENDING_LEASE", CELERY_TASK_TIME_LIMIT + 60)
-NOTIFICATIONS_SWEEP_SECONDS = envint("NOTIFICATIONS_SWEEP_SECONDS", 50)
-if not (0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT):
-    raise RuntimeError("Celery time limits must be soft < hard < CELERY_VISIBILITY_TIMEOUT")
-if not NOTIFICATIONS_RETRY_MAX < CELERY_VISIBILITY_TIMEOUT:
-    raise RuntimeError("NOTIFICATIONS_RETRY_MAX (a countdown) must be below the visibility timeout")
-# A redelivered task must find the dead sender's claim expired, or it would do nothing.
-if not CELERY_TASK_TIME_LIMIT < NOTIFICATIONS_SENDING_LEASE < CELERY_VISIBILITY_TIMEOUT:
-    raise RuntimeError("NOTIFICATIONS_SENDING_LEASE must outlast CELERY_TASK_TIME_LIMIT and "
-                       "end before CELERY_VISIBILITY_TIMEOUT")
-if not NOTIFICATIONS_SWEEP_SECONDS < CELERY_TASK_SOFT_TIME_LIMIT:
-    raise RuntimeError("NOTIFICATIONS_SWEEP_SECONDS must be below CELERY_TASK_SOFT_TIME_LIMIT")
-# Exactly one beat process runs these. The sweep sends what a failed kick or a dead worker left
-# behind; a sweep that waited longer than its interval in the queue is dropped, not run late.
-# (NOTIFICATIONS_RELAY_EVERY: seconds between sweeps; the fault tests shorten it.)
-NOTIFICATIONS_RELAY_EVERY = envint("NOTIFICATIONS_RELAY_EVERY", 60)
-CELERY_BEAT_SCHEDULE = {
-    "portal.notifications.relay": {
-        "task": "portal.notifications.relay", "schedule": float(NOTIFICATIONS_RELAY_EVERY),
-        "options": {"expires": max(1, NOTIFICATIONS_RELAY_EVERY - 5)},
-    },
-    "portal.notifications.send_digests": {
-        "task": "portal.notifications.send_digests", "schedule": crontab(hour=8, minute=0),
-    },
-}
-# One worker pool per queue in production (docker-compose.yml), so that a long import or a
-# burst of recommendations never delays the mail: on with CELERY_SPLIT_QUEUES=true. Off (the
-# development default) every task goes to the one "celery" queue that `make worker` consumes.
-WORKER_QUEUES = ("celery", "mail", "push", "compute")
-CELERY_TASK_ROUTES = {
-    "portal.notifications.relay": {"queue": "mail"},
-    "portal.notifications.send_digests": {"queue": "mail"},
-    "portal.notifications.fan_out_publication": {"queue": "push"},
-    "portal.notifications.deliver_webhooks": {"queue": "push"},
-    "portal.notifications.push_sweep": {"queue": "push"},
-    "portal.matching.*": {"queue": "compute"},
-    "portal.importexport.run_import": {"queue": "compute"},
-} if envbool("CELERY_SPLIT_QUEUES", False) else {}
-
-# --- security ---------------------------------------------------------------------------------
-# Sessions are written to the database and read from the cache when it has them: a cache
-# outage (or an eviction) signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_HTTPONLY = True
-# MLPS 2.0: idle sessions end after at most 30 minutes (accounts.security.IdleTimeoutMiddleware
-# signs the user out; the stored session expires at the same age).
-SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# How many reverse proxies in front of the portal append to X-Forwarded-For; 0 trusts none.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-if envbool("SECURE_PROXY_SSL", not DEBUG):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
+# Celery (broker, time limits, outbox relay, queues): settings_celery.py; each feature below
+# adds its periodic job to CELERY_BEAT_SCHEDULE. Sessions, cookies, HTTPS, HSTS and the
+# content security policy: settings_security.py.
 
 # --- audit ------------------------------------------------------------------------------------
 # One audit entry per user and path per this many seconds for refused requests (audit.middleware).

@@ -42,7 +42,7 @@ B = 0.75
 # subject (often an abbreviation) outweighed everything the problem says, and look-alikes that
 # share only the subject ranked above holders that describe the problem in other words. Tight
 # (1: a term counts for its presence, at most twice) was chosen on half of the labelled set
-# (tests/matching/quality_set.py) and checked on the other half.
+# (tests/matching/quality_set.json) and checked on the other half.
 K3 = 1.0
 DIGITS = 9  # scores are compared rounded, so that summation order never reorders ties
 

@@ -1,20 +1,18 @@
 """The downloadable import template (.xlsx) of the standard format: the headers with an
 example row, a sheet of the allowed values of every choice column (with drop-down lists on
 the choice columns), and a sheet explaining each column. Built with openpyxl on request,
-so the host units and industry fields listed are the current ones."""
+so the host units and industry fields listed are the current ones. The workbook is laid out by
+``common.importexport.template``; this module gives the format's columns, example row and
+allowed values."""
 
 import datetime
-import io
 
-import openpyxl
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.credit_code import check_character
+from common.importexport.template import TemplateLayout
+from common.importexport.template import build_template as build_workbook
 from contests.models import HostUnit, IndustryField
 from contests.selectors import current_contest, host_units_of
 
@@ -60,17 +58,39 @@ from .format import (
 )
 
 SHEET_DEMANDS = "技术需求"
-SHEET_VALUES = "可选值"
-SHEET_NOTES = "填写说明"
-# Rows of the demand sheet that get drop-down lists and text formats.
-PREPARED_ROWS = 1000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (column, required, what to write), in the order of the template.
 COLUMNS = tuple((column.header, column.required, column.note) for column in IMPORT_COLUMNS)
 # Columns holding digits that Excel must keep as text (leading zeros, long numbers).
 TEXT_COLUMNS = (COL_REF, COL_CREDIT_CODE, COL_REGION, COL_MOBILE, COL_LANDLINE)
 MULTI_VALUE_COLUMNS = (COL_OUTCOME_FORMS, COL_COOPERATION_MODES, COL_HIDDEN_FIELDS)
+LAYOUT = TemplateLayout(
+    sheet=SHEET_DEMANDS,
+    headers=HEADERS,
+    required=REQUIRED,
+    columns=IMPORT_COLUMNS,
+    notes=(
+        _("Fill one row per demand on the first sheet and replace the example row."),
+        _(
+            "The whole file is checked first and nothing is saved until you confirm; if any row "
+            "has an error, nothing is saved."
+        ),
+        _("Imported demands are submitted to their host unit for analysis."),
+        _("Save as .xlsx, or as .csv in UTF-8 or GBK."),
+    ),
+    text_columns=TEXT_COLUMNS,
+    multi_value_columns=MULTI_VALUE_COLUMNS,
+    wide_columns=(
+        COL_KEY_PROBLEM,
+        COL_INDICATORS,
+        COL_EXPECTED_OUTCOME,
+        COL_CURRENT_BASE,
+        COL_CHALLENGER_CONDITIONS,
+        COL_TITLE,
+    ),
+    wide_width=28,
+    date_columns=(COL_DEADLINE,),
+)
 
 
 def template_host_units(user=None):
@@ -158,106 +178,4 @@ def build_template(*, user=None):
     """The template workbook as bytes, listing the host units ``user`` may import for (every
     unit of the current edition without a user)."""
     values, units = allowed_values(user)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_DEMANDS
-    _demand_sheet(sheet, example_row(units))
-    _values_sheet(workbook.create_sheet(SHEET_VALUES), values, sheet)
-    _notes_sheet(workbook.create_sheet(SHEET_NOTES))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _demand_sheet(sheet, example):
-    sheet.append(HEADERS)
-    required_fill = PatternFill("solid", fgColor="FDE9D9")
-    for index, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="C00000" if header in REQUIRED else "000000")
-        if header in REQUIRED:
-            cell.fill = required_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = (
-            28
-            if header
-            in (
-                COL_KEY_PROBLEM,
-                COL_INDICATORS,
-                COL_EXPECTED_OUTCOME,
-                COL_CURRENT_BASE,
-                COL_CHALLENGER_CONDITIONS,
-                COL_TITLE,
-            )
-            else 16
-        )
-    for index, header in enumerate(HEADERS, start=1):
-        value = example.get(header, "")
-        cell = sheet.cell(row=2, column=index, value=value)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if header == COL_DEADLINE:
-            cell.number_format = "yyyy-mm-dd"
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"
-    for header in TEXT_COLUMNS:
-        letter = get_column_letter(HEADERS.index(header) + 1)
-        for row in range(2, PREPARED_ROWS + 2):
-            sheet[f"{letter}{row}"].number_format = "@"
-    sheet.freeze_panes = "B2"
-
-
-def _values_sheet(sheet, values, demand_sheet):
-    for index, (column, items) in enumerate(values, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=column).font = Font(bold=True)
-        sheet.column_dimensions[letter].width = 24
-        for row, item in enumerate(items, start=2):
-            sheet.cell(row=row, column=index, value=item).data_type = "s"
-        if not items:
-            continue
-        target = get_column_letter(HEADERS.index(column) + 1)
-        source = f"'{SHEET_VALUES}'!${letter}$2:${letter}${len(items) + 1}"
-        multiple = column in MULTI_VALUE_COLUMNS
-        validation = DataValidation(
-            type="list",
-            formula1=source,
-            allow_blank=True,
-            # Several values separated by 、 are typed by hand: the list only helps.
-            showErrorMessage=not multiple,
-            errorStyle="stop",
-            errorTitle=force_str(_("Not an allowed value")),
-            error=force_str(
-                _("Choose a value from the list on the sheet “%(sheet)s”.")
-                % {"sheet": SHEET_VALUES}
-            ),
-            showInputMessage=multiple,
-            promptTitle=column,
-            prompt=force_str(_("Several values are separated by 、.")) if multiple else None,
-        )
-        validation.add(f"{target}2:{target}{PREPARED_ROWS + 1}")
-        demand_sheet.add_data_validation(validation)
-    sheet.freeze_panes = "A2"
-
-
-def _notes_sheet(sheet):
-    sheet.append([force_str(_("Column")), force_str(_("Required")), force_str(_("What to write"))])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    yes, no = force_str(_("yes")), force_str(_("no"))
-    for column, required, note in COLUMNS:
-        sheet.append([column, yes if required else no, force_str(note)])
-    sheet.append([])
-    for line in (
-        _("Fill one row per demand on the first sheet and replace the example row."),
-        _(
-            "The whole file is checked first and nothing is saved until you confirm; if any row "
-            "has an error, nothing is saved."
-        ),
-        _("Imported demands are submitted to their host unit for analysis."),
-        _("Save as .xlsx, or as .csv in UTF-8 or GBK."),
-    ):
-        sheet.append([force_str(line)])
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 10
-    sheet.column_dimensions["C"].width = 90
+    return build_workbook(LAYOUT, example=example_row(units), values=values)

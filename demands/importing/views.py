@@ -19,11 +19,12 @@ from common.importexport import services as import_services
 from common.importexport.formats import CSV_EXPORT_ENCODING, ImportFileError, SafeXLSX
 from common.importexport.forms import ImportUploadForm
 from common.importexport.selectors import jobs_of
+from common.importexport.template import XLSX_CONTENT_TYPE
 
 from .. import selectors
 from ..forms import ManageFilterForm
 from .resources import RESOURCE_KEY, DemandResource
-from .template import COLUMNS, XLSX_CONTENT_TYPE, allowed_values, build_template
+from .template import COLUMNS, allowed_values, build_template
 
 
 def _require(user, permission):

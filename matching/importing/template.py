@@ -2,17 +2,12 @@
 with an example row, a sheet of the allowed values of the choice columns (drop-down lists on
 the single-choice ones) and a sheet explaining each column. Built with openpyxl on request, so
 the host units and industry fields listed are the current ones and the example row is one
-that imports cleanly."""
+that imports cleanly. Laid out by ``common.importexport.template``, as the demand template."""
 
-import io
-
-import openpyxl
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.importexport.template import TemplateLayout
+from common.importexport.template import build_template as build_workbook
 from contests.models import IndustryField
 from demands.importing.template import example_credit_code, template_host_units
 
@@ -39,13 +34,26 @@ from .format import (
 )
 
 SHEET_ACHIEVEMENTS = "科技成果"
-SHEET_VALUES = "可选值"
-SHEET_NOTES = "填写说明"
-PREPARED_ROWS = 1000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT_COLUMNS = (COL_CREDIT_CODE, COL_REGION)
 MULTI_VALUE_COLUMNS = (COL_COOPERATION_MODES,)
 WIDE_COLUMNS = (COL_TITLE, COL_ABSTRACT, COL_OWNER)
+LAYOUT = TemplateLayout(
+    sheet=SHEET_ACHIEVEMENTS,
+    headers=HEADERS,
+    required=REQUIRED,
+    columns=COLUMNS,
+    notes=(
+        _("Fill one row per achievement on the first sheet and replace the example row."),
+        _("The whole file is checked first and nothing is saved until you confirm; if any row "
+          "has an error, nothing is saved."),
+        _("Imported achievements enter the achievement library and its recommendations."),
+        _("Save as .xlsx, or as .csv in UTF-8 or GBK."),
+    ),
+    text_columns=TEXT_COLUMNS,
+    multi_value_columns=MULTI_VALUE_COLUMNS,
+    wide_columns=WIDE_COLUMNS,
+    wide_width=32,
+)
 
 
 def allowed_values(user=None):
@@ -87,82 +95,4 @@ def example_row(units):
 def build_template(*, user=None):
     """The template workbook as bytes, listing the host units ``user`` may import for."""
     values, units = allowed_values(user)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_ACHIEVEMENTS
-    _main_sheet(sheet, example_row(units))
-    _values_sheet(workbook.create_sheet(SHEET_VALUES), values, sheet)
-    _notes_sheet(workbook.create_sheet(SHEET_NOTES))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _main_sheet(sheet, example):
-    sheet.append(HEADERS)
-    required_fill = PatternFill("solid", fgColor="FDE9D9")
-    for index, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="C00000" if header in REQUIRED else "000000")
-        if header in REQUIRED:
-            cell.fill = required_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(index)].width = (
-            32 if header in WIDE_COLUMNS else 16)
-    for index, header in enumerate(HEADERS, start=1):
-        value = example.get(header, "")
-        cell = sheet.cell(row=2, column=index, value=value)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if isinstance(value, str):
-            cell.data_type = "s"
-    for header in TEXT_COLUMNS:
-        letter = get_column_letter(HEADERS.index(header) + 1)
-        for row in range(2, PREPARED_ROWS + 2):
-            sheet[f"{letter}{row}"].number_format = "@"
-    sheet.freeze_panes = "B2"
-
-
-def _values_sheet(sheet, values, main_sheet):
-    for index, (column, items) in enumerate(values, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=column).font = Font(bold=True)
-        sheet.column_dimensions[letter].width = 24
-        for row, item in enumerate(items, start=2):
-            sheet.cell(row=row, column=index, value=item).data_type = "s"
-        if not items:
-            continue
-        target = get_column_letter(HEADERS.index(column) + 1)
-        multiple = column in MULTI_VALUE_COLUMNS
-        validation = DataValidation(
-            type="list", formula1=f"'{SHEET_VALUES}'!${letter}$2:${letter}${len(items) + 1}",
-            allow_blank=True, showErrorMessage=not multiple, errorStyle="stop",
-            errorTitle=force_str(_("Not an allowed value")),
-            error=force_str(_("Choose a value from the list on the sheet “%(sheet)s”.")
-                            % {"sheet": SHEET_VALUES}),
-            showInputMessage=multiple, promptTitle=column,
-            prompt=force_str(_("Several values are separated by 、.")) if multiple else None,
-        )
-        validation.add(f"{target}2:{target}{PREPARED_ROWS + 1}")
-        main_sheet.add_data_validation(validation)
-    sheet.freeze_panes = "A2"
-
-
-def _notes_sheet(sheet):
-    sheet.append([force_str(_("Column")), force_str(_("Required")), force_str(_("What to write"))])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    yes, no = force_str(_("yes")), force_str(_("no"))
-    for column in COLUMNS:
-        sheet.append([column.header, yes if column.required else no, force_str(column.note)])
-    sheet.append([])
-    for line in (
-        _("Fill one row per achievement on the first sheet and replace the example row."),
-        _("The whole file is checked first and nothing is saved until you confirm; if any row "
-          "has an error, nothing is saved."),
-        _("Imported achievements enter the achievement library and its recommendations."),
-        _("Save as .xlsx, or as .csv in UTF-8 or GBK."),
-    ):
-        sheet.append([force_str(line)])
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 10
-    sheet.column_dimensions["C"].width = 90
+    return build_workbook(LAYOUT, example=example_row(units), values=values)

@@ -17,10 +17,11 @@ from common.importexport import services as import_services
 from common.importexport.formats import CSV_EXPORT_ENCODING, ImportFileError, SafeXLSX
 from common.importexport.forms import ImportUploadForm
 from common.importexport.selectors import jobs_of
+from common.importexport.template import XLSX_CONTENT_TYPE
 
 from .format import COLUMNS
 from .resources import RESOURCE_KEY, AchievementResource
-from .template import XLSX_CONTENT_TYPE, allowed_values, build_template
+from .template import allowed_values, build_template
 
 
 def _require(user, permission):

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from common.importexport.enums import ImportJobState
 from common.importexport.models import ImportJob
+from common.importexport.template import SHEET_NOTES, SHEET_VALUES
 from demands.enums import DemandStatus
 from demands.importing.format import COL_COOPERATION_MODES, COL_TITLE
-from demands.importing.template import HEADERS, SHEET_NOTES, SHEET_VALUES
+from demands.importing.template import HEADERS
 from demands.models import Demand
 from tests.demands.collection import *  # noqa: F403  (client: signs staff in with their 2FA)
 from tests.demands.import_support import csv_bytes, demand_row, run_import, xlsx_bytes

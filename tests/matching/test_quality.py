@@ -1,4 +1,4 @@
-"""Recommendation quality on the labelled set (tests/matching/quality_set.py), against a
+"""Recommendation quality on the labelled set (tests/matching/quality_set.json), against a
 character-bigram TF-IDF cosine baseline computed here on the same texts.
 
 Figures (printed with ``-s``): precision@3, recall@10, and the number of demands with a
