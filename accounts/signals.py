@@ -17,8 +17,11 @@ def ensure_roles(sender, using="default", apps=None, **kwargs):
 
 
 def connect(app_config):
+    from . import identity
+
     post_migrate.connect(ensure_roles, sender=app_config, dispatch_uid="accounts.ensure_roles")
     connect_security_events()
+    identity.connect()
 
 
 # --- audited security events ------------------------------------------------------------------

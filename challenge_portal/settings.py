@@ -102,7 +102,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in user and their roles read from the cache (accounts/identity.py).
+    "accounts.identity.AuthenticationMiddleware",
     # Every 403/404 (and admin refusal) of a signed-in user is audited, rate-limited.
     "audit.middleware.DenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from audit.services import log_action
 
+from . import selectors
 from .enums import DeliveryMode, EmailState, can_transition
 from .kinds import KINDS, get_kind
 from .models import (
@@ -137,6 +139,8 @@ def notify_many(*, recipient_ids, kind, context, idempotency_key, url="", obj=No
         pending = [pk for pk, state in written if state == EmailState.PENDING]
         if pending:
             kick_after_commit(pending)
+        if inserted:
+            forget_unread_counts([recipient.pk for recipient in recipients])
     return len(inserted)
 
 
@@ -244,11 +248,21 @@ def mark_all_read(user):
 
 
 def _forget_unread(user):
-    """The unread count read with the user's roles earlier in this request is stale now."""
+    """The unread count read with the user's roles earlier in this request, or kept in the
+    cache, is stale now."""
     try:
         del user._unread_notifications  # through request.user's lazy wrapper too
     except AttributeError:
         pass
+    forget_unread_counts([user.pk])
+
+
+def forget_unread_counts(user_ids):
+    """Drop the badges' cached counts of ``user_ids`` now and once the transaction commits (a
+    request counting in between must not keep the old count)."""
+    keys = [selectors.unread_key(pk) for pk in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # --- preferences ------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ def test_my_demands_list_query_count(count, client, make_demand, demand_owner, h
     _fill(make_demand, count, host_organiser=host_organiser)
     client.force_login(demand_owner)
     client.get(reverse("demands:mine"))  # warm the session cache
-    # (the user's roles and unread count are one query: accounts.models.User.role_codes)
-    with django_assert_num_queries(5):
+    # (the user, their roles and unread count come from the cache: accounts.identity)
+    with django_assert_num_queries(3):
         _get(client, reverse("demands:mine"), count)
 
 
@@ -41,7 +41,7 @@ def test_manage_list_query_count(count, client, make_demand, host_organiser, sig
     _fill(make_demand, count, expert=signed_expert, host_organiser=host_organiser)
     client.force_login(host_organiser)
     client.get(reverse("demands:manage"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         _get(client, reverse("demands:manage"), count)
 
 
@@ -51,5 +51,5 @@ def test_assigned_list_query_count(count, client, make_demand, signed_expert,
     _fill(make_demand, count, expert=signed_expert)
     client.force_login(signed_expert)
     client.get(reverse("demands:assigned"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         _get(client, reverse("demands:assigned"), count)

@@ -18,13 +18,13 @@ def test_signed_in_list_query_count_is_pinned(client, challenger, host_unit, cou
         publish(DemandFactory(host_unit=host_unit, status=DemandStatus.PUBLISHED))
     client.force_login(challenger)
     client.get(reverse("accounts:dashboard"))  # the session and its cached rows are warm
-    # cold body: the session's user, its roles (menu) with the unread count in the same
-    # query, the contest, the filter choices (3), the count and the page
-    with django_assert_num_queries(8):
+    # cold body: the contest, the filter choices (3), the count and the page; the user, its
+    # roles (menu) and unread count come from the cache (accounts.identity)
+    with django_assert_num_queries(6):
         response = client.get(reverse("demands:list"))
     assert response.status_code == 200
-    # warm body (the shared cache): the user, then its roles and unread count in one query
-    with django_assert_num_queries(2):
+    # warm body (the shared cache): no query at all
+    with django_assert_num_queries(0):
         client.get(reverse("demands:list"))
 
 
@@ -36,7 +36,7 @@ def test_the_badge_counts_unread_notifications_read_with_the_roles(client, chall
                                 idempotency_key="badge-test")
     client.force_login(challenger)
     client.get(reverse("demands:list"))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(0):
         response = client.get(reverse("demands:list"))
     assert response.context["unread_notifications"] == 1
     assert response.context["user_roles"] == challenger.role_codes()

@@ -53,3 +53,8 @@ def with_totp():
 def torch_client(client, torch_staff, with_totp):
     client.force_login(with_totp(torch_staff))
     return client
+
+
+def kicks(callbacks):
+    """The on-commit callbacks that kick the relay (the others drop cached badge counts)."""
+    return [callback for callback in callbacks if "kick" in callback.__qualname__]
