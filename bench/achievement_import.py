@@ -174,6 +174,67 @@ def bulk_insert(rows, *, creator):
     return timings
 
 
+def measure(rows_count, seed, log=print):
+    """Import ``rows_count`` generated achievements and their bulk-insert reference; returns
+    ``{"reference_s", "insert_only_s", "check_s", "import_s", "ratio", "queued"}``. The
+    imported rows are deleted afterwards. Needs Django set up on PostgreSQL."""
+    from django.db import connection, transaction
+
+    from accounts.models import Organisation
+    from bench.data import torch_staff
+    from common.importexport.enums import ImportJobState
+    from common.importexport.services import confirm_import, start_import
+    from matching import ranking, tasks
+    from matching.importing.resources import RESOURCE_KEY
+    from matching.models import Achievement
+    from matching.terms import current_table
+
+    queued, codes = [], []
+    enqueue = tasks._enqueue
+    tasks._enqueue = lambda task, **ids: queued.append((task.name, len(ids.get(
+        "achievement_ids", ()))))
+    try:
+        user = torch_staff()
+        rows, codes, _units = compose(rows_count, seed)
+        data = xlsx_bytes(rows)
+        log(f"  {connection.vendor}: {rows_count:,} rows, {len(codes):,} new holders, "
+            f"{len(data) / 1e6:.1f} MB xlsx")
+        # Warm up what both sides use (jieba's dictionary, the term table) before timing.
+        ranking.analyse(ranking.achievement_parts(rows[0]["成果名称"], [], rows[0]["成果简介"]),
+                        current_table(), None)
+        reference, insert_only = bulk_insert(rows, creator=user)
+        log(f"  bulk insert of the same rows: {reference:6.1f} s "
+            f"(of which the inserts alone {insert_only:.1f} s)")
+        before = Achievement.objects.count()
+        started = time.perf_counter()
+        check = start_import(user=user, resource_key=RESOURCE_KEY, upload=data,
+                             original_name="bench-achievements.xlsx", dry_run=True)
+        check.refresh_from_db()
+        checked = time.perf_counter()
+        if check.state != ImportJobState.DONE or check.error_count:
+            raise RuntimeError(f"the check failed ({check.state}): {check.errors[:3]}")
+        job = confirm_import(job=check, user=user)
+        job.refresh_from_db()
+        finished = time.perf_counter()
+        if job.state != ImportJobState.DONE or job.error_count:
+            raise RuntimeError(f"the import failed ({job.state}): {job.errors[:3]}")
+        created = Achievement.objects.count() - before
+        if created != rows_count:
+            raise RuntimeError(f"the import listed {created} achievements, not {rows_count}")
+    finally:
+        tasks._enqueue = enqueue
+        with transaction.atomic():
+            organisations = Organisation.objects.filter(credit_code__in=codes)
+            Achievement.objects.filter(owner__in=organisations).delete()
+            organisations.delete()
+    check_seconds, import_seconds = checked - started, finished - checked
+    log(f"  import (confirmed job): {import_seconds:6.1f} s "
+        f"({rows_count / import_seconds:,.0f} rows/s); the check before it {check_seconds:.1f} s;"
+        f" refreshes queued: {queued}")
+    return {"reference_s": reference, "insert_only_s": insert_only, "check_s": check_seconds,
+            "import_s": import_seconds, "ratio": import_seconds / reference, "queued": queued}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.achievement_import",
                                      description=__doc__,
@@ -182,65 +243,10 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     _setup()
-    from django.db import connection, transaction
-
-    from accounts.models import Organisation
-    from bench.data import torch_staff
-    from common.importexport.enums import ImportJobState
-    from common.importexport.services import confirm_import, start_import
-    from matching import tasks
-    from matching.importing.resources import RESOURCE_KEY
-    from matching.models import Achievement
-
-    queued = []
-    tasks._enqueue = lambda task, **ids: queued.append((task.name, len(ids.get(
-        "achievement_ids", ()))))
-    user = torch_staff()
-    rows, codes, _units = compose(args.rows, args.seed)
-    data = xlsx_bytes(rows)
-    print(f"{connection.vendor}: {args.rows:,} rows, {len(codes):,} new holders, "
-          f"{len(data) / 1e6:.1f} MB xlsx", flush=True)
-
-    # Warm up what both sides use (jieba's dictionary, the term table) before timing either.
-    from matching import ranking
-    from matching.terms import current_table
-
-    ranking.analyse(ranking.achievement_parts(rows[0]["成果名称"], [], rows[0]["成果简介"]),
-                    current_table(), None)
-    reference, insert_only = bulk_insert(rows, creator=user)
-    print(f"  bulk insert of the same rows: {reference:6.1f} s "
-          f"(of which the inserts alone {insert_only:.1f} s)", flush=True)
-
-    before = Achievement.objects.count()
-    started = time.perf_counter()
-    check = start_import(user=user, resource_key=RESOURCE_KEY, upload=data,
-                         original_name="bench-achievements.xlsx", dry_run=True)
-    check.refresh_from_db()
-    checked = time.perf_counter()
-    if check.state != ImportJobState.DONE or check.error_count:
-        raise SystemExit(f"the check failed ({check.state}): {check.errors[:3]}")
-    job = confirm_import(job=check, user=user)
-    job.refresh_from_db()
-    finished = time.perf_counter()
-    if job.state != ImportJobState.DONE or job.error_count:
-        raise SystemExit(f"the import failed ({job.state}): {job.errors[:3]}")
-    created = Achievement.objects.count() - before
-    if created != args.rows:
-        raise SystemExit(f"the import listed {created} achievements, not {args.rows}")
-    check_seconds, import_seconds = checked - started, finished - checked
-    ratio = import_seconds / reference
-    print(f"  import (confirmed job):       {import_seconds:6.1f} s "
-          f"({args.rows / import_seconds:,.0f} rows/s)")
-    print(f"  check before it (dry run):    {check_seconds:6.1f} s")
-    print(f"  import / bulk insert: {ratio:.2f}× (goal ≤ {GOAL:.0f}×); "
-          f"vs the inserts alone {import_seconds / insert_only:.1f}×")
-    print(f"  recommendation refreshes queued: {queued}")
-
-    with transaction.atomic():
-        organisations = Organisation.objects.filter(credit_code__in=codes)
-        Achievement.objects.filter(owner__in=organisations).delete()
-        organisations.delete()
-    return 0 if ratio <= GOAL else 1
+    result = measure(args.rows, args.seed)
+    print(f"  import / bulk insert: {result['ratio']:.2f}× (goal ≤ {GOAL:.0f}×); "
+          f"vs the inserts alone {result['import_s'] / result['insert_only_s']:.1f}×")
+    return 0 if result["ratio"] <= GOAL else 1
 
 
 if __name__ == "__main__":

@@ -29,6 +29,11 @@ One run, on PostgreSQL, with gunicorn on loopback:
     file, owners comparing, judges scoring, host staff on their boards; requests/s,
     p50/p95/p99 and errors per request kind, each p95 against its idle p95 (goal < 4×, 0
     errors; ``--load-users``, ``--load-duration``, ``--load-idle``).
+11. ``matching``: recommendations for published demands over an achievement library of 100k
+    (kept in the database; ``--achievements``, ``--match-demands``) against a brute force
+    with the same formula (goal ≥ 20× faster, the same top 10 on every demand).
+12. ``achievement-import``: a 10k-row achievement file through the real import path against
+    a bulk insert of the same rows (goal within 5×; ``--achievement-rows``).
 """
 
 import argparse
@@ -39,7 +44,7 @@ import traceback
 from bench import config
 
 STEPS = ("list", "search", "scan", "rps", "import", "fanout", "solutions", "board", "dashboard",
-         "rounds", "load")
+         "rounds", "matching", "achievement-import", "load")
 SCALES = {"full": (1_000, 100_000), "small": (1_000, 10_000)}
 
 
@@ -90,6 +95,14 @@ def parse(argv):
     parser.add_argument("--scores-large", type=int, default=None,
                         help="score entries at its large scale (default 1,000,000; small "
                              "scale 100,000)")
+    parser.add_argument("--achievements", type=int, default=None,
+                        help="achievements of the library in the matching step (default "
+                             "100,000; small scale 10,000), kept for the next run")
+    parser.add_argument("--match-demands", type=int, default=50,
+                        help="published demands ranked in the matching step (default 50)")
+    parser.add_argument("--achievement-rows", type=int, default=None,
+                        help="rows of the achievement import file (default 10,000; small "
+                             "scale 2,000)")
     parser.add_argument("--load-users", type=int, default=40,
                         help="simulated people of the mixed load (step 10; default 40)")
     parser.add_argument("--load-duration", type=float, default=300.0,
@@ -121,7 +134,8 @@ def parse(argv):
 
 
 def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    # UTC: once Django is set up, the process's local time is the portal's TIME_ZONE.
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 def main(argv=None):

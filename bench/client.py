@@ -10,6 +10,7 @@ without keep-alive would) and reopened otherwise. Every result also reports the 
 CPU share, so a saturated client shows.
 """
 
+import itertools
 import socket
 import threading
 import time
@@ -183,8 +184,15 @@ class LoadResult:
 
 def load(port, path, *, connections=8, duration=10.0, headers=None, warmup=1.0):
     """``connections`` threads, each requesting ``path`` back to back for ``duration`` seconds
-    (after ``warmup`` seconds that are not counted). Non-200 answers count as errors."""
-    request = _request_bytes(path, headers)
+    (after ``warmup`` seconds that are not counted). Non-200 answers count as errors.
+    ``path`` may be a list: the threads take its paths in turn, each once."""
+    paths = [path] if isinstance(path, str) else list(path)
+    requests = [_request_bytes(one, headers) for one in paths]
+    turn = itertools.count()
+
+    def next_request():
+        return requests[next(turn) % len(requests)]
+
     stop = threading.Event()
     counting = threading.Event()
     lock = threading.Lock()
@@ -199,7 +207,7 @@ def load(port, path, *, connections=8, duration=10.0, headers=None, warmup=1.0):
             while not stop.is_set():
                 started = time.perf_counter()
                 try:
-                    status, _body = connection.get(request)
+                    status, _body = connection.get(next_request())
                 except OSError:
                     status = 0
                     connection.close()

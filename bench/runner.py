@@ -45,6 +45,10 @@ class Runner:
                 self._step("dashboard", self._dashboard)
             if "rounds" in self.steps:
                 self._step("rounds", self._rounds)
+            if "matching" in self.steps:
+                self._step("matching", self._matching)
+            if "achievement-import" in self.steps:
+                self._step("achievement-import", self._achievement_import)
             if "load" in self.steps:
                 self._step("load", self._load)
         finally:
@@ -163,6 +167,21 @@ class Runner:
         large = self.args.scores_large or (1_000_000 if self.args.scale == "full" else 100_000)
         rounds.run(self.report, small=self.args.scores_small, large=large,
                    iterations=min(self.args.iterations, 100), log=self.log)
+
+    # --- steps 11 and 12: the achievement library ---------------------------------------------
+    def _matching(self):
+        from bench.steps import achievements
+
+        full = self.args.scale == "full"
+        achievements.run_recommendations(
+            self.report, achievements=self.args.achievements or (100_000 if full else 10_000),
+            demands=self.args.match_demands, seed=self.args.seed, log=self.log)
+
+    def _achievement_import(self):
+        from bench.steps import achievements
+
+        rows = self.args.achievement_rows or (10_000 if self.args.scale == "full" else 2_000)
+        achievements.run_import(self.report, rows=rows, seed=self.args.seed, log=self.log)
 
     # --- step 10: the mixed load ----------------------------------------------------------------
     def _load(self):

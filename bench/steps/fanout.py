@@ -15,7 +15,8 @@ job is done, and runs it otherwise). Checked: exactly one inbox line per matchin
 all of distinct recipients, none for the others, and as many outbound e-mails.
 
 The reference is a plain ``bulk_create`` of the same number of inbox lines (rolled back), the
-least any fan-out must write. Subscribers are deleted at the end.
+least any fan-out must write. The subscribers stay in the database for the next run (their
+inbox lines and e-mails are deleted at the end); a run with another count recreates them.
 """
 
 import time
@@ -153,6 +154,42 @@ def create_subscribers(count, demand, *, log):
     return matching, others
 
 
+def existing_subscribers(count, demand):
+    """The kept subscribers' ``(matching ids, other ids)`` when they are the ones this run
+    needs (as many, subscribed to this demand's region), else None."""
+    from accounts.models import User
+    from push.models import SubscriptionRegion
+
+    rows = dict(User.objects.filter(email__endswith=f"@{SUBSCRIBER_DOMAIN}")
+                .values_list("email", "pk"))
+    if len(rows) != count + OTHERS or not SubscriptionRegion.objects.filter(
+            subscription__user__email__endswith=f"@{SUBSCRIBER_DOMAIN}",
+            code=demand.region).exists():
+        return None
+    ids = [rows.get(f"s{i}@{SUBSCRIBER_DOMAIN}") for i in range(count + OTHERS)]
+    if None in ids:
+        return None
+    return ids[:count], ids[count:]
+
+
+def delete_deliveries(log):
+    """Delete the subscribers' inbox lines and e-mails, one statement each per chunk (the
+    ORM's collector would load them all to clear the digest link)."""
+    from accounts.models import User
+    from notifications.models import Notification, OutboundEmail
+
+    started = time.perf_counter()
+    ids = list(User.objects.filter(email__endswith=f"@{SUBSCRIBER_DOMAIN}")
+               .values_list("pk", flat=True))
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        with transaction.atomic():
+            for model in (Notification, OutboundEmail):
+                model.objects.filter(recipient_id__in=chunk)._raw_delete(connection.alias)
+    log(f"  the subscribers' inbox lines and e-mails deleted in "
+        f"{time.perf_counter() - started:.0f} s")
+
+
 def delete_subscribers(log):
     """Delete the subscribers: their inbox lines and e-mails with one statement each (the
     ORM's collector would load them all to clear the digest link), then the users, whose
@@ -199,10 +236,16 @@ def run(report, *, subscribers, log=print):
     from push.fanout import fan_out
     from push.models import PublicationPush
 
-    delete_subscribers(log)
     demand = _demand_to_publish()
     try:
-        matching, others = create_subscribers(subscribers, demand, log=log)
+        kept = existing_subscribers(subscribers, demand)
+        if kept is None:
+            delete_subscribers(log)
+            matching, others = create_subscribers(subscribers, demand, log=log)
+        else:
+            delete_deliveries(log)  # of a run that stopped early
+            matching, others = kept
+            log(f"  reusing {len(matching):,} matching and {len(others):,} other subscribers")
         staff = torch_staff()
         started = time.perf_counter()
         transition(demand, DemandStatus.PUBLISHED, actor=staff)
@@ -243,7 +286,7 @@ def run(report, *, subscribers, log=print):
             "exactly_once": exact,
         }
     finally:
-        delete_subscribers(log)
+        delete_deliveries(log)
         from demands.generators import generated_organisations
 
         organisation = demand.organisation_id

@@ -47,7 +47,7 @@ def build_index(queryset=None):
     index = ranking.Index()
     queryset = queryset if queryset is not None else Achievement.objects.all()
     _add_rows(index, queryset.values_list(*_COLUMNS).iterator(chunk_size=2000))
-    return index
+    return index.prepare()
 
 
 def current_index():

@@ -102,3 +102,10 @@ def test_recommendation_page_query_count_does_not_grow(
     assert Recommendation.objects.filter(demand=published_demand).count() >= 3
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+def test_a_built_index_has_every_terms_arrays_ready_before_its_first_ranking(library):
+    index = recommend.build_index()
+    assert index.postings
+    assert set(index._arrays) == set(index.postings)
+    assert index._doc_arrays is not None
