@@ -25,8 +25,10 @@ UNCACHED = [{"page": p} for p in (1, 2, 3)] + [
     {"q": "电池"}, {"q": "热管理"}, {"q": "视觉检测"}]
 
 
-def uncached_paths(count=20_000):
-    return ["/demands/?" + urlencode({**UNCACHED[i % len(UNCACHED)], "_bench": f"w{i}"})
+def uncached_paths(run, count=20_000):
+    """Paths no earlier request asked for (``run`` tells the worker counts apart: a path of an
+    earlier count's run would be served from the page cache)."""
+    return ["/demands/?" + urlencode({**UNCACHED[i % len(UNCACHED)], "_bench": f"{run}-{i}"})
             for i in range(count)]
 
 
@@ -53,7 +55,7 @@ def main(argv=None):
     for n in counts:
         with Gunicorn(env, workers=n, log_path=OUT_DIR / "gunicorn-workers.log") as server:
             load(server.port, "/demands/", connections=2, duration=2)  # warm the workers
-            uncached = load(server.port, uncached_paths(), connections=args.connections,
+            uncached = load(server.port, uncached_paths(f"w{n}"), connections=args.connections,
                             duration=args.duration)
             signed_in = load(server.port, "/demands/", connections=args.connections,
                              duration=args.duration, headers={"Cookie": cookie})
