@@ -2,6 +2,7 @@
 accounts to sign in with, and what to try first. Printed last, just before the server starts."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from .seed_demo import ACCOUNTS, DEFAULT_PASSWORD
@@ -18,6 +19,13 @@ TRY = {
 }
 APPLICANT = ("host.applicant@demo.cn", "承办单位申请演示账号",
              "applied to join a host unit (Torch decides: workspace → applications)")
+# The accounts the later demo seeds add (solutions, live rounds, complaints).
+LATER = [
+    ("challenger.lab@demo.cn", "a second solution to compare; a score re-check request"),
+    ("challenger.power@demo.cn", "shortlisted in the finished live round"),
+    ("expert.li@demo.cn", "judge: a submitted score sheet in the round being scored"),
+    ("expert.wang@demo.cn", "re-checks a score sheet (complaints)"),
+]
 
 
 class Command(BaseCommand):
@@ -36,6 +44,11 @@ class Command(BaseCommand):
         for email, name, *_rest in ACCOUNTS:
             out.append(f"    {email:<22} {name:<12}  {TRY.get(email, '')}")
         out.append("    {:<22} {:<12}  {}".format(*APPLICANT))
+        existing = set(get_user_model().objects.filter(email__in=[e for e, _ in LATER])
+                       .values_list("email", flat=True))
+        for email, what in LATER:
+            if email in existing:
+                out.append(f"    {email:<22} {'':<12}  {what}")
         out += [
             "  Try:",
             f"    {site}/                  home: search, newest demands, events and stages",
