@@ -94,7 +94,7 @@ def _template(owner, owner_org):
     demand = Demand.objects.filter(ref=f"{PREFIX}-T").first()
     if demand is None:
         demand = Demand.objects.create(
-            ref=f"{PREFIX}-T", sequence=3_000_000, host_unit=HostUnit.objects.order_by("pk")
+            ref=f"{PREFIX}-T", sequence=0, host_unit=HostUnit.objects.order_by("pk")
             .first(), organisation=owner_org, created_by=owner, status=DemandStatus.DRAFT,
             title=f"{PREFIX} 基准需求", demand_type="research", key_problem="基准",
             expected_outcome="基准", region="610100", contact_person="基准",
@@ -144,7 +144,10 @@ def build(*, demands, solutions, activity, log, regenerate=False):
         published = ("CASE WHEN n % 10 < 7 THEN now() - ((n % 365) || ' days')::interval "
                      "+ interval '3 days' ELSE NULL END")
         columns, select = _columns(Demand, {
-            "ref": f"'{PREFIX}-' || n", "sequence": "3000000 + n",
+            # Sequence 0: outside every event's numbering, which takes the highest sequence
+            # plus one, so a demand filed after this step (the load step's demo) still gets a
+            # reference of four to six digits.
+            "ref": f"'{PREFIX}-' || n", "sequence": "0",
             "host_unit_id": f"({_array(units)})[1 + n % {len(units)}]",
             "industry_field_id": f"({_array(fields)})[1 + n % {len(fields)}]",
             "region": f"({regions})[1 + (n / 7) % {len(PROVINCES)}]",
