@@ -115,7 +115,8 @@ def _answerable(limit, log):
     from solutions.enums import Verification
 
     today = timezone.localdate()
-    demands = (Demand.objects.filter(status=DemandStatus.PUBLISHED)
+    # Published as a visitor sees them (indexed): other steps keep published rows of their own.
+    demands = (Demand.objects.public().filter(status=DemandStatus.PUBLISHED)
                .filter(Q(solution_deadline__isnull=True) | Q(solution_deadline__gte=today))
                .filter(solutions__isnull=True)
                .exclude(organisation__members__email__endswith="@demo.cn")
@@ -186,7 +187,7 @@ def collect(log, *, answerable=3000):
     from demands.enums import DemandStatus
     from demands.models import Demand
 
-    refs = list(Demand.objects.filter(status=DemandStatus.PUBLISHED)
+    refs = list(Demand.objects.public().filter(status=DemandStatus.PUBLISHED)
                 .order_by("?").values_list("ref", flat=True)[:300])
     fixtures = {
         "demands": refs,
