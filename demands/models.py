@@ -148,8 +148,13 @@ class Demand(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="demand_status_pub"),
-            # The public list's order and count (demands.public.public_demands()).
+            # The public list's order and count (demands.public.public_demands()). It carries
+            # the columns the list filters on, so a filtered count (recomputed after every
+            # publish) reads only the public rows' index, however many other demands the
+            # table holds, and a filtered page checks them without visiting the table.
             models.Index(fields=["-published_at", "-id"], name="demand_public_newest",
+                         include=["status", "region", "host_unit", "industry_field",
+                                  "cooperation_modes"],
                          condition=models.Q(public_indexed_at__isnull=False,
                                             status__in=[DemandStatus.PUBLISHED,
                                                         DemandStatus.CLOSED])),
