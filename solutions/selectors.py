@@ -7,13 +7,8 @@ import statistics
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
     Min,
     OuterRef,
     Prefetch,
@@ -251,55 +246,62 @@ def overdue_for_unit(unit, *, now=None):
                                             published_at__lte=cutoff))
 
 
-class _MedianDays(Aggregate):
-    """PostgreSQL: the median of an interval expression, in days."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
-    output_field = FloatField()
-
-
 def response_figures(user):
     """Per host unit (the user's, or all for Torch): published demands, how many answered, the
     share answered and the median days to first response; and the same across those units.
-    Counted in the database (the median too on PostgreSQL; elsewhere from the answered rows)."""
+    Counted in the database in one scan on PostgreSQL (``GROUP BY ROLLUP`` gives the units and
+    the whole at once); elsewhere in Python."""
     demands = first_response_at(published_scope(user)).order_by()
-    answered_q = Q(first_response_at__isnull=False)
-    counts = {row["host_unit_id"]: row for row in demands.values("host_unit_id").annotate(
-        total=Count("pk"), answered=Count("pk", filter=answered_q))}
-    delay = ExpressionWrapper(F("first_response_at") - F("published_at"),
-                              output_field=DurationField())
     if connection.vendor == "postgresql":
-        medians = {row["host_unit_id"]: row["median"] for row in demands.filter(answered_q)
-                   .values("host_unit_id").annotate(median=_MedianDays(delay))}
-        medians = {unit: (seconds / 86400 if seconds is not None else None)
-                   for unit, seconds in medians.items()}
-        overall_median = demands.filter(answered_q).aggregate(median=_MedianDays(delay))[
-            "median"]
-        overall_median = overall_median / 86400 if overall_median is not None else None
+        counted = _counted_in_one_scan(demands)
     else:
-        days_by_unit = {}
-        for unit_id, published_at, first in demands.filter(answered_q).values_list(
-                "host_unit_id", "published_at", "first_response_at"):
-            days_by_unit.setdefault(unit_id, []).append(
-                max((first - published_at).total_seconds(), 0) / 86400)
-        medians = {unit: statistics.median(days) for unit, days in days_by_unit.items()}
-        every = [day for days in days_by_unit.values() for day in days]
-        overall_median = statistics.median(every) if every else None
-    units = {unit.pk: unit for unit in HostUnit.objects.filter(pk__in=list(counts))}
+        counted = _counted_here(demands)
+    overall = counted.pop(None, (0, 0, None))
+    units = {unit.pk: unit for unit in HostUnit.objects.filter(pk__in=list(counted))}
 
-    def figures(total, answered_count, median):
+    def figures(total, answered_count, median_seconds):
         return {"total": total, "answered": answered_count,
                 "share": (answered_count / total) if total else None,
-                "median_days": round(max(median, 0), 1) if median is not None else None}
+                "median_days": (round(max(median_seconds / 86400, 0), 1)
+                                if median_seconds is not None else None)}
 
-    rows = [{"unit": units[unit_id], **figures(row["total"], row["answered"],
-                                               medians.get(unit_id))}
-            for unit_id, row in counts.items()]
+    rows = [{"unit": units[unit_id], **figures(*row)} for unit_id, row in counted.items()]
     rows.sort(key=lambda row: (row["unit"].name, row["unit"].pk))
-    overall = figures(sum(row["total"] for row in counts.values()),
-                      sum(row["answered"] for row in counts.values()), overall_median)
-    return rows, overall
+    return rows, figures(*overall)
+
+
+def _counted_in_one_scan(demands):
+    """{host unit id, or None for all of them: (published, answered, median seconds)}."""
+    inner, params = (demands.values("host_unit_id", "published_at", "first_response_at")
+                     .query.sql_with_params())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT host_unit_id, count(*), count(first_response_at), "
+            "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM "
+            "first_response_at - published_at)) FILTER (WHERE first_response_at IS NOT NULL) "
+            f"FROM ({inner}) AS scope GROUP BY ROLLUP (host_unit_id)", params)
+        return {unit_id: (total, answered_count, median)
+                for unit_id, total, answered_count, median in cursor.fetchall()}
+
+
+def _counted_here(demands):
+    """The same as :func:`_counted_in_one_scan`, the medians in Python (SQLite has none)."""
+    counted, delays = {}, {}
+    for unit_id, published_at, first in demands.values_list(
+            "host_unit_id", "published_at", "first_response_at"):
+        total, answered_count = counted.get(unit_id, (0, 0))
+        counted[unit_id] = (total + 1, answered_count + (first is not None))
+        if first is not None:
+            delays.setdefault(unit_id, []).append((first - published_at).total_seconds())
+    every = [delay for unit_delays in delays.values() for delay in unit_delays]
+    result = {unit_id: (total, answered_count,
+                        statistics.median(delays[unit_id]) if unit_id in delays else None)
+              for unit_id, (total, answered_count) in counted.items()}
+    if counted:
+        result[None] = (sum(row[0] for row in counted.values()),
+                        sum(row[1] for row in counted.values()),
+                        statistics.median(every) if every else None)
+    return result
 
 
 def status_counts(queryset):

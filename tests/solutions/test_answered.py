@@ -95,6 +95,13 @@ def test_answered_rule_has_every_source_and_figures_equal_direct_counts(monkeypa
     assert unanswered(Demand.objects.all()).count() == 4
 
 
+def test_figures_of_a_unit_with_nothing_published_are_zero_without_a_median():
+    host = HostMembershipFactory(host_unit=HostUnitFactory()).user
+    rows, overall = response_figures(host)
+    assert rows == []
+    assert overall == {"total": 0, "answered": 0, "share": None, "median_days": None}
+
+
 def test_board_page_for_host_staff_only(client, django_assert_max_num_queries):
     unit = HostUnitFactory()
     host = HostMembershipFactory(host_unit=unit).user
