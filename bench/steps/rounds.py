@@ -207,9 +207,12 @@ def run(report, *, small, large, iterations, log):
         for kind in timings[large]:
             value, reference = timings[large][kind].p95, timings[small][kind].p95
             ratio = ratio_of(value, reference)
+            # The raw SQL is the reference, for information: a sub-millisecond query's p95
+            # moves by its own noise, and the goal is the pages'.
+            goal = "" if kind == "ranking in raw SQL" else f"≤ {GOAL}×"
             report.add(Row(step="rounds", name=f"{kind} p95 ({large:,} vs {small:,} scores)",
-                           value=ms(value), reference=ms(reference), ratio=ratio,
-                           goal=f"≤ {GOAL}×", ok=at_most(ratio, GOAL)))
+                           value=ms(value), reference=ms(reference), ratio=ratio, goal=goal,
+                           ok=at_most(ratio, GOAL) if goal else None))
         report.details["rounds"] = {
             str(scale): {kind: t.as_dict() for kind, t in per.items()}
             for scale, per in timings.items()}
