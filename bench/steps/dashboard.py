@@ -1,7 +1,8 @@
 """Step 8 (``dashboard``): the national dashboard at national scale, in-process on PostgreSQL.
 
-Data (kept in the bench database and reused by the next run; ``--regenerate`` rebuilds it),
-written with ``INSERT … SELECT`` over ``generate_series`` (one statement per table):
+Data, written with ``INSERT … SELECT`` over ``generate_series`` (one statement per table, about
+40 s in all) and removed at the end of the step: kept, its 1M solutions would stand in the
+solutions step's 10k scale of the next run, and its published demands beside the public ones:
 
 - 100k demands (``--dashboard-demands``) spread over every host unit of the loaded contest,
   ten industry fields, twelve provinces and a year of weeks: 60% published, 10% closed,
@@ -380,10 +381,15 @@ def measure(user, *, iterations, dimensions, log):
 
 def run(report, *, demands, solutions, activity, iterations, log, regenerate=False,
         dimensions=("host_unit", "event", "field", "region", "week")):
-    torch, build_times, counts = build(demands=demands, solutions=solutions, activity=activity,
-                                       log=log, regenerate=regenerate)
-    results, refresh_seconds = measure(torch, iterations=iterations, dimensions=dimensions,
-                                       log=log)
+    try:
+        torch, build_times, counts = build(demands=demands, solutions=solutions,
+                                           activity=activity, log=log, regenerate=regenerate)
+        results, refresh_seconds = measure(torch, iterations=iterations,
+                                           dimensions=dimensions, log=log)
+    finally:
+        started = time.perf_counter()
+        cleanup(log, keep_people=True)
+        _log_time(log, "removed the dashboard data", started)
     details = {"counts": counts, "build_seconds": build_times, "per_breakdown": {},
                "refresh_seconds": refresh_seconds}
     for dimension, result in results.items():
